@@ -1,0 +1,117 @@
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from widgets import access
+from widgets.exceptions import StoreError
+from widgets.store import DraftConflict, Store
+
+
+@pytest.fixture
+def delegation(store: Store) -> int:
+    return store.add_delegation("interpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
+
+
+def test_delegations_are_unique_per_committee_and_country(store: Store, delegation: int):
+    assert store.delegation(delegation).country == "KEN"
+    assert store.find_delegation("interpol", "KEN").id == delegation
+    assert store.find_delegation("interpol", "JPN") is None
+    with pytest.raises(sa.exc.IntegrityError):
+        store.add_delegation("interpol", "KEN", "Someone Else")
+    with pytest.raises(StoreError, match="no delegation with id 999"):
+        store.delegation(999)
+
+
+def test_codes_are_stored_as_salted_hashes_and_scoped(store: Store, delegation: int):
+    other = store.add_delegation("interpol", "JPN", "Haruto Sato")
+    code = access.new_code()
+    store.add_code(code, "delegate", "interpol", delegation)
+    assert store.check_code(code, "delegate", "interpol", delegation)
+    assert store.check_code(code.lower().replace("-", " "), "delegate", "interpol", delegation)
+    assert not store.check_code(code, "delegate", "interpol", other)
+    assert not store.check_code(code, "chair", "interpol")
+    assert not store.check_code(access.new_code(), "delegate", "interpol", delegation)
+    with store.begin() as conn:
+        dump = " ".join(
+            str(v) for row in conn.execute(sa.text("select * from access_codes")) for v in row
+        )
+    assert access.normalize(code) not in dump.upper() and code not in dump
+
+
+def test_code_never_reaches_the_sqlite_file(home: Path):
+    store = Store()
+    delegation = store.add_delegation("interpol", "KEN", "W")
+    code = access.new_code()
+    store.add_code(code, "delegate", "interpol", delegation)
+    store.dispose()
+    raw = b"".join(p.read_bytes() for p in home.glob("munbook.sqlite*"))
+    assert code.encode() not in raw and access.normalize(code).encode() not in raw
+
+
+def test_every_save_is_a_version_and_stale_tabs_conflict(store: Store, delegation: int):
+    assert store.latest_draft(delegation) is None
+    v1 = store.save_draft(delegation, {"A.background": "first"}, based_on=None, words=1)
+    v2 = store.save_draft(delegation, {"A.background": "first second ☃ 日本"}, based_on=v1, words=3)
+    assert (v1, v2) == (1, 2)
+    latest = store.latest_draft(delegation)
+    assert latest.version == 2 and latest.content["A.background"] == "first second ☃ 日本"
+    assert store.draft(delegation, 1).content == {"A.background": "first"}
+    with pytest.raises(DraftConflict) as caught:
+        store.save_draft(delegation, {"A.background": "stale tab"}, based_on=v1)
+    assert caught.value.latest == 2
+    assert store.latest_draft(delegation).content["A.background"] == "first second ☃ 日本"
+    assert [v for v, _, _ in store.draft_history(delegation)] == [2, 1]
+
+
+def test_submissions_are_write_once(store: Store, delegation: int):
+    sid = store.add_submission(delegation, pdf=b"%PDF-1.7 bytes", sha256="ab" * 32, seconds_late=0)
+    for statement in ("update submissions set pdf = :b", "delete from submissions"):
+        with pytest.raises(sa.exc.DatabaseError, match="write-once"), store.begin() as conn:
+            conn.execute(sa.text(statement), {"b": b"tampered"})
+    stored = store.submissions(delegation)
+    assert [s["id"] for s in stored] == [sid]
+    assert stored[0]["pdf"] == b"%PDF-1.7 bytes"
+    assert stored[0]["submitted_at"].tzinfo is not None
+
+
+def test_extensions_latest_grant_wins(store: Store, delegation: int):
+    assert store.extension_until(delegation) is None
+    first = datetime(2027, 3, 1, 12, tzinfo=UTC)
+    store.grant_extension(delegation, first, "illness")
+    store.grant_extension(delegation, first + timedelta(days=1))
+    assert store.extension_until(delegation) == first + timedelta(days=1)
+    with pytest.raises(StoreError, match="time zone"):
+        store.grant_extension(delegation, datetime(2027, 3, 1))
+
+
+def test_reviews_one_per_chair(store: Store, delegation: int):
+    store.save_review(delegation, "chair-1", {"Country policy": 8})
+    store.save_review(delegation, "chair-1", {"Country policy": 9}, "Better sources.")
+    store.save_review(delegation, "chair-2", {"Country policy": 7})
+    reviews = store.reviews(delegation)
+    assert [(r["chair"], r["scores"]["Country policy"]) for r in reviews] == [
+        ("chair-1", 9),
+        ("chair-2", 7),
+    ]
+    assert reviews[0]["comments"] == "Better sources."
+
+
+def test_foreign_keys_are_enforced(store: Store):
+    with pytest.raises(StoreError, match="no delegation with id 12345"):
+        store.save_draft(12345, {}, based_on=None)
+    with pytest.raises(sa.exc.IntegrityError):
+        store.add_submission(12345, pdf=b"", sha256="")
+
+
+def test_sqlite_runs_in_wal_mode(home: Path):
+    store = Store()
+    with store.begin() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_unreachable_database_is_a_clear_error():
+    with pytest.raises(StoreError, match="cannot"):
+        Store("postgresql://nobody:x@127.0.0.1:1/none")

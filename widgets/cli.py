@@ -1,0 +1,116 @@
+"""The ``munbook`` command: thin click commands over the library functions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, committees, countries, roster, settings
+from .exceptions import MunbookError
+
+
+class MunbookGroup(click.Group):
+    """Turns a user's mistake into plain lines on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except MunbookError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(2)
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(f"Error: {exc.strerror or exc}{where}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=MunbookGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="munbook")
+def main() -> None:
+    """munbook: Model UN position papers, from research to binder."""
+
+
+# ---- committees ----------------------------------------------------------------
+
+
+@main.group("committees", cls=MunbookGroup)
+def committees_group() -> None:
+    """List and check committee files."""
+
+
+@committees_group.command("list")
+def committees_list() -> None:
+    """List the committees munbook knows."""
+    for key, committee in committees.all_committees().items():
+        deadline = committee.rules.deadline_utc.strftime("%Y-%m-%d %H:%M UTC")
+        topics = ", ".join(t.key for t in committee.topics)
+        click.echo(
+            f"{key:<12} {committee.acronym:<10} topics {topics:<6} due {deadline}  {committee.name}"
+        )
+
+
+@committees_group.command("check")
+@click.argument("file", type=click.Path(path_type=Path))
+def committees_check(file: Path) -> None:
+    """Validate a committee FILE and report every problem with its line."""
+    committee = committees.check_file(file)
+    click.echo(f"{file}: OK ({committee.acronym}, {len(committee.topics)} topics)")
+
+
+# ---- countries -----------------------------------------------------------------
+
+
+@main.command("countries")
+@click.option("--committee", "committee_name", help="Only countries the committee may seat.")
+@click.option(
+    "--member-of", "bloc", help=f"Only members of a bloc: {', '.join(countries.blocs())}."
+)
+def countries_cmd(committee_name: str | None, bloc: str | None) -> None:
+    """List countries (ISO code, name, region)."""
+    found = countries.all_countries()
+    if committee_name:
+        organisation = committees.load(committee_name).organisation
+        found = [c for c in found if c.is_member(organisation)]
+    if bloc:
+        keep = {c.alpha3 for c in countries.members(bloc)}
+        found = [c for c in found if c.alpha3 in keep]
+    for c in found:
+        click.echo(f"{c.alpha3}  {c.name:<34} {c.subregion}")
+    click.echo(f"{len(found)} countries", err=True)
+
+
+# ---- roster ----------------------------------------------------------------------
+
+
+@main.group("roster", cls=MunbookGroup)
+def roster_group() -> None:
+    """Import the delegations of a conference."""
+
+
+@roster_group.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+def roster_import(file: Path) -> None:
+    """Create one delegation and access code per row of the roster FILE (CSV)."""
+    result = roster.import_roster(file)
+    click.echo(result.summary())
+
+
+# ---- demo ------------------------------------------------------------------------
+
+
+@main.command("demo")
+def demo() -> None:
+    """Load the INTERPOL demo roster and say what was made."""
+    result = roster.import_roster(settings.DEMO_ROSTER)
+    click.echo(f"INTERPOL demo: {result.summary()}")
+    click.echo(f"store: {settings.db_url()}")
+    if result.codes_file:
+        click.echo(f"access codes (shown once, keep them safe): {result.codes_file}")
+    else:
+        click.echo(f"access codes were written at the first run, under {settings.access_dir()}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Where munbook reads its data and writes its outputs: the one place that decides.
+
+``MUNBOOK_HOME`` moves everything munbook writes (store, workbooks, access
+codes, submissions, binders); ``MUNBOOK_DB`` overrides only the store's URL.
+Both are read at call time so tests can point them at ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from .exceptions import MunbookError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# A wheel carries data/, templates/ and notebooks/ inside the package; a source
+# checkout (editable install) has them beside it, at the project root.
+_SHIPPED = PACKAGE_DIR / "data"
+RESOURCE_ROOT = PACKAGE_DIR if _SHIPPED.is_dir() else PACKAGE_DIR.parent
+
+DATA_DIR = RESOURCE_ROOT / "data"
+COMMITTEES_DIR = DATA_DIR / "committees"
+COUNTRIES_CSV = DATA_DIR / "countries.csv"
+DEMO_ROSTER = DATA_DIR / "demo" / "roster.csv"
+TEMPLATES_DIR = RESOURCE_ROOT / "templates"
+NOTEBOOKS_DIR = RESOURCE_ROOT / "notebooks"
+WORKBOOK_TEMPLATE = NOTEBOOKS_DIR / "workbook.ipynb"
+
+
+def home() -> Path:
+    """The folder munbook writes to: ``$MUNBOOK_HOME`` or ``outputs/``."""
+    env = os.environ.get("MUNBOOK_HOME")
+    if env:
+        return Path(env).expanduser().resolve()
+    if PACKAGE_DIR.parent == RESOURCE_ROOT and (RESOURCE_ROOT / "pyproject.toml").exists():
+        return RESOURCE_ROOT / "outputs"
+    return Path.cwd() / "outputs"
+
+
+def db_url() -> str:
+    """The store's SQLAlchemy URL: ``$MUNBOOK_DB`` or a SQLite file in home()."""
+    return os.environ.get("MUNBOOK_DB") or f"sqlite:///{home() / 'munbook.sqlite'}"
+
+
+def committee_dirs() -> list[Path]:
+    """Where committee files are read from: shipped data, then the home folder."""
+    return [COMMITTEES_DIR, home() / "committees"]
+
+
+def access_dir() -> Path:
+    return home() / "access"
+
+
+def workbooks_dir(committee: str | None = None) -> Path:
+    base = home() / "workbooks"
+    return base / slug(committee) if committee else base
+
+
+def submissions_dir() -> Path:
+    return home() / "submissions"
+
+
+def binders_dir() -> Path:
+    return home() / "binders"
+
+
+def ensure_dir(path: Path) -> Path:
+    """Create ``path`` (which must lie inside home()) and return it."""
+    inside(path)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def inside(path: Path) -> Path:
+    """Return ``path`` resolved, or raise if it would land outside home()."""
+    root = home().resolve()
+    resolved = path.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise MunbookError(f"refusing to write outside {root}: {path}")
+    return resolved
+
+
+_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str, max_length: int = 60) -> str:
+    """A safe file name from any text: ASCII letters, digits and dashes only."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    cleaned = _UNSAFE.sub("-", ascii_text.lower()).strip("-")[:max_length].strip("-")
+    return cleaned or "unnamed"
