@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, committees, countries, roster, settings
+from . import __version__, committees, countries, generate, roster, settings
 from .exceptions import MunbookError
 
 
@@ -95,6 +95,69 @@ def roster_import(file: Path) -> None:
     """Create one delegation and access code per row of the roster FILE (CSV)."""
     result = roster.import_roster(file)
     click.echo(result.summary())
+
+
+# ---- generate --------------------------------------------------------------------
+
+
+@main.command("generate")
+@click.option(
+    "--committee", "committee_name", required=True, help="Committee acronym, e.g. INTERPOL."
+)
+@click.option(
+    "--roster",
+    "roster_file",
+    type=click.Path(path_type=Path),
+    help="Import this roster first and generate its delegations.",
+)
+@click.option(
+    "--all-members", is_flag=True, help="Every member country of the committee's organisation."
+)
+@click.option(
+    "--countries", "country_list", help='Comma-separated country names, e.g. "Kenya,Japan".'
+)
+@click.option("--force", is_flag=True, help="Rewrite workbooks even when unchanged.")
+@click.option(
+    "--execute",
+    is_flag=True,
+    help="Also run each workbook in a kernel to validate and pre-render it.",
+)
+@click.option(
+    "--jobs",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes for --execute.",
+)
+@click.option(
+    "--template", type=click.Path(path_type=Path), help="Another Papermill template notebook."
+)
+def generate_cmd(
+    committee_name: str,
+    roster_file: Path | None,
+    all_members: bool,
+    country_list: str | None,
+    force: bool,
+    execute: bool,
+    jobs: int,
+    template: Path | None,
+) -> None:
+    """Write one workbook per delegation under outputs/workbooks/<committee>/."""
+    result = generate.generate(
+        committee_name,
+        roster_file=roster_file,
+        country_names=country_list.split(",") if country_list else None,
+        all_members=all_members,
+        force=force,
+        execute=execute,
+        jobs=jobs,
+        template=template,
+    )
+    for target, reason in result.failed:
+        click.echo(f"failed: {target.country_name} ({target.path.name}): {reason}", err=True)
+    click.echo(f"workbooks: {result.summary()}")
+    if result.failed:
+        sys.exit(1)
 
 
 # ---- demo ------------------------------------------------------------------------

@@ -212,8 +212,15 @@ class Store:
 
     # ---- delegations ------------------------------------------------------
 
-    def add_delegation(self, committee: str, country: str, delegate: str, school: str = "") -> int:
-        with self.begin() as conn:
+    def add_delegation(
+        self,
+        committee: str,
+        country: str,
+        delegate: str,
+        school: str = "",
+        conn: Connection | None = None,
+    ) -> int:
+        with self.using(conn) as conn:
             result = conn.execute(
                 delegations.insert().values(
                     committee=committee,

@@ -1,0 +1,122 @@
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from widgets import generate, settings
+from widgets.exceptions import MunbookError, RosterError
+
+
+def files_under(root: Path) -> set[Path]:
+    return {p for p in root.rglob("*") if p.is_file()}
+
+
+def test_parameters_are_injected_and_recorded(home: Path):
+    result = generate.generate("interpol", country_names=["Kenya", "Japan"])
+    assert len(result.written) == 2
+    kenya = nbformat.read(home / "workbooks" / "interpol" / "kenya.ipynb", as_version=4)
+    tags = [c.metadata.get("tags", []) for c in kenya.cells]
+    assert tags[0] == ["parameters"] and tags[1] == ["injected-parameters"]
+    params = kenya.metadata.papermill.parameters
+    assert params["committee"] == "interpol" and params["country"] == "KEN"
+    assert isinstance(params["delegation_id"], int) and params["delegation_id"] > 0
+    assert f"delegation_id = {params['delegation_id']}" in kenya.cells[1].source
+    assert kenya.metadata.kernelspec.name == "python3"
+    nbformat.validate(kenya)
+
+
+def test_codes_are_created_but_never_written_into_workbooks(home: Path):
+    result = generate.generate("interpol", country_names=["Kenya"])
+    codes = [row.split(",")[-1] for row in result.codes_file.read_text().splitlines()[1:]]
+    assert codes
+    text = (home / "workbooks" / "interpol" / "kenya.ipynb").read_text()
+    assert not any(code in text for code in codes)
+
+
+def test_all_members_writes_196_safely_named_files(home: Path):
+    result = generate.generate("interpol", all_members=True)
+    assert len(result.written) == 196 and not result.failed
+    names = [p.name for p in (home / "workbooks" / "interpol").iterdir()]
+    assert len(names) == len(set(names)) == 196
+    assert all(re.fullmatch(r"[a-z0-9-]+\.ipynb", n) for n in names)
+    assert "cote-d-ivoire.ipynb" in names and "curacao.ipynb" in names
+
+
+def test_idempotent_and_force_rewrites(home: Path):
+    generate.generate("interpol", country_names=["Kenya", "Japan"])
+    path = home / "workbooks" / "interpol" / "kenya.ipynb"
+    before = path.stat().st_mtime_ns
+    again = generate.generate("interpol", country_names=["Kenya", "Japan"])
+    assert (len(again.written), len(again.unchanged)) == (0, 2)
+    assert again.codes_file is None
+    assert path.stat().st_mtime_ns == before
+    path.write_text(path.read_text().replace('"KEN"', '"XXX"'))
+    repaired = generate.generate("interpol", country_names=["Kenya", "Japan"])
+    assert [t.country for t in repaired.written] == ["KEN"]
+    forced = generate.generate("interpol", country_names=["Kenya", "Japan"], force=True)
+    assert len(forced.written) == 2
+
+
+def test_roster_with_hostile_values_writes_only_inside_home(tmp_path: Path, home: Path):
+    hostile = tmp_path / "hostile.csv"
+    hostile.write_text(
+        "delegate,school,committee,country\n"
+        '"Robert\'); DROP TABLE delegations;--","../../etc",INTERPOL,Kenya\n'
+        '"<script>alert(1)</script>","..\\..\\windows",INTERPOL,Japan\n',
+        encoding="utf-8",
+    )
+    outside_before = files_under(tmp_path) - files_under(home)
+    result = generate.generate("interpol", roster_file=hostile)
+    assert len(result.written) == 2
+    assert files_under(tmp_path) - files_under(home) == outside_before
+    for target in result.written:
+        assert settings.home() in target.path.parents
+    workbook = (home / "workbooks" / "interpol" / "kenya.ipynb").read_text()
+    assert "DROP TABLE" not in workbook  # names live in the store, not in code cells
+
+
+@pytest.mark.parametrize(
+    "value, reason",
+    [("Two\nlines", "control characters"), ("x" * 10_000, "10000 characters long")],
+)
+def test_roster_values_that_cannot_be_names_are_refused(tmp_path: Path, home: Path, value, reason):
+    bad = tmp_path / "bad.csv"
+    with bad.open("w", newline="") as fh:
+        import csv
+
+        csv.writer(fh).writerows(
+            [["delegate", "school", "committee", "country"], [value, value, "INTERPOL", "Kenya"]]
+        )
+    with pytest.raises(RosterError, match=reason):
+        generate.generate("interpol", roster_file=bad)
+    assert not (home / "workbooks").exists()
+
+
+def test_choices_are_checked():
+    with pytest.raises(MunbookError, match="exactly one"):
+        generate.generate("interpol", all_members=True, country_names=["Kenya"])
+    with pytest.raises(MunbookError, match="not members of INTERPOL: North Korea"):
+        generate.generate("interpol", country_names=["Kenya", "North Korea"])
+
+
+def test_execute_runs_real_kernels_and_reports_the_broken_one(tmp_path: Path, home: Path):
+    template = nbformat.read(settings.WORKBOOK_TEMPLATE, as_version=4)
+    template.cells.append(
+        nbformat.v4.new_code_cell(
+            'if country == "JPN":\n    raise RuntimeError("broken on purpose")'
+        )
+    )
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(template, broken)
+    result = generate.generate(
+        "interpol", country_names=["Kenya", "Japan", "Ghana"], execute=True, jobs=2, template=broken
+    )
+    assert sorted(t.country for t in result.written) == ["GHA", "KEN"]
+    [(failed, reason)] = result.failed
+    assert failed.country_name == "Japan"
+    assert reason == "cell 3 failed: RuntimeError: broken on purpose"
+    kenya = json.loads((home / "workbooks" / "interpol" / "kenya.ipynb").read_text())
+    outputs = kenya["cells"][2]["outputs"]
+    assert outputs and "application/vnd.jupyter.widget-view+json" in outputs[0]["data"]
