@@ -217,7 +217,7 @@ def generate(
     for target in tqdm(targets, desc="workbooks", unit="nb", disable=not show):
         try:
             changed = write_if_changed(target.path, prepare(source, target), force)
-        except Exception as exc:  # noqa: BLE001 - one bad workbook must not stop the rest
+        except Exception as exc:  # one bad workbook must not stop the rest
             result.failed.append((target, f"{type(exc).__name__}: {exc}"))
             continue
         (result.written if changed else result.unchanged).append(target)
@@ -256,7 +256,7 @@ def execute_one(path: str) -> str | None:
         )
         first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         return f"cell {index} failed: {exc.ename}: {exc.evalue}" if index is not None else first
-    except Exception as exc:  # noqa: BLE001 - kernel died, timeout: report, keep going
+    except Exception as exc:  # kernel died, timeout: report, keep going
         return f"{type(exc).__name__}: {exc}"
     nbformat.write(nb, path)
     return None
@@ -275,7 +275,7 @@ def execute_all(
             target = futures[future]
             try:
                 error = future.result()
-            except Exception as exc:  # noqa: BLE001 - a worker crash is one failure
+            except Exception as exc:  # a worker crash is one failure
                 error = f"{type(exc).__name__}: {exc}"
             if error:
                 failures.append((target, error))
