@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__, committees, countries, generate, roster, settings
+from . import demo as demo_module
 from .exceptions import MunbookError
 
 
@@ -160,19 +161,61 @@ def generate_cmd(
         sys.exit(1)
 
 
-# ---- demo ------------------------------------------------------------------------
+# ---- serve and demo --------------------------------------------------------------
+
+
+def _serve(
+    host: str, port: int, delegate: tuple[Path, str] | None = None, codes: dict | None = None
+) -> None:
+    from . import serve
+
+    app = serve.make_app(host, port)
+    base = f"http://{host}:{port}"
+    apps = serve.install_apps()
+    click.echo(f"Serving {settings.home()} with Voilà at {base}/  (Ctrl-C stops)")
+    if delegate:
+        click.echo(f"  delegate: {serve.url_for(base, delegate[0], delegate[1])}")
+    else:
+        click.echo(f"  delegates: {base}/voila/tree/workbooks  (each opens with its access code)")
+    chair, advisor = (codes or {}).get("chair"), (codes or {}).get("advisor")
+    click.echo(
+        f"  chair:    {serve.url_for(base, apps['chair'])}" + (f"  (code {chair})" if chair else "")
+    )
+    click.echo(
+        f"  advisor:  {serve.url_for(base, apps['advisor'])}"
+        + (f"  (code {advisor})" if advisor else "")
+    )
+    app.start()
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
+def serve_cmd(host: str, port: int) -> None:
+    """Serve the workbooks and the advisor and chair apps with Voilà."""
+    _serve(host, port)
 
 
 @main.command("demo")
-def demo() -> None:
-    """Load the INTERPOL demo roster and say what was made."""
-    result = roster.import_roster(settings.DEMO_ROSTER)
-    click.echo(f"INTERPOL demo: {result.summary()}")
+@click.option("--serve/--no-serve", "serve_after", default=True, help="Start serving when ready.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
+def demo(serve_after: bool, host: str, port: int) -> None:
+    """Load the INTERPOL demo (roster, workbooks, codes) and serve it."""
+    made = demo_module.prepare()
+    click.echo(f"INTERPOL demo: workbooks {made.summary}")
     click.echo(f"store: {settings.db_url()}")
-    if result.codes_file:
-        click.echo(f"access codes (shown once, keep them safe): {result.codes_file}")
+    click.echo(f"access codes (keep them private): {', '.join(str(p) for p in made.codes_files)}")
+    if serve_after:
+        _serve(
+            host,
+            port,
+            (made.workbook, made.delegate_code),
+            {"chair": made.chair_code, "advisor": made.advisor_code},
+        )
     else:
-        click.echo(f"access codes were written at the first run, under {settings.access_dir()}")
+        click.echo(f"delegate workbook: {made.workbook} (code {made.delegate_code})")
+        click.echo(f"chair code {made.chair_code}; advisor code {made.advisor_code}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,6 +202,7 @@ def generate(
     jobs: int = 1,
     template: str | Path | None = None,
     progress: bool | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> GenerateResult:
     """Write the workbooks of a committee; see the module docstring."""
     targets, codes_file = targets_for(
@@ -214,13 +216,17 @@ def generate(
     result = GenerateResult(codes_file=codes_file)
     show = sys.stderr.isatty() if progress is None else progress
     logging.getLogger("papermill").setLevel(logging.WARNING)
-    for target in tqdm(targets, desc="workbooks", unit="nb", disable=not show):
+    for done, target in enumerate(tqdm(targets, desc="workbooks", unit="nb", disable=not show)):
+        if on_progress:
+            on_progress(done, len(targets))
         try:
             changed = write_if_changed(target.path, prepare(source, target), force)
         except Exception as exc:  # one bad workbook must not stop the rest
             result.failed.append((target, f"{type(exc).__name__}: {exc}"))
             continue
         (result.written if changed else result.unchanged).append(target)
+    if on_progress:
+        on_progress(len(targets), len(targets))
     if execute:
         ok = result.written + result.unchanged
         failures = execute_all(ok, jobs=jobs, progress=show)

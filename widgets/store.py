@@ -101,6 +101,14 @@ reviews = sa.Table(
     sa.UniqueConstraint("delegation_id", "chair"),
 )
 
+access_failures = sa.Table(
+    "access_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("scope", sa.String(128), nullable=False, index=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+)
+
 _WRITE_ONCE = {
     "sqlite": [
         f"CREATE TRIGGER IF NOT EXISTS submissions_no_{op.lower()} BEFORE {op} ON submissions "
@@ -120,7 +128,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _utc(value: datetime | None) -> datetime | None:
+def as_utc(value: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; everything we store is UTC."""
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
@@ -321,6 +329,18 @@ class Store:
         with self.using(conn) as conn:
             return list(conn.execute(query))
 
+    def record_failure(self, scope: str) -> None:
+        """Remember a wrong code for ``scope`` (e.g. ``delegate:12``), to slow guessing."""
+        with self.begin() as conn:
+            conn.execute(access_failures.insert().values(scope=scope, at=now()))
+
+    def failures_since(self, scope: str, since: datetime) -> int:
+        query = sa.select(sa.func.count()).where(
+            access_failures.c.scope == scope, access_failures.c.at >= since
+        )
+        with self.begin() as conn:
+            return conn.execute(query).scalar_one()
+
     # ---- drafts -----------------------------------------------------------
 
     def save_draft(
@@ -382,7 +402,7 @@ class Store:
             .order_by(drafts.c.version.desc())
         )
         with self.begin() as conn:
-            return [(v, _utc(t), w) for v, t, w in conn.execute(query)]
+            return [(v, as_utc(t), w) for v, t, w in conn.execute(query)]
 
     # ---- submissions --------------------------------------------------------
 
@@ -403,7 +423,7 @@ class Store:
         )
         with self.begin() as conn:
             return [
-                {**row._mapping, "submitted_at": _utc(row.submitted_at)}
+                {**row._mapping, "submitted_at": as_utc(row.submitted_at)}
                 for row in conn.execute(query)
             ]
 
@@ -428,7 +448,7 @@ class Store:
             .limit(1)
         )
         with self.begin() as conn:
-            return _utc(conn.execute(query).scalar())
+            return as_utc(conn.execute(query).scalar())
 
     # ---- reviews ------------------------------------------------------------
 
@@ -459,7 +479,7 @@ class Store:
                 {
                     **row._mapping,
                     "scores": json.loads(row.scores),
-                    "updated_at": _utc(row.updated_at),
+                    "updated_at": as_utc(row.updated_at),
                 }
                 for row in conn.execute(query)
             ]
@@ -472,7 +492,7 @@ def _delegation(row: Any) -> Delegation:
         country=row.country,
         delegate=row.delegate,
         school=row.school,
-        created_at=_utc(row.created_at),
+        created_at=as_utc(row.created_at),
     )
 
 
@@ -482,5 +502,5 @@ def _draft(row: Any) -> Draft:
         version=row.version,
         content=json.loads(row.content),
         words=row.words,
-        saved_at=_utc(row.saved_at),
+        saved_at=as_utc(row.saved_at),
     )
