@@ -12,7 +12,6 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 import ipywidgets as w
-from IPython.display import display
 
 from . import committees, generate, roster, settings
 from .exceptions import MunbookError, RosterError
@@ -200,5 +199,4 @@ def advisor_app(store: Store | None = None) -> CodeGate:
         scope="advisor",
         store=store,
     )
-    display(gate)
     return gate

@@ -9,7 +9,6 @@ from __future__ import annotations
 from html import escape
 
 import ipywidgets as w
-from IPython.display import display
 
 from . import committees
 from .advisor import STATUS_CLASS, TABLE_STYLE, _when
@@ -87,5 +86,4 @@ def chair_app(store: Store | None = None) -> CodeGate:
         scope="chair",
         store=store,
     )
-    display(gate)
     return gate

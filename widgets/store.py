@@ -394,6 +394,34 @@ class Store:
             row = conn.execute(query).first()
         return _draft(row) if row else None
 
+    def draft_saved_at(self, delegation_id: int, version: int) -> datetime | None:
+        query = sa.select(drafts.c.saved_at).where(
+            drafts.c.delegation_id == delegation_id, drafts.c.version == version
+        )
+        with self.begin() as conn:
+            return as_utc(conn.execute(query).scalar())
+
+    def thin_drafts(self, delegation_id: int, keep_recent: int = 50, keep_hourly: int = 200) -> int:
+        """Delete old versions: keep the newest ``keep_recent``, then the last of each hour.
+
+        The latest version is always among those kept. Returns how many were deleted.
+        """
+        history = self.draft_history(delegation_id)  # newest first
+        keep = {v for v, _, _ in history[:keep_recent]}
+        hours: dict[str, int] = {}
+        for version, saved_at, _ in history[keep_recent:]:
+            hours.setdefault(f"{saved_at:%Y%m%d%H}", version)  # newest of each hour
+        keep |= set(sorted(hours.values(), reverse=True)[:keep_hourly])
+        doomed = [v for v, _, _ in history if v not in keep]
+        if doomed:
+            with self.begin() as conn:
+                conn.execute(
+                    drafts.delete().where(
+                        drafts.c.delegation_id == delegation_id, drafts.c.version.in_(doomed)
+                    )
+                )
+        return len(doomed)
+
     def draft_history(self, delegation_id: int) -> list[tuple[int, datetime, int]]:
         """(version, saved_at, words) of every stored version, newest first."""
         query = (

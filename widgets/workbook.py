@@ -6,15 +6,22 @@ the page, so no text can run as markup or script.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from html import escape
+from typing import Any
 
 import ipywidgets as w
-from IPython.display import display
 
 from . import committees, countries
+from .citations import FIELDS, works_cited
 from .committees import Committee
 from .countries import Country
+from .drafts import DraftSession, count_words, section_key, topic_words
+from .exceptions import StoreError
+from .gate import CodeGate
+from .progress import deadline_for
+from .store import Delegation, Store
 
 STYLE = """
 <style>
@@ -48,9 +55,13 @@ def time_left(deadline: datetime, now: datetime | None = None) -> str:
 
 
 def header_html(
-    committee: Committee, country: Country, delegate: str = "", school: str = ""
+    committee: Committee,
+    country: Country,
+    delegate: str = "",
+    school: str = "",
+    deadline: datetime | None = None,
 ) -> str:
-    deadline = committee.rules.deadline_utc
+    deadline = deadline or committee.rules.deadline_utc
     who = " · ".join(escape(x) for x in (delegate, school) if x)
     return (
         f"{STYLE}<div class='mb-card'><div class='mb-muted'>{escape(committee.acronym)} · "
@@ -103,10 +114,446 @@ def reading_pages(committee: Committee, country: Country) -> w.Tab:
     return tabs
 
 
-def workbook_page(committee: str, country: str, delegation_id: int = 0) -> w.VBox:
-    """Build and display the workbook page for one delegation."""
+SAVE_DELAY = 1.0  # seconds after a change; keeps every keystroke saved within 2 s
+FIELD_LABELS = {
+    "author": "Author(s)",
+    "title": "Title",
+    "publisher": "Publisher or site",
+    "date": "Published",
+    "url": "URL",
+    "accessed": "Accessed",
+}
+FIELD_HINTS = {
+    "author": "Family, Given; or an organisation",
+    "date": "YYYY-MM-DD",
+    "accessed": "YYYY-MM-DD",
+    "url": "https://",
+}
+APP_STYLE = """<style>
+.mb-app{max-width:900px}.mb-app textarea{box-sizing:border-box;font-family:Georgia,'Times New Roman',serif;font-size:15px;
+line-height:1.45}.mb-count{color:#5b6775;font-size:12px;text-align:right}
+.mb-over{color:#b42318;font-weight:600}.mb-status{font-size:13px;color:#1a7f37}
+.mb-conflict{background:#fff4e5;border:1px solid #f0b35a;border-radius:8px;padding:.6em 1em}
+.mb-section-title{font-family:Georgia,serif;font-weight:600;margin-top:.6em}
+.mb-guidance{color:#5b6775;font-size:12px}
+</style>"""
+
+
+def _count_html(words: int, limit: int | None, unit: str = "words") -> str:
+    text = f"{words} / {limit} {unit}" if limit else f"{words} {unit}"
+    css = "mb-count mb-over" if limit and words > limit else "mb-count"
+    return f"<div class='{css}'>{text}</div>"
+
+
+class WorkbookApp(w.VBox):
+    """The delegate's page once the code is accepted: read, research, write, cite."""
+
+    def __init__(
+        self, store: Store, delegation: Delegation, committee: Committee, country: Country
+    ):
+        self.store, self.delegation, self.committee, self.country = (
+            store,
+            delegation,
+            committee,
+            country,
+        )
+        self.session = DraftSession(store, delegation.id)
+        self._pending: asyncio.TimerHandle | None = None
+        self._loading = False
+        self.status = w.HTML()
+        self.banner = w.VBox()
+        self.sections: dict[str, w.Textarea] = {}
+        self.section_counts: dict[str, w.HTML] = {}
+        self.topic_counts: dict[str, w.HTML] = {}
+        self.total_count = w.HTML()
+        self.notes: dict[str, w.Textarea] = {}
+        self.sources: list[dict[str, str]] = []
+        self.disclosure = w.Textarea(
+            placeholder="Which AI tools did you use, and for what? Write 'None' if you used none.",
+            layout=w.Layout(width="100%", height="6em"),
+        )
+        self.disclosure.observe(self._changed, names="value")
+        tabs = w.Tab(
+            children=[
+                reading_pages(committee, country),
+                self._research_tab(),
+                self._write_tab(),
+                self._sources_tab(),
+                self._history_tab(),
+            ]
+        )
+        tabs.titles = ("Read", "Research", "Write", "Sources", "History")
+        self.tabs = tabs
+        header = w.HTML(
+            header_html(
+                committee,
+                country,
+                delegation.delegate,
+                delegation.school,
+                deadline_for(store, delegation),
+            )
+        )
+        super().__init__([w.HTML(APP_STYLE), header, self.status, self.banner, tabs])
+        self.add_class("mb-app")
+        self.set_content(self.session.load())
+        self._show_status()
+
+    # ---- building the tabs ----------------------------------------------------
+
+    def _research_tab(self) -> w.VBox:
+        rows = [
+            w.HTML(
+                "<p class='mb-guidance'>Private notes: only you see them; they are not part of the paper.</p>"
+            )
+        ]
+        for topic in self.committee.topics:
+            rows.append(
+                w.HTML(f"<h3 style='font-family:Georgia,serif'>Topic {escape(topic.key)}</h3>")
+            )
+            for index, prompt in enumerate(topic.prompts):
+                box = w.Textarea(
+                    placeholder="Your notes and where you found them…",
+                    layout=w.Layout(width="100%", height="4.5em"),
+                )
+                box.observe(self._changed, names="value")
+                self.notes[f"{topic.key}.{index}"] = box
+                rows += [
+                    w.HTML(f"<div class='mb-section-title'>{index + 1}. {escape(prompt)}</div>"),
+                    box,
+                ]
+        return w.VBox(rows)
+
+    def _write_tab(self) -> w.VBox:
+        rules = self.committee.rules
+        limits = []
+        if rules.max_pages:
+            limits.append(f"at most {rules.max_pages} pages")
+        if rules.max_words:
+            limits.append(f"at most {rules.max_words} words")
+        rows = [
+            w.HTML(
+                f"<p class='mb-guidance'>Write each section in plain text; *italics*, **bold**, "
+                f"lists with '- ' and blank lines between paragraphs work. The paper: "
+                f"{escape(', '.join(limits) or 'no length limit')}; works cited do not count.</p>"
+            ),
+            self.total_count,
+        ]
+        for topic in self.committee.topics:
+            count = w.HTML()
+            self.topic_counts[topic.key] = count
+            rows += [
+                w.HTML(
+                    f"<h3 style='font-family:Georgia,serif'>Topic {escape(topic.key)}: "
+                    f"{escape(topic.title)}</h3>"
+                ),
+                count,
+            ]
+            for section in rules.sections:
+                key = section_key(topic.key, section.key)
+                box = w.Textarea(
+                    placeholder=section.guidance, layout=w.Layout(width="100%", height="9em")
+                )
+                box.observe(self._changed, names="value")
+                box.add_class(f"mb-section-{topic.key}-{section.key}")
+                self.sections[key] = box
+                self.section_counts[key] = w.HTML()
+                rows += [
+                    w.HTML(
+                        f"<div class='mb-section-title'>{escape(section.title)}</div>"
+                        f"<div class='mb-guidance'>{escape(section.guidance)}</div>"
+                    ),
+                    box,
+                    self.section_counts[key],
+                ]
+        if rules.ai_disclosure:
+            rows += [
+                w.HTML(
+                    "<h3 style='font-family:Georgia,serif'>AI-use disclosure</h3>"
+                    "<p class='mb-guidance'>This committee asks every paper to say whether "
+                    "and how AI tools were used.</p>"
+                ),
+                self.disclosure,
+            ]
+        return w.VBox(rows)
+
+    def _sources_tab(self) -> w.VBox:
+        self.source_list = w.Select(options=[], rows=6, layout=w.Layout(width="100%"))
+        self.source_list.observe(self._pick_source, names="value")
+        self.source_fields = {
+            name: w.Text(
+                description=FIELD_LABELS[name],
+                placeholder=FIELD_HINTS.get(name, ""),
+                layout=w.Layout(width="100%"),
+                style={"description_width": "9em"},
+            )
+            for name in FIELDS
+        }
+        add = w.Button(description="Add source", button_style="primary")
+        update = w.Button(description="Save changes")
+        remove = w.Button(description="Remove", button_style="danger")
+        add.on_click(lambda _: self.add_source(self._form()))
+        update.on_click(lambda _: self.update_source(self.source_list.value, self._form()))
+        remove.on_click(lambda _: self.remove_source(self.source_list.value))
+        self.source_message = w.HTML()
+        self.cited = w.HTML()
+        style = self.committee.rules.citation_style.upper()
+        return w.VBox(
+            [
+                w.HTML(
+                    f"<p class='mb-guidance'>Works cited are formatted in {style} style and do not count "
+                    f"toward the length limit. This committee expects at least "
+                    f"{self.committee.rules.min_sources} sources.</p>"
+                ),
+                self.source_list,
+                *self.source_fields.values(),
+                w.HBox([add, update, remove]),
+                self.source_message,
+                self.cited,
+            ]
+        )
+
+    def _history_tab(self) -> w.VBox:
+        self.history = w.Dropdown(options=[], layout=w.Layout(width="30em"))
+        restore = w.Button(description="Restore this version")
+        refresh = w.Button(description="Refresh list", icon="refresh")
+        restore.on_click(lambda _: self.restore(self.history.value))
+        refresh.on_click(lambda _: self._fill_history())
+        self.history_message = w.HTML()
+        return w.VBox(
+            [
+                w.HTML(
+                    "<p class='mb-guidance'>Every save is kept as a version (older ones are thinned "
+                    "to one per hour). Restoring saves the old text as a new version: nothing is lost.</p>"
+                ),
+                w.HBox([self.history, restore, refresh]),
+                self.history_message,
+            ]
+        )
+
+    # ---- content in and out -----------------------------------------------------
+
+    def content(self) -> dict[str, Any]:
+        """The draft as the page shows it now."""
+        return {
+            "sections": {k: box.value for k, box in self.sections.items()},
+            "notes": {k: box.value for k, box in self.notes.items()},
+            "sources": [dict(s) for s in self.sources],
+            "disclosure": self.disclosure.value,
+        }
+
+    def set_content(self, content: dict[str, Any]) -> None:
+        """Show ``content`` in the widgets without it counting as the delegate's typing."""
+        self._loading = True
+        try:
+            for key, box in self.sections.items():
+                box.value = content["sections"].get(key, "")
+            for key, box in self.notes.items():
+                box.value = content["notes"].get(key, "")
+            self.sources = [dict(s) for s in content.get("sources", [])]
+            self.disclosure.value = content.get("disclosure", "")
+        finally:
+            self._loading = False
+        self._refresh_sources()
+        self._update_counts()
+        self._fill_history()
+
+    # ---- autosave ---------------------------------------------------------------
+
+    def _changed(self, change: dict | None = None) -> None:
+        if self._loading:
+            return
+        self._update_counts()
+        if self.session.conflict:
+            return  # the delegate decides first (banner)
+        self.status.value = "<span class='mb-status' style='color:#8a6d00'>Saving…</span>"
+        if self._pending is None:
+            try:
+                loop = asyncio.get_event_loop()
+                self._pending = loop.call_later(SAVE_DELAY, self._autosave)
+            except RuntimeError:
+                self.save_now()  # no event loop (a script): save at once
+
+    def _autosave(self) -> None:
+        self._pending = None
+        self.save_now()
+
+    def save_now(self, overwrite: bool = False) -> bool:
+        """Save the page's content as a new version (the autosave calls this)."""
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        saved = self.session.save(self.content(), overwrite=overwrite)
+        if not saved:
+            self._show_conflict()
+        else:
+            self.banner.children = []
+        self._show_status()
+        return saved
+
+    def _show_status(self) -> None:
+        if self.session.conflict:
+            self.status.value = (
+                "<span class='mb-status' style='color:#b42318'>Not saved: see below.</span>"
+            )
+        elif self.session.saved_at:
+            self.status.value = (
+                f"<span class='mb-status'>All changes saved · version {self.session.version} · "
+                f"{self.session.saved_at:%Y-%m-%d %H:%M:%S} UTC</span>"
+            )
+        else:
+            self.status.value = (
+                "<span class='mb-status' style='color:#5b6775'>Nothing written yet.</span>"
+            )
+
+    def _show_conflict(self) -> None:
+        load = w.Button(description="Load the newer version", button_style="warning")
+        keep = w.Button(description="Keep mine and save it")
+        load.on_click(lambda _: self.reload())
+        keep.on_click(lambda _: self.save_now(overwrite=True))
+        self.banner.children = [
+            w.HTML(
+                f"<div class='mb-conflict'><b>This workbook was changed in another tab or on another "
+                f"device</b> (now version {self.session.conflict}). What you typed here since is "
+                f"<b>not saved</b>. Load the newer version, or keep yours and save it over the other.</div>"
+            ),
+            w.HBox([load, keep]),
+        ]
+
+    def reload(self) -> None:
+        """Show the latest saved version (from this or any other tab)."""
+        self.set_content(self.session.load())
+        self.banner.children = []
+        self._show_status()
+
+    def restore(self, version: int | None) -> bool:
+        if not version:
+            return False
+        old = self.session.load(version)
+        self.set_content(old)
+        saved = self.save_now()
+        self.history_message.value = (
+            f"Version {version} restored as version {self.session.version}." if saved else ""
+        )
+        self._fill_history()
+        return saved
+
+    def _fill_history(self) -> None:
+        entries = self.store.draft_history(self.delegation.id)[:200]
+        self.history.options = [
+            (f"version {v} · {t:%Y-%m-%d %H:%M:%S} UTC · {n} words", v) for v, t, n in entries
+        ]
+
+    # ---- counts -----------------------------------------------------------------
+
+    def _update_counts(self) -> None:
+        content = self.content()
+        for key, box in self.sections.items():
+            self.section_counts[key].value = _count_html(count_words(box.value), None)
+        total = 0
+        for topic in self.committee.topics:
+            words = topic_words(content, self.committee, topic.key)
+            total += words
+            self.topic_counts[topic.key].value = _count_html(
+                words, topic.rules.max_words, "words in this topic"
+            )
+        self.total_count.value = _count_html(
+            total, self.committee.rules.max_words, "words in the paper"
+        )
+
+    # ---- sources ----------------------------------------------------------------
+
+    def _form(self) -> dict[str, str]:
+        return {name: box.value.strip() for name, box in self.source_fields.items()}
+
+    def _pick_source(self, change: dict) -> None:
+        index = change["new"]
+        if index is not None and 0 <= index < len(self.sources):
+            for name, box in self.source_fields.items():
+                box.value = self.sources[index].get(name, "")
+
+    def add_source(self, source: dict[str, str]) -> bool:
+        if not source.get("title"):
+            self.source_message.value = (
+                "<span class='mb-over'>A source needs at least a title.</span>"
+            )
+            return False
+        self.sources.append(source)
+        self._sources_changed("Source added.")
+        for box in self.source_fields.values():
+            box.value = ""
+        return True
+
+    def update_source(self, index: int | None, source: dict[str, str]) -> bool:
+        if index is None or not source.get("title"):
+            self.source_message.value = (
+                "<span class='mb-over'>Pick a source and give it a title.</span>"
+            )
+            return False
+        self.sources[index] = source
+        self._sources_changed("Source saved.")
+        return True
+
+    def remove_source(self, index: int | None) -> bool:
+        if index is None:
+            return False
+        del self.sources[index]
+        self._sources_changed("Source removed.")
+        return True
+
+    def _sources_changed(self, message: str) -> None:
+        self.source_message.value = f"<span class='mb-status'>{escape(message)}</span>"
+        self._refresh_sources()
+        self._changed()
+
+    def _refresh_sources(self) -> None:
+        self.source_list.options = [
+            (
+                f"{i + 1}. {s.get('title', '')[:80]}"
+                + (f" — {s['author'][:40]}" if s.get("author") else ""),
+                i,
+            )
+            for i, s in enumerate(self.sources)
+        ]
+        entries = works_cited(self.sources, self.committee.rules.citation_style)
+        items = "".join(
+            f"<p style='padding-left:2em;text-indent:-2em;margin:.3em 0'>{e}</p>" for e in entries
+        )
+        self.cited.value = (
+            f"<div class='mb-card mb-box'><b>Works cited</b>{items}</div>" if entries else ""
+        )
+
+
+def open_workbook(
+    store: Store, committee: str, country: str, delegation_id: int
+) -> Delegation | None:
+    """The delegation this workbook was generated for, if the store agrees."""
+    try:
+        delegation = store.delegation(delegation_id)
+    except StoreError:  # an unknown id: the workbook was not generated here
+        return None
     info = committees.load(committee)
-    nation = countries.lookup(country)
-    page = w.VBox([w.HTML(header_html(info, nation)), reading_pages(info, nation)])
-    display(page)
-    return page
+    if delegation.committee != info.key or delegation.country != countries.lookup(country).alpha3:
+        return None
+    return delegation
+
+
+def workbook_page(
+    committee: str, country: str, delegation_id: int = 0, store: Store | None = None
+) -> w.Widget:
+    """The delegate's page behind their access code; a notebook shows it as its output."""
+    store = store or Store()
+    delegation = open_workbook(store, committee, country, delegation_id)
+    if delegation is None:
+        page: w.Widget = w.HTML(
+            "<p>This workbook is not set up on this server. Ask your advisor.</p>"
+        )
+        return page
+    info, nation = committees.load(committee), countries.lookup(country)
+    gate = CodeGate(
+        f"{escape(nation.name)} · {escape(info.acronym)} position paper",
+        check=lambda code: store.check_code(code, "delegate", info.key, delegation.id),
+        open_page=lambda _: WorkbookApp(store, delegation, info, nation),
+        scope=f"delegate:{delegation.id}",
+        store=store,
+    )
+    return gate
