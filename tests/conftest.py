@@ -48,3 +48,113 @@ def store(request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.Monkey
 @pytest.fixture
 def files() -> Path:
     return FILES
+
+
+# ---- a real Voilà server and a real browser ---------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Served:
+    """``munbook serve`` in a subprocess, restartable, with its log kept."""
+
+    def __init__(self, home: Path, log: Path):
+        self.home, self.log, self.port = home, log, free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self) -> None:
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        munbook = Path(sys.executable).parent / "munbook"
+        env = {**os.environ, "MUNBOOK_HOME": str(self.home)}
+        env.pop("MUNBOOK_DB", None)
+        out = self.log.open("a")
+        self.process = subprocess.Popen(
+            [str(munbook), "serve", "--port", str(self.port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.base + "/", timeout=2)
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(self.log.read_text()) from None
+                time.sleep(0.3)
+        raise RuntimeError("munbook serve did not answer in 60 s")
+
+    def kill(self, sig: int = 9) -> None:
+        import signal
+
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, sig or signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def url(self, path: str, code: str | None = None) -> str:
+        return f"{self.base}/voila/render/{path}" + (f"?code={code}" if code else "")
+
+
+@pytest.fixture
+def demo_home(home: Path) -> dict[str, str]:
+    """Workbooks for Kenya and Japan; returns the codes by country and role."""
+    import csv
+
+    from widgets import generate
+
+    result = generate.generate("interpol", country_names=["Kenya", "Japan"], progress=False)
+    with result.codes_file.open() as fh:
+        rows = list(csv.DictReader(fh))
+    return {row["country"] or row["role"]: row["code"] for row in rows}
+
+
+@pytest.fixture
+def served(home: Path, demo_home: dict[str, str], tmp_path: Path):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (scripts/system-packages installs it)")
+    server = Served(home, tmp_path / "serve.log")
+    server.start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (scripts/system-packages installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    yield context.new_page()
+    context.close()

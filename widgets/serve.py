@@ -103,5 +103,7 @@ def make_app(host: str = "127.0.0.1", port: int = 8866) -> MunbookVoila:
     root = settings.ensure_dir(settings.home())
     app = MunbookVoila(config=serving_config())
     app.initialize([str(root), f"--port={port}", f"--Voila.ip={host}"])
-    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    # Our redacted access lines go out through Voilà's own log handler.
+    access_log.parent = app.log
+    access_log.setLevel(logging.INFO)
     return app

@@ -183,6 +183,8 @@ class WorkbookApp(w.VBox):
             ]
         )
         tabs.titles = ("Read", "Research", "Write", "Sources", "History")
+        # The history list is read when its tab is opened, not on every save.
+        tabs.observe(lambda ch: ch["new"] == 4 and self._fill_history(), names="selected_index")
         self.tabs = tabs
         header = w.HTML(
             header_html(

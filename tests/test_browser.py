@@ -1,0 +1,127 @@
+"""End-to-end: Debian's chromium (playwright) against `munbook serve` on loopback."""
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+KENYA = "workbooks/interpol/kenya.ipynb"
+JAPAN = "workbooks/interpol/japan.ipynb"
+SECTION = ".mb-section-A-background textarea"
+TIMEOUT = 90_000  # a cold kernel on a busy 2-core machine
+
+
+def open_page(page, url: str):
+    page.goto(url, timeout=TIMEOUT)
+    page.wait_for_selector(".mb-gate, .mb-app", timeout=TIMEOUT)
+    return page
+
+
+def enter_code(page, code: str):
+    page.fill(".mb-gate input[type=password]", code)
+    page.get_by_role("button", name="Open").click()
+
+
+def write(page, text: str):
+    page.get_by_role("tab", name="Write").click()
+    box = page.locator(SECTION)
+    box.click()
+    box.press("End")
+    box.press_sequentially(text, delay=5)
+
+
+def wait_saved(page, version: int | None = None):
+    text = f"All changes saved · version {version}" if version else "All changes saved"
+    page.get_by_text(text).wait_for(timeout=TIMEOUT)
+
+
+def test_code_typing_reload_restores(served, page, demo_home):
+    open_page(page, served.url(KENYA))
+    enter_code(page, demo_home["Kenya"])
+    page.wait_for_selector(".mb-app", timeout=TIMEOUT)
+    write(page, "Kenya's Pharmacy and Poisons Board leads the fight — 日本語 too.")
+    wait_saved(page, 1)
+    open_page(page, served.url(KENYA, demo_home["Kenya"]))
+    page.wait_for_selector(".mb-app", timeout=TIMEOUT)
+    page.get_by_role("tab", name="Write").click()
+    assert (
+        page.locator(SECTION).input_value()
+        == "Kenya's Pharmacy and Poisons Board leads the fight — 日本語 too."
+    )
+    page.screenshot(path=str(served.log.parent / "workbook.png"), full_page=True)
+
+
+def test_wrong_code_shows_nothing(served, page):
+    open_page(page, served.url(KENYA))
+    enter_code(page, "AAAA-BBBB-CCCC")
+    page.wait_for_selector(".mb-denied", timeout=TIMEOUT)
+    assert page.locator(".mb-app").count() == 0
+    assert "Wanjiru" not in page.content() and "Counterfeit" not in page.content()
+
+
+def test_another_delegations_workbook_refuses_the_code(served, page, demo_home):
+    open_page(page, served.url(JAPAN, demo_home["Kenya"]))
+    page.wait_for_selector(".mb-denied", timeout=TIMEOUT)
+    assert page.locator(".mb-app").count() == 0
+
+
+def test_two_tabs_conflict_visibly(served, browser, demo_home):
+    context = browser.new_context()
+    first, second = context.new_page(), context.new_page()
+    for tab in (first, second):
+        open_page(tab, served.url(KENYA, demo_home["Kenya"]))
+        tab.wait_for_selector(".mb-app", timeout=TIMEOUT)
+    write(first, "first tab")
+    wait_saved(first, 1)
+    write(second, "second tab")
+    second.wait_for_selector(".mb-conflict", timeout=TIMEOUT)
+    assert "changed in another tab" in second.locator(".mb-conflict").inner_text()
+    second.get_by_role("button", name="Load the newer version").click()
+    second.wait_for_function(
+        f"document.querySelector('{SECTION}').value === 'first tab'", timeout=TIMEOUT
+    )
+    context.close()
+
+
+def test_sigkill_mid_typing_keeps_the_last_save(served, page, demo_home, home: Path):
+    open_page(page, served.url(KENYA, demo_home["Kenya"]))
+    page.wait_for_selector(".mb-app", timeout=TIMEOUT)
+    write(page, "saved before the crash.")
+    wait_saved(page, 1)
+    time.sleep(2.5)
+    page.locator(SECTION).press_sequentially(" typed while it dies", delay=20, timeout=5_000)
+    served.kill()  # SIGKILL to the whole server process group, mid-typing
+    with sqlite3.connect(home / "munbook.sqlite") as db:
+        assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+    served.start()
+    open_page(page, served.url(KENYA, demo_home["Kenya"]))
+    page.wait_for_selector(".mb-app", timeout=TIMEOUT)
+    page.get_by_role("tab", name="Write").click()
+    restored = page.locator(SECTION).input_value()
+    assert restored.startswith("saved before the crash.")
+    assert (
+        " typed while it dies".startswith(restored.removeprefix("saved before the crash."))
+        or restored == "saved before the crash."
+    )
+
+
+def test_advisor_app_shows_the_delegations(served, page, demo_home):
+    open_page(page, served.url("apps/advisor.ipynb"))
+    enter_code(page, demo_home["advisor"])
+    page.get_by_text("munbook · advisor").wait_for(timeout=TIMEOUT)
+    table = page.locator(".mb-table")
+    assert "Kenya" in table.inner_text() and "Japan" in table.inner_text()
+    page.screenshot(path=str(served.log.parent / "advisor.png"), full_page=True)
+
+
+def test_codes_never_reach_the_server_log(served, page, demo_home):
+    open_page(page, served.url(KENYA, demo_home["Kenya"]))
+    page.wait_for_selector(".mb-app", timeout=TIMEOUT)
+    served.kill(15)
+    log = served.log.read_text()
+    assert "GET /voila/render/workbooks/interpol/kenya.ipynb" in log
+    for code in demo_home.values():
+        assert code not in log

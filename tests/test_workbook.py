@@ -1,0 +1,192 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from widgets import access, committees, countries, drafts, gate
+from widgets.store import Store
+from widgets.workbook import WorkbookApp, time_left, workbook_page
+
+
+@pytest.fixture
+def kenya(store: Store) -> tuple[int, str]:
+    delegation = store.add_delegation("interpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
+    code = access.new_code()
+    store.add_code(code, "delegate", "interpol", delegation)
+    return delegation, code
+
+
+def open_app(store: Store, delegation: int) -> WorkbookApp:
+    return WorkbookApp(
+        store, store.delegation(delegation), committees.load("interpol"), countries.lookup("KEN")
+    )
+
+
+def test_right_code_opens_wrong_code_shows_nothing(store: Store, kenya):
+    delegation, code = kenya
+    page = workbook_page("interpol", "KEN", delegation, store=store)
+    page._sleep = lambda s: None
+    assert not page.try_code("AAAA-BBBB-CCCC")
+    assert "does not open" in page.message.value
+    assert not any(isinstance(c, WorkbookApp) for c in page.children)
+    assert page.try_code(code.lower())
+    assert isinstance(page.children[0], WorkbookApp)
+
+
+def test_code_from_the_url(store: Store, kenya, monkeypatch: pytest.MonkeyPatch):
+    delegation, code = kenya
+    monkeypatch.setenv("QUERY_STRING", f"code={code}&x=1")
+    page = workbook_page("interpol", "KEN", delegation, store=store)
+    assert isinstance(page.children[0], WorkbookApp)
+
+
+def test_another_delegations_code_is_refused(store: Store, kenya):
+    _, kenya_code = kenya
+    japan = store.add_delegation("interpol", "JPN", "Haruto Sato")
+    page = workbook_page("interpol", "JPN", japan, store=store)
+    page._sleep = lambda s: None
+    assert not page.try_code(kenya_code)
+    # and a workbook whose parameters do not match the store opens nothing at all
+    assert "not set up" in workbook_page("interpol", "JPN", kenya[0], store=store).value
+
+
+def test_repeated_wrong_codes_are_slowed_down(store: Store, kenya):
+    delegation, _ = kenya
+    waits: list[float] = []
+    page = workbook_page("interpol", "KEN", delegation, store=store)
+    page._sleep = waits.append
+    for _ in range(6):
+        page.try_code("WRONG-CODE-0000")
+    assert waits == [0, 0, 0, 1, 2, 4]
+    assert gate.delay_after(100) == gate.MAX_DELAY
+    # a fresh page (a reload) does not reset the count: it lives in the store
+    again = workbook_page("interpol", "KEN", delegation, store=store)
+    again._sleep = waits.append
+    again.try_code("WRONG-CODE-0000")
+    assert waits[-1] == 8
+
+
+def test_typing_is_saved_and_restored(store: Store, kenya):
+    delegation, _ = kenya
+    app = open_app(store, delegation)
+    text = 'Kenya\'s Pharmacy and Poisons Board 🇰🇪 — 日本語 and עברית, *italics* `#read("/etc/passwd")`'
+    app.sections["A.background"].value = text
+    app.notes["A.0"].value = "private note"
+    app.disclosure.value = "None."
+    assert app.save_now()
+    assert "All changes saved · version 1" in app.status.value
+    reopened = open_app(store, delegation)
+    assert reopened.sections["A.background"].value == text
+    assert reopened.notes["A.0"].value == "private note"
+    assert reopened.disclosure.value == "None."
+    assert store.latest_draft(delegation).words == drafts.count_words(text)
+
+
+def test_second_tab_cannot_silently_overwrite(store: Store, kenya):
+    delegation, _ = kenya
+    first, second = open_app(store, delegation), open_app(store, delegation)
+    first.sections["A.solutions"].value = "from the first tab"
+    assert first.save_now()
+    second.sections["A.solutions"].value = "from the stale second tab"
+    assert not second.save_now()
+    assert "changed in another tab" in second.banner.children[0].value
+    assert "Not saved" in second.status.value
+    assert store.latest_draft(delegation).content["sections"]["A.solutions"] == "from the first tab"
+    second.reload()
+    assert second.sections["A.solutions"].value == "from the first tab"
+    assert not second.banner.children
+    # choosing to keep one's own text saves it on purpose
+    first.sections["A.solutions"].value = "first again"
+    second.sections["A.solutions"].value = "second wins, knowingly"
+    assert second.save_now() and not first.save_now()
+    assert first.save_now(overwrite=True)
+    assert store.latest_draft(delegation).content["sections"]["A.solutions"] == "first again"
+
+
+def test_history_restores_an_earlier_version(store: Store, kenya):
+    delegation, _ = kenya
+    app = open_app(store, delegation)
+    for word in ("one", "two", "three"):
+        app.sections["B.background"].value = word
+        app.save_now()
+    app.tabs.selected_index = 4  # opening the History tab lists the versions
+    assert [version for _, version in app.history.options] == [3, 2, 1]
+    assert app.restore(1)
+    assert app.sections["B.background"].value == "one"
+    assert store.latest_draft(delegation).version == 4
+
+
+def test_sources_and_works_cited(store: Store, kenya):
+    delegation, _ = kenya
+    app = open_app(store, delegation)
+    assert not app.add_source({"author": "Nobody"})
+    assert app.add_source(
+        {
+            "author": "World Health Organization",
+            "title": "Substandard and falsified medical products",
+            "publisher": "WHO",
+            "date": "2018-01-31",
+            "url": "https://www.who.int/",
+            "accessed": "2026-11-20",
+        }
+    )
+    assert app.add_source(
+        {"author": "Mensah, Kwame", "title": "Fake <script>x</script> drugs", "date": "2021"}
+    )
+    assert "Substandard and Falsified Medical Products" in app.cited.value
+    assert "&lt;script&gt;" in app.cited.value and "<script>" not in app.cited.value
+    assert app.update_source(1, {"author": "Mensah, Kwame", "title": "Fake drugs", "date": "2021"})
+    assert app.remove_source(0)
+    app.save_now()
+    assert [s["title"] for s in store.latest_draft(delegation).content["sources"]] == ["Fake drugs"]
+
+
+def test_live_counts_show_limits(store: Store, kenya):
+    delegation, _ = kenya
+    app = open_app(store, delegation)
+    app.sections["A.background"].value = "word " * 1600
+    assert "1600 / 1500 words in the paper" in app.total_count.value
+    assert "mb-over" in app.total_count.value
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", 0),
+        ("one two  three\nfour", 4),
+        ("日本語の文章", 6),
+        ("don't stop-gap 2027", 3),
+        ("— * -", 0),
+    ],
+)
+def test_count_words(text: str, words: int):
+    assert drafts.count_words(text) == words
+
+
+def test_versions_are_thinned_but_the_latest_is_kept(store: Store, kenya):
+    delegation, _ = kenya
+    session = drafts.DraftSession(store, delegation)
+    for i in range(120):
+        session.save({"sections": {"A.background": f"v{i}"}})
+    assert len(store.draft_history(delegation)) <= drafts.THIN_EVERY + 50
+    latest = store.latest_draft(delegation)
+    assert latest.content["sections"]["A.background"] == "v119" and latest.version == 120
+
+
+def test_time_left_reads_well():
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    assert time_left(now + timedelta(days=2, hours=3), now) == "2 days 3 hours left"
+    assert time_left(now + timedelta(minutes=5), now) == "5 minutes left"
+    assert time_left(now - timedelta(hours=1), now) == "deadline passed 1 hour 0 minutes ago"
+
+
+def test_delegate_kernel_imports_no_pandas_or_matplotlib(home: Path):
+    probe = (
+        "import sys, widgets.workbook, widgets.gate, widgets.drafts, widgets.citations;"
+        "print(sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]"
