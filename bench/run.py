@@ -91,6 +91,136 @@ def generate() -> None:
     )
 
 
+def _kernel_rss_mb(server_pid: int) -> dict[int, float]:
+    """Resident memory (MB) of the kernels the server started, by process id."""
+    sizes = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        if "ipykernel_launcher" in cmdline and f"PPid:\t{server_pid}" in status:
+            rss = next(line for line in status.splitlines() if line.startswith("VmRSS"))
+            sizes[int(proc.name)] = int(rss.split()[1]) / 1024
+    return sizes
+
+
+@benchmark
+def workbook() -> None:
+    """The delegate page in chromium: kernel memory and time to an editable page."""
+    import nbformat
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import CHROMIUM, CHROMIUM_ARGS, Served
+
+    from widgets import demo
+
+    home = fresh_home()
+    made = demo.prepare()
+    one = nbformat.v4.new_notebook()
+    one.cells = [
+        nbformat.v4.new_code_cell("import ipywidgets as w\nw.Textarea(placeholder='type')")
+    ]
+    one.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (home / "bench").mkdir()
+    nbformat.write(one, home / "bench" / "one_widget.ipynb")
+    server = Served(home, home / "serve.log")
+    server.start()
+    ours, stock, rss, stock_rss = [], [], [], []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            for _ in range(3):
+                for url, times in (
+                    (server.url("bench/one_widget.ipynb"), stock),
+                    (server.url("workbooks/interpol/kenya.ipynb", made.delegate_code), ours),
+                ):
+                    page = browser.new_page()
+                    before = _kernel_rss_mb(server.process.pid)
+                    start = time.perf_counter()
+                    page.goto(url, timeout=120_000)
+                    page.locator(".mb-app, textarea").first.wait_for(
+                        state="visible", timeout=120_000
+                    )
+                    times.append(time.perf_counter() - start)
+                    time.sleep(1)  # let the kernel settle after the last widget message
+                    after = _kernel_rss_mb(server.process.pid)
+                    new = [mb for pid, mb in after.items() if pid not in before]
+                    (rss if "kenya" in url else stock_rss).append(max(new, default=float("nan")))
+                    page.close()
+                    time.sleep(1)
+            browser.close()
+    finally:
+        server.kill(15)
+    ratio = statistics.median(ours) / statistics.median(stock)
+    memory = statistics.median(rss)
+    report(
+        "workbook",
+        f"delegate kernel {memory:.0f} MB resident (one-widget kernel "
+        f"{statistics.median(stock_rss):.0f} MB; median of 3); page editable in "
+        f"{statistics.median(ours):.2f} s vs one-widget notebook {statistics.median(stock):.2f} s, "
+        f"ratio {ratio:.2f}",
+        "kernel at most 80 MB, ratio at most 1.5",
+        memory <= 80 and ratio <= 1.5,
+    )
+
+
+@benchmark
+def autosave() -> None:
+    """50 delegates saving every second for 60 s through DraftSession (the app's path)."""
+    import threading
+
+    from widgets import drafts, store
+
+    fresh_home()
+    db = store.Store()
+    ids = [db.add_delegation("interpol", f"X{i:02d}", f"Delegate {i}") for i in range(50)]
+    latencies: list[float] = []
+    saves = dict.fromkeys(ids, 0)
+    lock = threading.Lock()
+    stop = time.monotonic() + 60
+
+    def delegate(delegation_id: int) -> None:
+        session = drafts.DraftSession(db, delegation_id)
+        text = ""
+        next_at = time.monotonic()
+        while next_at < stop:
+            text += "word "
+            start = time.perf_counter()
+            ok = session.save({"sections": {"A.background": text}})
+            elapsed = time.perf_counter() - start
+            with lock:
+                latencies.append(elapsed)
+                saves[delegation_id] += ok
+            next_at += 1
+            time.sleep(max(0, next_at - time.monotonic()))
+
+    threads = [threading.Thread(target=delegate, args=(i,)) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lost = sum(
+        saves[i]
+        - db.latest_draft(i).version
+        + (db.latest_draft(i).content["sections"]["A.background"].count("word") != saves[i])
+        for i in ids
+    )
+    latencies.sort()
+    p95 = latencies[int(len(latencies) * 0.95)]
+    report(
+        "autosave",
+        f"{len(latencies)} saves by 50 delegates in 60 s; p95 save latency {1000 * p95:.0f} ms, "
+        f"median {1000 * statistics.median(latencies):.0f} ms; lost versions: {lost}",
+        "0 lost versions, every save within the 2 s autosave budget",
+        lost == 0 and p95 < 2,
+    )
+
+
 def main(names: list[str]) -> int:
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
