@@ -161,6 +161,49 @@ def generate_cmd(
         sys.exit(1)
 
 
+# ---- export ------------------------------------------------------------------------
+
+
+@main.command("export")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--committee", "committee_name", help="Export this committee's papers instead of PATHS."
+)
+@click.option(
+    "--drafts", is_flag=True, help="With --committee: the latest drafts, not submissions."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the PDFs (default outputs/papers).",
+)
+@click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--blind", is_flag=True, help="Leave out delegate and school.")
+def export_cmd(paths, committee_name, drafts, out, jobs, blind) -> None:
+    """Export paper notebooks (PATHS, or a committee's) to PDF with Typst."""
+    from . import batch
+
+    if bool(paths) == bool(committee_name):
+        raise MunbookError("give paper notebooks as PATHS, or --committee, not both")
+    if committee_name:
+        key = committees.load(committee_name).key
+        paths = batch.committee_notebooks(key, "drafts" if drafts else "submissions")
+        out = out or batch.papers_dir(key)
+        if not paths:
+            raise MunbookError(
+                f"no {'drafts' if drafts else 'submissions'} in {committee_name} yet"
+            )
+    result = batch.export_many(list(paths), out, jobs, blind, progress=sys.stderr.isatty())
+    for source, reason in result.failed:
+        click.echo(f"failed: {source}: {reason}", err=True)
+    click.echo(
+        f"papers: {result.summary()}"
+        + (f" in {result.written[0].parent}" if result.written else "")
+    )
+    if result.failed:
+        sys.exit(1)
+
+
 # ---- serve and demo --------------------------------------------------------------
 
 

@@ -7,18 +7,19 @@ the page, so no text can run as markup or script.
 from __future__ import annotations
 
 import asyncio
+import base64
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
 import ipywidgets as w
 
-from . import committees, countries
+from . import committees, countries, settings
 from .citations import FIELDS, works_cited
 from .committees import Committee
 from .countries import Country
 from .drafts import DraftSession, count_words, section_key, topic_words
-from .exceptions import StoreError
+from .exceptions import MunbookError, StoreError
 from .gate import CodeGate
 from .progress import deadline_for
 from .store import Delegation, Store
@@ -139,6 +140,18 @@ line-height:1.45}.mb-count{color:#5b6775;font-size:12px;text-align:right}
 </style>"""
 
 
+def checklist_html(violations: list) -> str:
+    """The checklist: blocking problems first, then warnings; a tick when all is well."""
+    if not violations:
+        return "<div class='mb-status mb-checklist'>✓ The paper meets every rule of the committee.</div>"
+    rows = "".join(
+        f"<li class='{'mb-over' if v.blocking else ''}'>{'✗ must fix' if v.blocking else '! check'}: "
+        f"{escape(v.message)}</li>"
+        for v in sorted(violations, key=lambda v: not v.blocking)
+    )
+    return f"<div class='mb-checklist'><b>Checklist</b><ul>{rows}</ul></div>"
+
+
 def _count_html(words: int, limit: int | None, unit: str = "words") -> str:
     text = f"{words} / {limit} {unit}" if limit else f"{words} {unit}"
     css = "mb-count mb-over" if limit and words > limit else "mb-count"
@@ -180,11 +193,12 @@ class WorkbookApp(w.VBox):
                 self._write_tab(),
                 self._sources_tab(),
                 self._history_tab(),
+                self._paper_tab(),
             ]
         )
-        tabs.titles = ("Read", "Research", "Write", "Sources", "History")
-        # The history list is read when its tab is opened, not on every save.
-        tabs.observe(lambda ch: ch["new"] == 4 and self._fill_history(), names="selected_index")
+        tabs.titles = ("Read", "Research", "Write", "Sources", "History", "Paper & submit")
+        # History and preview are computed when their tab is opened, not on every save.
+        tabs.observe(self._tab_opened, names="selected_index")
         self.tabs = tabs
         header = w.HTML(
             header_html(
@@ -331,6 +345,107 @@ class WorkbookApp(w.VBox):
                 self.history_message,
             ]
         )
+
+    def _paper_tab(self) -> w.VBox:
+        self.checklist = w.HTML()
+        self.pages_label = w.HTML()
+        self.preview = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.download = w.HTML()
+        refresh = w.Button(description="Refresh preview", icon="refresh")
+        refresh.on_click(lambda _: self.refresh_preview())
+        self.submit_button = w.Button(description="Submit my paper", button_style="success")
+        self.submit_button.on_click(lambda _: self.submit())
+        self.receipt = w.HTML()
+        return w.VBox(
+            [
+                w.HTML(
+                    "<p class='mb-guidance'>The PDF your chair will read. Fix what the checklist flags, "
+                    "then submit. You may resubmit until the deadline; later submissions are marked late.</p>"
+                ),
+                self.checklist,
+                w.HBox([refresh, self.submit_button]),
+                self.receipt,
+                self.pages_label,
+                self.download,
+                self.preview,
+            ]
+        )
+
+    def _tab_opened(self, change: dict) -> None:
+        if change["new"] == 4:
+            self._fill_history()
+        elif change["new"] == 5:
+            self.refresh_preview()
+
+    def refresh_preview(self) -> None:
+        """Render the latest saved draft: checklist, page images, page count, PDF link."""
+        if self._pending is not None:
+            self.save_now()
+        from .checks import check
+        from .export import PaperError, render
+        from .paper import latest_paper
+
+        nb = latest_paper(self.store, self.delegation.id)
+        try:
+            pdf = render(nb)
+            images = render(nb, images=True, ppi=50).images
+        except PaperError as exc:
+            self.checklist.value = (
+                f"<div class='mb-conflict'><b>Cannot make the PDF:</b> {escape(str(exc))}</div>"
+            )
+            self.preview.children, self.download.value, self.pages_label.value = [], "", ""
+            return
+        self.violations = check(nb, self.committee, pdf)
+        self.checklist.value = checklist_html(self.violations)
+        limit = self.committee.rules.max_pages
+        allowed = f" of {limit} allowed" if limit else ""
+        css = "mb-over" if limit and pdf.body_pages > limit else "mb-status"
+        self.pages_label.value = (
+            f"<div class='{css}'>{pdf.body_pages} page{'s' * (pdf.body_pages != 1)}{allowed}"
+            f" (plus {pdf.pages - pdf.body_pages} for works cited)</div>"
+        )
+        name = f"{settings.slug(self.country.name)}-{self.committee.key}-position-paper.pdf"
+        data = base64.b64encode(pdf.pdf).decode()
+        self.download.value = (
+            f"<a download='{name}' href='data:application/pdf;base64,{data}' class='mb-download'>"
+            f"Download PDF</a>"
+        )
+        self.preview.children = [
+            w.Image(
+                value=png,
+                format="png",
+                layout=w.Layout(width="380px", margin="4px", border="1px solid #d5dde6"),
+            )
+            for png in images
+        ]
+
+    def submit(self):
+        """Submit the latest saved draft; show the receipt or what blocks it."""
+        from .submit import SubmissionBlocked, submit
+
+        self.save_now()
+        try:
+            receipt = submit(self.store, self.delegation.id)
+        except SubmissionBlocked as exc:
+            items = "".join(f"<li>{escape(v.message)}</li>" for v in exc.violations)
+            self.receipt.value = f"<div class='mb-conflict'><b>Not submitted.</b> Fix these first:<ul>{items}</ul></div>"
+            return None
+        except MunbookError as exc:
+            self.receipt.value = (
+                f"<div class='mb-conflict'><b>Not submitted:</b> {escape(str(exc))}</div>"
+            )
+            return None
+        late = (
+            f"<b class='mb-over'>late by {receipt.seconds_late // 60} minutes</b>"
+            if receipt.seconds_late
+            else "on time"
+        )
+        self.receipt.value = (
+            f"<div class='mb-card mb-box mb-receipt'><b>Submitted</b> {receipt.submitted_at:%Y-%m-%d %H:%M:%S} UTC, "
+            f"{late}. {receipt.pages} pages, {receipt.words} words.<br>Receipt (SHA-256 of your PDF): "
+            f"<code>{receipt.sha256}</code></div>"
+        )
+        return receipt
 
     # ---- content in and out -----------------------------------------------------
 
