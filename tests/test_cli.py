@@ -81,7 +81,16 @@ def test_user_mistakes_exit_2_without_traceback(args, message):
 
 
 def test_demo_is_idempotent(home: Path):
-    first = run("demo")
-    assert first.exit_code == 0 and "22 created" in first.output
-    second = run("demo")
-    assert "0 created, 0 updated, 22 unchanged" in second.output
+    first = run("demo", "--no-serve")
+    assert first.exit_code == 0 and "workbooks 22 written, 0 unchanged, 0 failed" in first.output
+    code = re.search(r"code ([A-Z0-9-]{14})\)", first.output).group(1)
+    second = run("demo", "--no-serve")
+    assert "workbooks 0 written, 22 unchanged, 0 failed" in second.output
+    assert f"code {code})" in second.output  # the same delegate code, found again
+
+
+def test_generate_command(home: Path):
+    result = run("generate", "--committee", "interpol", "--countries", "Kenya,Japan")
+    assert result.exit_code == 0 and "workbooks: 2 written, 0 unchanged, 0 failed" in result.output
+    bad = run("generate", "--committee", "interpol", "--countries", "Kenya,Atlantis")
+    assert bad.exit_code == 2 and "unknown country 'Atlantis'" in bad.output

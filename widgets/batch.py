@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -84,7 +85,9 @@ def export_many(
     from .fonts import missing
 
     missing("")  # fill the font cache once, before the workers read it
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+    # spawn, not fork: the parent may hold Typst's threads, which a fork would copy mid-flight.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
         futures = {pool.submit(_export_one, src, dst, blind): src for src, dst in targets.items()}
         for future in tqdm(
             as_completed(futures), total=len(futures), desc="papers", disable=not progress
