@@ -125,3 +125,40 @@ def test_codes_never_reach_the_server_log(served, page, demo_home):
     assert "GET /voila/render/workbooks/interpol/kenya.ipynb" in log
     for code in demo_home.values():
         assert code not in log
+
+
+def test_paper_tab_previews_and_submits(served, page, demo_home, home: Path):
+    from widgets import roster
+    from widgets.store import Store
+
+    store = Store()
+    roster.import_rows(
+        roster.parse(
+            b"delegate,school,committee,country\nWanjiru Kamau,Nairobi Academy,INTERPOL,Kenya\n"
+        )
+    )
+    kenya = store.find_delegation("interpol", "KEN")
+    sections = {
+        f"{t}.{s}": f"Kenya {t} {s}."
+        for t in "AB"
+        for s in ("background", "past_action", "country_policy", "solutions")
+    }
+    sources = [{"title": f"Source {i}", "author": "WHO", "date": "2020"} for i in range(3)]
+    store.save_draft(
+        kenya.id, {"sections": sections, "sources": sources, "disclosure": "None."}, None
+    )
+    open_page(page, served.url(KENYA, demo_home["Kenya"]))
+    page.wait_for_selector(".mb-app", timeout=TIMEOUT)
+    page.get_by_role("tab", name="Paper & submit").click()
+    page.get_by_text("1 page of 2 allowed").wait_for(timeout=TIMEOUT)
+    assert page.locator(".mb-app img").count() == 2  # the paper page and the works cited
+    assert (
+        page.locator("a.mb-download")
+        .get_attribute("href")
+        .startswith("data:application/pdf;base64,")
+    )
+    page.get_by_role("button", name="Submit my paper").click()
+    page.wait_for_selector(".mb-receipt", timeout=TIMEOUT)
+    receipt = page.locator(".mb-receipt").inner_text()
+    assert store.submissions(kenya.id)[-1]["sha256"] in receipt and "on time" in receipt
+    page.screenshot(path=str(served.log.parent / "paper.png"), full_page=True)

@@ -442,7 +442,7 @@ class WorkbookApp(w.VBox):
         )
         self.receipt.value = (
             f"<div class='mb-card mb-box mb-receipt'><b>Submitted</b> {receipt.submitted_at:%Y-%m-%d %H:%M:%S} UTC, "
-            f"{late}. {receipt.pages} pages, {receipt.words} words.<br>Receipt (SHA-256 of your PDF): "
+            f"{late}. {receipt.pages} page{'s' * (receipt.pages != 1)}, {receipt.words} words.<br>Receipt (SHA-256 of your PDF): "
             f"<code>{receipt.sha256}</code></div>"
         )
         return receipt
