@@ -101,6 +101,14 @@ reviews = sa.Table(
     sa.UniqueConstraint("delegation_id", "chair"),
 )
 
+feedback_releases = sa.Table(
+    "feedback_releases",
+    metadata,
+    sa.Column("committee", sa.String(64), primary_key=True),
+    sa.Column("release_at", UtcDateTime, nullable=False),
+    sa.Column("set_at", UtcDateTime, nullable=False),
+)
+
 access_failures = sa.Table(
     "access_failures",
     metadata,
@@ -495,6 +503,27 @@ class Store:
                 conn.execute(
                     reviews.insert().values(delegation_id=delegation_id, chair=chair, **values)
                 )
+
+    def set_feedback_release(self, committee: str, release_at: datetime) -> None:
+        """Feedback of ``committee`` becomes visible to delegates from ``release_at``."""
+        if release_at.tzinfo is None:
+            raise StoreError("a release time needs a time zone (or UTC)")
+        with self.begin() as conn:
+            conn.execute(
+                feedback_releases.delete().where(feedback_releases.c.committee == committee)
+            )
+            conn.execute(
+                feedback_releases.insert().values(
+                    committee=committee, release_at=release_at, set_at=now()
+                )
+            )
+
+    def feedback_release(self, committee: str) -> datetime | None:
+        query = sa.select(feedback_releases.c.release_at).where(
+            feedback_releases.c.committee == committee
+        )
+        with self.begin() as conn:
+            return as_utc(conn.execute(query).scalar())
 
     def reviews(self, delegation_id: int) -> list[dict[str, Any]]:
         query = (
