@@ -11,7 +11,7 @@ import typst
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
-from widgets import binder, collect, committees, export, ingest, paper, review, similarity
+from widgets import binder, committees, export, ingest, paper, review, similarity
 from widgets.cli import main
 from widgets.store import Store, now
 
@@ -101,7 +101,7 @@ def test_ingest_zip_refuses_slip_and_non_pdfs(db: Store, tmp_path: Path):
 
 
 def test_bad_pattern_and_source(db: Store, tmp_path: Path):
-    with pytest.raises(ingest.MunbookError, match="must name {country}"):
+    with pytest.raises(ingest.MunbookError, match=r"must name \{country\}"):
         ingest.ingest("interpol", tmp_path, "{delegate}.pdf")
     with pytest.raises(ingest.MunbookError, match="neither a folder nor a zip"):
         ingest.ingest("interpol", tmp_path / "nothing", "{country}.pdf")
