@@ -162,3 +162,19 @@ def test_paper_tab_previews_and_submits(served, page, demo_home, home: Path):
     receipt = page.locator(".mb-receipt").inner_text()
     assert store.submissions(kenya.id)[-1]["sha256"] in receipt and "on time" in receipt
     page.screenshot(path=str(served.log.parent / "paper.png"), full_page=True)
+
+
+def test_chair_app_shows_the_committee(served, page, demo_home):
+    open_page(page, served.url("apps/chair.ipynb"))
+    enter_code(page, demo_home["chair"])
+    page.get_by_text("munbook · chair · INTERPOL").wait_for(timeout=TIMEOUT)
+    assert "2</b> missing" in page.content()
+    table = page.locator(".mb-table").first.inner_text()
+    assert "Kenya" in table and "Japan" in table
+    page.screenshot(path=str(served.log.parent / "chair.png"), full_page=True)
+
+
+def test_a_delegate_code_does_not_open_the_chair_app(served, page, demo_home):
+    open_page(page, served.url("apps/chair.ipynb", demo_home["Kenya"]))
+    page.wait_for_selector(".mb-denied", timeout=TIMEOUT)
+    assert "munbook · chair · INTERPOL" not in page.content()

@@ -243,3 +243,60 @@ def test_collect_rows_and_cli(db: Store, tmp_path: Path, home: Path):
         assert done.exit_code == 0, done.output
     assert (home / "grades" / "interpol.csv").exists()
     assert list((home / "binders").glob("interpol-*.pdf"))
+
+
+def test_chair_page_actions(db: Store):
+    from widgets.chair import ChairPage
+
+    for country in ("Kenya", "Ghana"):
+        pdf = paper_pdf(db, country, TEXT["Kenya"])  # Ghana copied Kenya's text
+        code = {"Kenya": "KEN", "Ghana": "GHA"}[country]
+        db.add_submission(
+            db.find_delegation("interpol", code).id,
+            pdf=pdf,
+            sha256="y" * 64,
+            seconds_late=0,
+            pages=1,
+            words=15,
+            text=TEXT["Kenya"] * 3,
+        )
+    page = ChairPage(db, "interpol")
+    assert "1 on time" not in page.summary.value and "<b>2</b> on time" in page.summary.value
+    assert "Delegate of Kenya" in page.table.value  # INTERPOL does not grade blind
+    assert "Ghana and Kenya" in page.matches.value or "Kenya and Ghana" in page.matches.value
+    assert bytes(page.timeline.value).startswith(b"\x89PNG") and bytes(
+        page.category_plot.value
+    ).startswith(b"\x89PNG")
+    kenya = db.find_delegation("interpol", "KEN").id
+    page.paper.value = kenya
+    assert "Open the paper (PDF)" in page.paper_link.value
+    names = [c.name for c in committees.load("interpol").rubric]
+    assert not page.save_review(kenya, "", {n: 5 for n in names}, "")
+    assert "enter your name" in page.review_message.value
+    assert not page.save_review(kenya, "Ximena", {names[0]: 99}, "")
+    assert page.save_review(kenya, "Ximena", {n: 7 for n in names}, "Good.")
+    assert "70 / 100 from you" in page.review_message.value and "Ranking" in page.ranking.value
+    page.sort.value = "score"
+    assert page.rows[0].country == "Kenya"
+    assert not page.release("someday") and page.release("2027-03-05 09:00")
+    assert page.build_binder() is not None and "2 papers" in page.binder_message.value
+
+
+def test_delegate_sees_feedback_only_after_release(db: Store):
+    from widgets import countries
+    from widgets.workbook import WorkbookApp
+
+    kenya = db.find_delegation("interpol", "KEN")
+    db.save_review(
+        kenya.id,
+        "Ximena",
+        {c.name: 8 for c in committees.load("interpol").rubric},
+        "Strong policy.",
+    )
+    app = WorkbookApp(db, kenya, committees.load("interpol"), countries.lookup("KEN"))
+    assert not app.show_feedback() and "once they release it" in app.feedback.value
+    db.set_feedback_release("interpol", now() + timedelta(days=1))
+    assert not app.show_feedback() and "Strong policy" not in app.feedback.value
+    db.set_feedback_release("interpol", now() - timedelta(minutes=1))
+    assert app.show_feedback()
+    assert "Strong policy." in app.feedback.value and "80 / 100" in app.feedback.value

@@ -194,9 +194,18 @@ class WorkbookApp(w.VBox):
                 self._sources_tab(),
                 self._history_tab(),
                 self._paper_tab(),
+                self._feedback_tab(),
             ]
         )
-        tabs.titles = ("Read", "Research", "Write", "Sources", "History", "Paper & submit")
+        tabs.titles = (
+            "Read",
+            "Research",
+            "Write",
+            "Sources",
+            "History",
+            "Paper & submit",
+            "Feedback",
+        )
         # History and preview are computed when their tab is opened, not on every save.
         tabs.observe(self._tab_opened, names="selected_index")
         self.tabs = tabs
@@ -376,6 +385,48 @@ class WorkbookApp(w.VBox):
             self._fill_history()
         elif change["new"] == 5:
             self.refresh_preview()
+        elif change["new"] == 6:
+            self.show_feedback()
+
+    def _feedback_tab(self) -> w.VBox:
+        self.feedback = w.HTML()
+        return w.VBox([self.feedback])
+
+    def show_feedback(self) -> bool:
+        """The chairs' scores and comments, only once the committee released them."""
+        from . import review
+
+        if not review.feedback_released(self.store, self.committee.key):
+            self.feedback.value = (
+                "<p class='mb-guidance'>Your chairs' feedback will appear here once they "
+                "release it.</p>"
+            )
+            return False
+        grade = next(
+            (
+                g
+                for g in review.grades(self.store, self.committee.key)
+                if g.delegation_id == self.delegation.id
+            ),
+            None,
+        )
+        if grade is None or grade.total is None:
+            self.feedback.value = "<p class='mb-guidance'>Your paper has not been scored.</p>"
+            return False
+        rows = "".join(
+            f"<tr><td>{escape(c.name)}</td><td>{c.weight:g} %</td>"
+            f"<td>{grade.categories.get(c.name, 0):g} / {c.max_points}</td></tr>"
+            for c in self.committee.rubric
+        )
+        comments = "".join(f"<blockquote>{escape(text)}</blockquote>" for _, text in grade.comments)
+        pdf = base64.b64encode(review.feedback_pdf(self.store, self.delegation.id)).decode()
+        self.feedback.value = (
+            f"<div class='mb-card mb-feedback'><h2>Feedback</h2><table><tr><th>Category</th><th>Weight</th>"
+            f"<th>Score</th></tr>{rows}<tr><td><b>Total</b></td><td></td><td><b>{grade.total:g} / 100</b>"
+            f"</td></tr></table>{comments}<a download='feedback.pdf' href='data:application/pdf;base64,{pdf}'>"
+            f"Download the feedback (PDF)</a></div>"
+        )
+        return True
 
     def refresh_preview(self) -> None:
         """Render the latest saved draft: checklist, page images, page count, PDF link."""

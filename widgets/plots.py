@@ -1,0 +1,50 @@
+"""The chair app's two plots, as PNG bytes (matplotlib, Agg; never in a delegate kernel)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+
+def _png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def submissions_over_time(times: list[datetime], deadline: datetime) -> bytes:
+    """Cumulative submissions against the deadline."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 2.8))
+    ordered = sorted(times)
+    if ordered:
+        ax.step(ordered, range(1, len(ordered) + 1), where="post", color="#1f5fa8")
+    ax.axvline(deadline, color="#b42318", linestyle="--", label="deadline")
+    ax.set_ylabel("papers submitted")
+    ax.legend(loc="upper left")
+    fig.autofmt_xdate()
+    return _png(fig)
+
+
+def scores_by_category(means: dict[str, float], maxima: dict[str, int]) -> bytes:
+    """Mean points per rubric category, as a share of the category's maximum."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 2.8))
+    names = list(maxima)
+    shares = [100 * means.get(n, 0) / maxima[n] for n in names]
+    ax.barh(names, shares, color="#2f7d4f")
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("mean score (% of the category's maximum)")
+    ax.invert_yaxis()
+    return _png(fig)
