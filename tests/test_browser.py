@@ -178,3 +178,23 @@ def test_a_delegate_code_does_not_open_the_chair_app(served, page, demo_home):
     open_page(page, served.url("apps/chair.ipynb", demo_home["Kenya"]))
     page.wait_for_selector(".mb-denied", timeout=TIMEOUT)
     assert "munbook · chair · INTERPOL" not in page.content()
+
+
+def test_advisor_uploads_a_roster(served, page, demo_home, files: Path):
+    open_page(page, served.url("apps/advisor.ipynb", demo_home["advisor"]))
+    page.get_by_text("munbook · advisor").wait_for(timeout=TIMEOUT)
+
+    def upload(name: str, data: bytes) -> None:
+        with page.expect_file_chooser(timeout=TIMEOUT) as chooser:
+            page.get_by_role("button", name="Roster CSV").click()
+        chooser.value.set_files(files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
+
+    upload("bad.csv", (files / "roster_bad_rows.csv").read_bytes())
+    page.get_by_text("bad.csv: nothing imported.").wait_for(timeout=TIMEOUT)
+    assert "unknown country 'Keyna'; did you mean Kenya" in page.content().replace("&#x27;", "'")
+    good = b"delegate,school,committee,country\nAma Owusu,Accra Academy,INTERPOL,Ghana\n"
+    upload("good.csv", good)
+    page.get_by_text("1 created").wait_for(timeout=TIMEOUT)
+    page.get_by_role("button", name="Generate workbooks").click()
+    page.get_by_text("Workbooks: 1 written, 2 unchanged, 0 failed").wait_for(timeout=TIMEOUT)
+    assert "Ama Owusu" in page.locator(".mb-table").inner_text()

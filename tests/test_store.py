@@ -115,3 +115,14 @@ def test_sqlite_runs_in_wal_mode(home: Path):
 def test_unreachable_database_is_a_clear_error():
     with pytest.raises(StoreError, match="cannot"):
         Store("postgresql://nobody:x@127.0.0.1:1/none")
+
+
+def test_times_with_an_offset_come_back_as_the_same_instant(store: Store, delegation: int):
+    from zoneinfo import ZoneInfo
+
+    local = datetime(2027, 3, 1, 18, 0, tzinfo=ZoneInfo("America/Mexico_City"))
+    store.grant_extension(delegation, local)
+    assert store.extension_until(delegation) == local
+    assert store.extension_until(delegation).tzinfo == UTC
+    store.set_feedback_release("interpol", local)
+    assert store.feedback_release("interpol") == datetime(2027, 3, 2, 0, 0, tzinfo=UTC)

@@ -9,7 +9,6 @@ and stays light enough for the delegate's kernel.
 from __future__ import annotations
 
 import csv
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -141,6 +140,8 @@ def lookup(name: str) -> Country:
 
 def suggest(name: str, among: list[Country] | None = None, n: int = 3) -> list[str]:
     """The ``n`` country names closest to ``name``."""
+    import difflib  # only when a name is unknown
+
     pool = among or list(all_countries())
     names = {c.name: c for c in pool}
     close = difflib.get_close_matches(_fold(name), [_fold(n) for n in names], n=n, cutoff=0.4)

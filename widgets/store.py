@@ -23,8 +23,30 @@ from sqlalchemy.engine import Connection, Engine
 from . import access, settings
 from .exceptions import StoreError
 
+
+class UtcDateTime(sa.types.TypeDecorator):
+    """Aware datetimes, stored as UTC and read back as UTC on SQLite and PostgreSQL alike.
+
+    SQLite keeps no offset: a 18:00-06:00 value would come back as 18:00 UTC.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise StoreError("refusing a datetime without a time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC) if value is not None else None
+
+
 metadata = sa.MetaData()
-UtcDateTime = sa.DateTime(timezone=True)
 
 delegations = sa.Table(
     "delegations",
@@ -34,7 +56,7 @@ delegations = sa.Table(
     sa.Column("country", sa.String(3), nullable=False),  # ISO alpha-3
     sa.Column("delegate", sa.Text, nullable=False),
     sa.Column("school", sa.Text, nullable=False, default=""),
-    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("committee", "country"),
 )
 
@@ -47,7 +69,7 @@ access_codes = sa.Table(
     sa.Column("delegation_id", sa.ForeignKey("delegations.id")),
     sa.Column("salt", sa.String(64), nullable=False),
     sa.Column("digest", sa.String(64), nullable=False),
-    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
 drafts = sa.Table(
@@ -58,7 +80,7 @@ drafts = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("content", sa.Text, nullable=False),  # JSON
     sa.Column("words", sa.Integer, nullable=False, default=0),
-    sa.Column("saved_at", UtcDateTime, nullable=False),
+    sa.Column("saved_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("delegation_id", "version"),
 )
 
@@ -67,7 +89,7 @@ submissions = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("delegation_id", sa.ForeignKey("delegations.id"), nullable=False),
-    sa.Column("submitted_at", UtcDateTime, nullable=False),
+    sa.Column("submitted_at", UtcDateTime(), nullable=False),
     sa.Column("notebook", sa.Text),  # the paper notebook (JSON); None when ingested
     sa.Column("pdf", sa.LargeBinary, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
@@ -84,8 +106,8 @@ extensions = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("delegation_id", sa.ForeignKey("delegations.id"), nullable=False),
-    sa.Column("until", UtcDateTime, nullable=False),
-    sa.Column("granted_at", UtcDateTime, nullable=False),
+    sa.Column("until", UtcDateTime(), nullable=False),
+    sa.Column("granted_at", UtcDateTime(), nullable=False),
     sa.Column("reason", sa.Text, nullable=False, default=""),
 )
 
@@ -97,7 +119,7 @@ reviews = sa.Table(
     sa.Column("chair", sa.Text, nullable=False),
     sa.Column("scores", sa.Text, nullable=False),  # JSON {category: points}
     sa.Column("comments", sa.Text, nullable=False, default=""),
-    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("delegation_id", "chair"),
 )
 
@@ -105,8 +127,8 @@ feedback_releases = sa.Table(
     "feedback_releases",
     metadata,
     sa.Column("committee", sa.String(64), primary_key=True),
-    sa.Column("release_at", UtcDateTime, nullable=False),
-    sa.Column("set_at", UtcDateTime, nullable=False),
+    sa.Column("release_at", UtcDateTime(), nullable=False),
+    sa.Column("set_at", UtcDateTime(), nullable=False),
 )
 
 access_failures = sa.Table(
@@ -114,7 +136,7 @@ access_failures = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("scope", sa.String(128), nullable=False, index=True),
-    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
 )
 
 _WRITE_ONCE = {

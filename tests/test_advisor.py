@@ -1,0 +1,80 @@
+"""The advisor app's actions, driven as its buttons drive them."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from widgets import access, roster
+from widgets.advisor import AdvisorPage, advisor_app, parse_local_time
+from widgets.exceptions import MunbookError
+from widgets.store import Store
+
+GOOD = b"delegate,school,committee,country\nWanjiru Kamau,Nairobi Academy,INTERPOL,Kenya\nHaruto Sato,TIS,INTERPOL,Japan\n"
+
+
+@pytest.fixture
+def page(home: Path) -> AdvisorPage:
+    return AdvisorPage(Store())
+
+
+def test_upload_shows_every_problem_and_imports_nothing(page: AdvisorPage, files: Path):
+    data = (files / "roster_bad_rows.csv").read_bytes()
+    assert page.import_roster(data, "bad.csv") is None
+    message = page.roster_message.value
+    assert "nothing imported" in message and "line 4: unknown country &#x27;Keyna&#x27;" in message
+    assert message.count("<li>") == 6
+    assert page.store.delegations() == []
+
+
+def test_upload_generate_and_progress_table(page: AdvisorPage, home: Path):
+    result = page.import_roster(GOOD, "roster.csv")
+    assert len(result.created) == 2 and "2 created" in page.roster_message.value
+    assert "codes-" in page.codes.value and "data:text/csv;base64," in page.codes.value
+    generated = page.generate("interpol")
+    assert len(generated.written) == 2 and page.bar.value == page.bar.max == 2
+    assert (home / "workbooks" / "interpol" / "kenya.ipynb").exists()
+    assert "Wanjiru Kamau" in page.table.value and "not started" in page.table.value
+    kenya = page.store.find_delegation("interpol", "KEN")
+    page.store.save_draft(kenya.id, {"sections": {"A.background": "one two three"}}, None, words=3)
+    page.refresh()
+    row = page.table.value.split("Kenya")[1].split("</tr>")[0]
+    assert "drafting" in row and "<td>3</td>" in row
+
+
+def test_hostile_names_are_escaped_in_the_table(page: AdvisorPage):
+    page.import_roster(
+        b"delegate,school,committee,country\n<img src=x onerror=alert(1)>,<b>S</b>,INTERPOL,Peru\n",
+        "r.csv",
+    )
+    assert (
+        "<img src=x" not in page.table.value
+        and "&lt;img src=x onerror=alert(1)&gt;" in page.table.value
+    )
+
+
+def test_extension_in_the_committee_time_zone(page: AdvisorPage):
+    page.import_roster(GOOD, "roster.csv")
+    kenya = page.store.find_delegation("interpol", "KEN")
+    assert not page.grant(kenya.id, "next week")
+    assert "not a date and time" in page.extension_message.value
+    assert page.grant(kenya.id, "2027-03-01 18:00")
+    assert page.store.extension_until(kenya.id) == datetime(
+        2027, 3, 2, 0, 0, tzinfo=UTC
+    )  # Mexico City, UTC-6
+    with pytest.raises(MunbookError):
+        parse_local_time("2027-13-01 10:00", "UTC")
+
+
+def test_the_app_asks_for_the_advisor_code(home: Path):
+    store = Store()
+    result = roster.import_rows(roster.parse(GOOD), store)
+    advisor_code = next(
+        line.split(",")[-1]
+        for line in result.codes_file.read_text().splitlines()
+        if line.startswith("advisor")
+    )
+    gate = advisor_app(store)
+    gate._sleep = lambda s: None
+    assert not gate.try_code(access.new_code())
+    assert gate.try_code(advisor_code) and isinstance(gate.children[0], AdvisorPage)
