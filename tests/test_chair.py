@@ -300,3 +300,27 @@ def test_delegate_sees_feedback_only_after_release(db: Store):
     db.set_feedback_release("interpol", now() - timedelta(minutes=1))
     assert app.show_feedback()
     assert "Strong policy." in app.feedback.value and "80 / 100" in app.feedback.value
+
+
+def test_blind_committee_hides_names(db: Store, home: Path):
+    text = (committees.settings.COMMITTEES_DIR / "interpol.yaml").read_text()
+    (home / "committees").mkdir(parents=True)
+    (home / "committees" / "blind.yaml").write_text(
+        text.replace("acronym: INTERPOL", "acronym: BLINDPOL").replace(
+            "blind_grading: false", "blind_grading: true"
+        )
+    )
+    db.add_delegation("blindpol", "KEN", "Secret Name", "Secret School")
+    from widgets.chair import ChairPage
+    from widgets.collect import collect, rows_csv
+
+    page = ChairPage(db, "blindpol")
+    assert "Kenya" in page.table.value and "Secret" not in page.table.value
+    assert "Secret" not in rows_csv(collect(db, "blindpol"), blind=True)
+    assert "Secret" not in review.grades_csv(db, "blindpol")
+    nb = paper.paper_notebook(
+        "blindpol", db.find_delegation("blindpol", "KEN"), {"sections": {"A.background": "x"}}
+    )
+    assert "Secret" not in " ".join(
+        PdfReader(io.BytesIO(export.render(nb, blind=True).pdf)).pages[0].extract_text().split()
+    )
