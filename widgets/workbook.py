@@ -11,6 +11,7 @@ import base64
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ipywidgets as w
 
@@ -32,6 +33,7 @@ STYLE = """
 border-radius:10px;padding:0 .6em;margin:0 .3em .3em 0;font-size:.85em}
 .mb-box{border:1px solid #d5dde6;border-radius:8px;padding:.8em 1.1em;margin:.6em 0;background:#fbfcfe}
 .mb-card ol li{margin:.25em 0}
+.mb-header{background:#f3f6fa;border-radius:10px;padding:.7em 1.2em;margin-bottom:.4em}
 </style>
 """
 
@@ -64,12 +66,13 @@ def header_html(
 ) -> str:
     deadline = deadline or committee.rules.deadline_utc
     who = " · ".join(escape(x) for x in (delegate, school) if x)
+    local = deadline.astimezone(ZoneInfo(committee.rules.timezone))
     return (
-        f"{STYLE}<div class='mb-card'><div class='mb-muted'>{escape(committee.acronym)} · "
-        f"{escape(committee.name)}</div><h1>{escape(country.name)}</h1>"
+        f"{STYLE}<div class='mb-card mb-header'><div class='mb-muted'>{escape(committee.acronym)} · "
+        f"{escape(committee.name)} · position paper</div><h1>{escape(country.name)}</h1>"
         f"<div class='mb-muted'>{who}</div>"
-        f"<div>Deadline <b>{deadline:%Y-%m-%d %H:%M} UTC</b> "
-        f"({escape(time_left(deadline))})</div></div>"
+        f"<div style='margin-top:.3em'><span class='mb-pill'>Deadline {local:%a %d %b %Y, %H:%M} "
+        f"({escape(committee.rules.timezone)}) · {escape(time_left(deadline))}</span></div></div>"
     )
 
 
@@ -183,7 +186,7 @@ class WorkbookApp(w.VBox):
         self.sources: list[dict[str, str]] = []
         self.disclosure = w.Textarea(
             placeholder="Which AI tools did you use, and for what? Write 'None' if you used none.",
-            layout=w.Layout(width="100%", height="6em"),
+            layout=w.Layout(width="97%", height="6em"),
         )
         self.disclosure.observe(self._changed, names="value")
         tabs = w.Tab(
@@ -238,7 +241,7 @@ class WorkbookApp(w.VBox):
             for index, prompt in enumerate(topic.prompts):
                 box = w.Textarea(
                     placeholder="Your notes and where you found them…",
-                    layout=w.Layout(width="100%", height="4.5em"),
+                    layout=w.Layout(width="97%", height="4.5em"),
                 )
                 box.observe(self._changed, names="value")
                 self.notes[f"{topic.key}.{index}"] = box
@@ -276,7 +279,7 @@ class WorkbookApp(w.VBox):
             for section in rules.sections:
                 key = section_key(topic.key, section.key)
                 box = w.Textarea(
-                    placeholder=section.guidance, layout=w.Layout(width="100%", height="9em")
+                    placeholder=section.guidance, layout=w.Layout(width="97%", height="9em")
                 )
                 box.observe(self._changed, names="value")
                 box.add_class(f"mb-section-{topic.key}-{section.key}")
@@ -302,13 +305,13 @@ class WorkbookApp(w.VBox):
         return w.VBox(rows)
 
     def _sources_tab(self) -> w.VBox:
-        self.source_list = w.Select(options=[], rows=6, layout=w.Layout(width="100%"))
+        self.source_list = w.Select(options=[], rows=6, layout=w.Layout(width="97%"))
         self.source_list.observe(self._pick_source, names="value")
         self.source_fields = {
             name: w.Text(
                 description=FIELD_LABELS[name],
                 placeholder=FIELD_HINTS.get(name, ""),
-                layout=w.Layout(width="100%"),
+                layout=w.Layout(width="97%"),
                 style={"description_width": "9em"},
             )
             for name in FIELDS
@@ -674,6 +677,7 @@ class WorkbookApp(w.VBox):
         self._changed()
 
     def _refresh_sources(self) -> None:
+        self.source_list.layout.display = "" if self.sources else "none"
         self.source_list.options = [
             (
                 f"{i + 1}. {s.get('title', '')[:80]}"
