@@ -245,6 +245,21 @@ def _two_page_paper(country: str = "KEN"):
     )
 
 
+def _paper_notebooks(folder: Path) -> list[Path]:
+    """One two-page paper notebook per INTERPOL member, written under ``folder``."""
+    import nbformat
+
+    from widgets import countries
+
+    folder.mkdir()
+    paths = []
+    for country in countries.members("interpol"):
+        path = folder / f"{country.alpha3}.ipynb"
+        nbformat.write(_two_page_paper(country.alpha3), path)
+        paths.append(path)
+    return paths
+
+
 def _ensure_xelatex() -> bool:
     import shutil
 
@@ -268,18 +283,11 @@ def export() -> None:
     """196 two-page papers with Typst vs stock `jupyter nbconvert --to pdf` (xelatex)."""
     import nbformat
 
-    from widgets import batch, countries
+    from widgets import batch
     from widgets.export import render
 
     home = fresh_home()
-    folder = home / "bench-papers"
-    folder.mkdir()
-    paths = []
-    for country in countries.members("interpol"):
-        nb = _two_page_paper(country.alpha3)
-        path = folder / f"{country.alpha3}.ipynb"
-        nbformat.write(nb, path)
-        paths.append(path)
+    paths = _paper_notebooks(home / "bench-papers")
     pages = render(nbformat.read(paths[0], as_version=4)).body_pages
     start = time.perf_counter()
     result = batch.export_many(paths, home / "pdfs", jobs=2)
@@ -409,19 +417,11 @@ def binder() -> None:
     """The binder of 196 two-page papers vs poppler's pdfunite on the same PDFs."""
     import shutil
 
-    import nbformat
-
     from widgets import batch, countries, store
     from widgets import binder as bind
 
     home = fresh_home()
-    folder = home / "nb"
-    folder.mkdir()
-    paths = []
-    for country in countries.members("interpol"):
-        path = folder / f"{country.alpha3}.ipynb"
-        nbformat.write(_two_page_paper(country.alpha3), path)
-        paths.append(path)
+    paths = _paper_notebooks(home / "nb")
     batch.export_many(paths, home / "pdfs", jobs=2)
     db = store.Store()
     for country in countries.members("interpol"):
