@@ -90,7 +90,7 @@ def _fold(text: str) -> str:
 
 
 @cache
-def _table() -> tuple[tuple[Country, ...], dict[str, Country], list[tuple[re.Pattern, Country]]]:
+def _table() -> tuple[tuple[Country, ...], dict[str, Country], list[tuple[str, str]]]:
     countries, index, patterns = [], {}, []
     with settings.COUNTRIES_CSV.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
@@ -99,11 +99,18 @@ def _table() -> tuple[tuple[Country, ...], dict[str, Country], list[tuple[re.Pat
             countries.append(country)
             for key in (country.alpha2, country.alpha3, country.name, country.official_name):
                 index[_fold(key)] = country
-            patterns.append((re.compile(row["pattern"], re.IGNORECASE), country))
+            patterns.append((row["pattern"], country.alpha3))
     by_code = {c.alpha3: c for c in countries}
     for alias, code in _ALIASES.items():
         index.setdefault(alias, by_code[code])
     return tuple(countries), index, patterns
+
+
+@cache
+def _patterns() -> list[tuple[re.Pattern, Country]]:
+    """The name patterns, compiled only when a name is not found directly."""
+    _, index, raw = _table()
+    return [(re.compile(pattern, re.IGNORECASE), index[_fold(code)]) for pattern, code in raw]
 
 
 def all_countries() -> tuple[Country, ...]:
@@ -126,13 +133,13 @@ def members(bloc: str) -> list[Country]:
 
 def lookup(name: str) -> Country:
     """The country ``name`` means, or UnknownCountry with three suggestions."""
-    _, index, patterns = _table()
+    index = _table()[1]
     folded = _fold(name)
     if folded in _AMBIGUOUS:
         raise UnknownCountry(name, list(_AMBIGUOUS[folded]))
     if folded in index:
         return index[folded]
-    hits = {c.alpha3: c for pattern, c in patterns if pattern.search(folded)}
+    hits = {c.alpha3: c for pattern, c in _patterns() if pattern.search(folded)}
     if len(hits) == 1:
         return next(iter(hits.values()))
     raise UnknownCountry(name, suggest(name, list(hits.values()) or None))
