@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from widgets.store import Store, metadata
+from widgets.schema import metadata
+from widgets.store import Store
 
 FILES = Path(__file__).parent / "files"
 

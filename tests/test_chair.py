@@ -294,12 +294,15 @@ def test_delegate_sees_feedback_only_after_release(db: Store):
         "Strong policy.",
     )
     app = WorkbookApp(db, kenya, committees.load("interpol"), countries.lookup("KEN"))
-    assert not app.show_feedback() and "once they release it" in app.feedback.value
+    assert not app.feedback_panel.show() and "once they release it" in app.feedback_panel.html.value
     db.set_feedback_release("interpol", now() + timedelta(days=1))
-    assert not app.show_feedback() and "Strong policy" not in app.feedback.value
+    assert not app.feedback_panel.show() and "Strong policy" not in app.feedback_panel.html.value
     db.set_feedback_release("interpol", now() - timedelta(minutes=1))
-    assert app.show_feedback()
-    assert "Strong policy." in app.feedback.value and "80 / 100" in app.feedback.value
+    assert app.feedback_panel.show()
+    assert (
+        "Strong policy." in app.feedback_panel.html.value
+        and "80 / 100" in app.feedback_panel.html.value
+    )
 
 
 def test_blind_committee_hides_names(db: Store, home: Path):

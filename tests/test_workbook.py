@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from widgets import access, committees, countries, drafts, gate
+from widgets.reading import time_left
 from widgets.store import Store
-from widgets.workbook import WorkbookApp, time_left, workbook_page
+from widgets.workbook import WorkbookApp, workbook_page
 
 
 @pytest.fixture
@@ -111,8 +112,9 @@ def test_history_restores_an_earlier_version(store: Store, kenya):
         app.sections["B.background"].value = word
         app.save_now()
     app.tabs.selected_index = 4  # opening the History tab lists the versions
-    assert [version for _, version in app.history.options] == [3, 2, 1]
-    assert app.restore(1)
+    assert [version for _, version in app.history_panel.history.options] == [3, 2, 1]
+    assert app.history_panel.restore(1)
+    assert "Version 1 restored as version 4." in app.history_panel.message.value
     assert app.sections["B.background"].value == "one"
     assert store.latest_draft(delegation).version == 4
 
@@ -120,8 +122,8 @@ def test_history_restores_an_earlier_version(store: Store, kenya):
 def test_sources_and_works_cited(store: Store, kenya):
     delegation, _ = kenya
     app = open_app(store, delegation)
-    assert not app.add_source({"author": "Nobody"})
-    assert app.add_source(
+    assert not app.sources_panel.add({"author": "Nobody"})
+    assert app.sources_panel.add(
         {
             "author": "World Health Organization",
             "title": "Substandard and falsified medical products",
@@ -131,13 +133,18 @@ def test_sources_and_works_cited(store: Store, kenya):
             "accessed": "2026-11-20",
         }
     )
-    assert app.add_source(
+    assert app.sources_panel.add(
         {"author": "Mensah, Kwame", "title": "Fake <script>x</script> drugs", "date": "2021"}
     )
-    assert "Substandard and Falsified Medical Products" in app.cited.value
-    assert "&lt;script&gt;" in app.cited.value and "<script>" not in app.cited.value
-    assert app.update_source(1, {"author": "Mensah, Kwame", "title": "Fake drugs", "date": "2021"})
-    assert app.remove_source(0)
+    assert "Substandard and Falsified Medical Products" in app.sources_panel.cited.value
+    assert (
+        "&lt;script&gt;" in app.sources_panel.cited.value
+        and "<script>" not in app.sources_panel.cited.value
+    )
+    assert app.sources_panel.update(
+        1, {"author": "Mensah, Kwame", "title": "Fake drugs", "date": "2021"}
+    )
+    assert app.sources_panel.remove(0)
     app.save_now()
     assert [s["title"] for s in store.latest_draft(delegation).content["sources"]] == ["Fake drugs"]
 
@@ -190,3 +197,27 @@ def test_delegate_kernel_imports_no_pandas_or_matplotlib(home: Path):
     )
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_paper_panel_previews_checks_and_submits(home: Path):
+    db = Store()
+    delegation = db.add_delegation("interpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
+    app = open_app(db, delegation)
+    app.sections["A.background"].value = "Counterfeit medicines kill."
+    app.tabs.selected_index = 5  # opening the tab renders the paper
+    panel = app.paper_panel
+    assert "1 page of 2 allowed" in panel.pages_label.value and len(panel.preview.children) == 1
+    assert (
+        "AI-use disclosure is empty" in panel.checklist.value
+        and "must fix" in panel.checklist.value
+    )
+    assert panel.submit() is None and "Not submitted" in panel.receipt.value
+    app.disclosure.value = "None."
+    receipt = panel.submit()
+    assert receipt and receipt.sha256 in panel.receipt.value and "on time" in panel.receipt.value
+    app.sections["A.background"].value = "bad \x00 byte"
+    panel.refresh()
+    assert "Cannot make the PDF" in panel.checklist.value and "U+0000" in panel.checklist.value
+    assert (
+        db.latest_draft(delegation).content["sections"]["A.background"] == "bad \x00 byte"
+    )  # kept as typed

@@ -8,7 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from . import committees, countries
-from .store import Delegation, Store, as_utc, drafts, now, submissions
+from .schema import drafts, submissions
+from .store import Delegation, Store, as_utc, now
 
 STATUSES = ("not started", "drafting", "submitted", "late", "overdue")
 

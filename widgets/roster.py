@@ -16,7 +16,8 @@ from pathlib import Path
 
 from . import access, committees, countries, settings
 from .exceptions import MunbookError, RosterError, UnknownCommittee, UnknownCountry
-from .store import Store, delegations
+from .schema import delegations
+from .store import Store
 
 # Accepted header names, after lower-casing and folding spaces.
 COLUMNS = {
