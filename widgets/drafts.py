@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from .committees import Committee
-from .store import Draft, DraftConflict, Store
+from .store import Draft, DraftConflict, Store, now
 
 # CJK, kana, hangul and Thai are written without spaces: count each character
 # as a word there, and runs of letters or digits elsewhere.
@@ -87,15 +87,16 @@ class DraftSession:
         ``overwrite`` saves over a newer version on purpose, after the delegate chose to.
         """
         based_on = self.conflict if overwrite and self.conflict else self.version
+        at = now()
         try:
             self.version = self.store.save_draft(
-                self.delegation_id, content, based_on, words=paper_words(content)
+                self.delegation_id, content, based_on, words=paper_words(content), saved_at=at
             )
         except DraftConflict as exc:
             self.conflict = exc.latest
             return False
         self.conflict = None
-        self.saved_at = self.store.draft_saved_at(self.delegation_id, self.version)
+        self.saved_at = at
         self._saves += 1
         if self._saves % THIN_EVERY == 0:
             self.store.thin_drafts(self.delegation_id)

@@ -258,7 +258,12 @@ class Store:
     # ---- drafts -----------------------------------------------------------
 
     def save_draft(
-        self, delegation_id: int, content: dict[str, Any], based_on: int | None, words: int = 0
+        self,
+        delegation_id: int,
+        content: dict[str, Any],
+        based_on: int | None,
+        words: int = 0,
+        saved_at: datetime | None = None,
     ) -> int:
         """Store a new version; raise DraftConflict unless ``based_on`` is the latest."""
         body = json.dumps(content, ensure_ascii=False)
@@ -274,7 +279,7 @@ class Store:
                         version=latest + 1,
                         content=body,
                         words=words,
-                        saved_at=now(),
+                        saved_at=saved_at or now(),
                     )
                 )
                 return latest + 1
@@ -307,13 +312,6 @@ class Store:
         with self.begin() as conn:
             row = conn.execute(query).first()
         return _draft(row) if row else None
-
-    def draft_saved_at(self, delegation_id: int, version: int) -> datetime | None:
-        query = sa.select(drafts.c.saved_at).where(
-            drafts.c.delegation_id == delegation_id, drafts.c.version == version
-        )
-        with self.begin() as conn:
-            return as_utc(conn.execute(query).scalar())
 
     def thin_drafts(self, delegation_id: int, keep_recent: int = 50, keep_hourly: int = 200) -> int:
         """Delete old versions: keep the newest ``keep_recent``, then the last of each hour.
