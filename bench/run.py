@@ -260,6 +260,13 @@ def _paper_notebooks(folder: Path) -> list[Path]:
     return paths
 
 
+def _nbconvert_time(exporter: str, notebook: Path, out: Path) -> float:
+    """Median seconds of `jupyter nbconvert --to EXPORTER` on one notebook."""
+    jupyter = str(Path(sys.executable).parent / "jupyter")
+    command = [jupyter, "nbconvert", "--to", exporter, str(notebook), "--output-dir", str(out)]
+    return median_time(lambda: subprocess.run(command, check=True, capture_output=True))
+
+
 def _ensure_xelatex() -> bool:
     import shutil
 
@@ -294,38 +301,9 @@ def export() -> None:
     wall = time.perf_counter() - start
     assert not result.failed, result.failed[:3]
     per_paper = wall / len(paths)
-    jupyter = str(Path(sys.executable).parent / "jupyter")
-    ours_cli = median_time(
-        lambda: subprocess.run(
-            [
-                jupyter,
-                "nbconvert",
-                "--to",
-                "position_paper",
-                str(paths[0]),
-                "--output-dir",
-                str(home / "cli"),
-            ],
-            check=True,
-            capture_output=True,
-        )
-    )
+    ours_cli = _nbconvert_time("position_paper", paths[0], home / "cli")
     if _ensure_xelatex():
-        stock = median_time(
-            lambda: subprocess.run(
-                [
-                    jupyter,
-                    "nbconvert",
-                    "--to",
-                    "pdf",
-                    str(paths[0]),
-                    "--output-dir",
-                    str(home / "stock"),
-                ],
-                check=True,
-                capture_output=True,
-            )
-        )
+        stock = _nbconvert_time("pdf", paths[0], home / "stock")
         comparison = (
             f"stock nbconvert --to pdf {stock:.2f} s/paper; ratio per paper {stock / per_paper:.0f}x "
             f"(command line vs command line: {ours_cli:.2f} s vs {stock:.2f} s, {stock / ours_cli:.1f}x)"

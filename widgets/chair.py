@@ -14,7 +14,7 @@ import ipywidgets as w
 
 from . import binder, committees, plots, review, similarity
 from .advisor import STATUS_CLASS, TABLE_STYLE, parse_local_time
-from .collect import Row, background_text, collect, rows_csv
+from .collect import Row, background_text, collect, latest_submissions, rows_csv
 from .exceptions import MunbookError
 from .gate import CodeGate
 from .store import Store
@@ -188,7 +188,10 @@ class ChairPage(w.VBox):
         return {name: box.value for name, box in self.scores.items()}
 
     def refresh(self) -> None:
-        rows = sorted(collect(self.store, self.info.key), key=SORT_KEYS[self.sort.value])
+        self.latest = latest_submissions(self.store, self.info.key)
+        rows = sorted(
+            collect(self.store, self.info.key, latest=self.latest), key=SORT_KEYS[self.sort.value]
+        )
         self.rows = rows
         counts = {s: sum(r.status == s for r in rows) for s in ("submitted", "late", "missing")}
         self.summary.value = (
@@ -256,7 +259,7 @@ class ChairPage(w.VBox):
         for name, box in self.scores.items():
             box.value = float((mine or {}).get("scores", {}).get(name, 0))
         self.comments.value = (mine or {}).get("comments", "")
-        latest = self.store.submissions(delegation_id)[-1]
+        latest = self.latest[delegation_id]
         country = next(r.country for r in self.rows if r.delegation_id == delegation_id)
         self.paper_link.value = _link(
             latest["pdf"], f"{country}.pdf", "Open the paper (PDF)", "application/pdf"

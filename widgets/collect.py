@@ -55,15 +55,26 @@ def background_text(committee: str) -> str:
     return "\n\n".join([info.background, *(t.background for t in info.topics)])
 
 
-def collect(store: Store, committee: str, threshold: float = similarity.THRESHOLD) -> list[Row]:
-    """Every delegation of the committee with its latest submission, checks, flags and score."""
-    info = committees.load(committee)
-    latest: dict[int, dict] = {}
-    delegations = store.delegations(info.key)
-    for delegation in delegations:
+def latest_submissions(store: Store, committee: str) -> dict[int, dict]:
+    """Each delegation's latest submission, by delegation id."""
+    latest = {}
+    for delegation in store.delegations(committee):
         stored = store.submissions(delegation.id)
         if stored:
             latest[delegation.id] = stored[-1]
+    return latest
+
+
+def collect(
+    store: Store,
+    committee: str,
+    threshold: float = similarity.THRESHOLD,
+    latest: dict[int, dict] | None = None,
+) -> list[Row]:
+    """Every delegation of the committee with its latest submission, checks, flags and score."""
+    info = committees.load(committee)
+    delegations = store.delegations(info.key)
+    latest = latest_submissions(store, info.key) if latest is None else latest
     names = {d.id: countries.lookup(d.country).name for d in delegations}
     matches = similarity.compare(
         {names[i]: s["text"] or "" for i, s in latest.items()},

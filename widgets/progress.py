@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from . import committees, countries
 from .schema import drafts, submissions
-from .store import Delegation, Store, as_utc, now
+from .store import Delegation, Store, now
 
 STATUSES = ("not started", "drafting", "submitted", "late", "overdue")
 
@@ -69,8 +69,8 @@ def committee_status(store: Store, committee: str | None = None) -> list[Delegat
                 country_name=countries.lookup(delegation.country).name,
                 status=status,
                 words=draft.words if draft else 0,
-                last_saved=as_utc(draft.saved_at) if draft else None,
-                submitted_at=as_utc(submission.submitted_at) if submission else None,
+                last_saved=draft.saved_at if draft else None,
+                submitted_at=submission.submitted_at if submission else None,
                 seconds_late=submission.seconds_late if submission else 0,
                 deadline=deadline,
             )

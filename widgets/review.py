@@ -163,7 +163,7 @@ def feedback_pdf(store: Store, delegation_id: int) -> bytes:
         ],
         "total": f"{grade.total:g} / 100",
         "comments": [
-            {"chair": "", "text": text}  # feedback is signed by the committee, not a chair
+            {"text": text}  # signed by the committee, not a chair
             for _, text in grade.comments
         ],
     }

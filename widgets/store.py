@@ -42,13 +42,6 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
 @dataclass(frozen=True)
 class Delegation:
     id: int
@@ -342,7 +335,7 @@ class Store:
             .order_by(drafts.c.version.desc())
         )
         with self.begin() as conn:
-            return [(v, as_utc(t), w) for v, t, w in conn.execute(query)]
+            return [(v, t, w) for v, t, w in conn.execute(query)]
 
     # ---- submissions --------------------------------------------------------
 
@@ -362,10 +355,7 @@ class Store:
             .order_by(submissions.c.submitted_at, submissions.c.id)
         )
         with self.begin() as conn:
-            return [
-                {**row._mapping, "submitted_at": as_utc(row.submitted_at)}
-                for row in conn.execute(query)
-            ]
+            return [dict(row._mapping) for row in conn.execute(query)]
 
     # ---- extensions ---------------------------------------------------------
 
@@ -388,7 +378,7 @@ class Store:
             .limit(1)
         )
         with self.begin() as conn:
-            return as_utc(conn.execute(query).scalar())
+            return conn.execute(query).scalar()
 
     # ---- reviews ------------------------------------------------------------
 
@@ -427,7 +417,7 @@ class Store:
             feedback_releases.c.committee == committee
         )
         with self.begin() as conn:
-            return as_utc(conn.execute(query).scalar())
+            return conn.execute(query).scalar()
 
     def reviews(self, delegation_id: int) -> list[dict[str, Any]]:
         query = (
@@ -437,12 +427,7 @@ class Store:
         )
         with self.begin() as conn:
             return [
-                {
-                    **row._mapping,
-                    "scores": json.loads(row.scores),
-                    "updated_at": as_utc(row.updated_at),
-                }
-                for row in conn.execute(query)
+                {**row._mapping, "scores": json.loads(row.scores)} for row in conn.execute(query)
             ]
 
 
@@ -453,7 +438,7 @@ def _delegation(row: Any) -> Delegation:
         country=row.country,
         delegate=row.delegate,
         school=row.school,
-        created_at=as_utc(row.created_at),
+        created_at=row.created_at,
     )
 
 
@@ -463,5 +448,5 @@ def _draft(row: Any) -> Draft:
         version=row.version,
         content=json.loads(row.content),
         words=row.words,
-        saved_at=as_utc(row.saved_at),
+        saved_at=row.saved_at,
     )
