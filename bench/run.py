@@ -50,8 +50,8 @@ def fresh_home() -> Path:
 @benchmark
 def generate() -> None:
     """196 INTERPOL workbooks through the Python API vs one papermill CLI call each."""
-    from widgets import generate as gen
     from widgets import settings
+    from widgets.workflows import generate as gen
 
     def run() -> None:
         fresh_home()
@@ -117,7 +117,7 @@ def workbook() -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from conftest import CHROMIUM, CHROMIUM_ARGS, Served
 
-    from widgets import demo
+    from widgets.workflows import demo
 
     home = fresh_home()
     made = demo.prepare()
@@ -174,7 +174,8 @@ def autosave() -> None:
     """50 delegates saving every second for 60 s through DraftSession (the app's path)."""
     import threading
 
-    from widgets import drafts, store
+    from widgets import store
+    from widgets.workflows import autosave
 
     fresh_home()
     db = store.Store()
@@ -185,7 +186,7 @@ def autosave() -> None:
     stop = time.monotonic() + 60
 
     def delegate(delegation_id: int) -> None:
-        session = drafts.DraftSession(db, delegation_id)
+        session = autosave.DraftSession(db, delegation_id)
         text = ""
         next_at = time.monotonic()
         while next_at < stop:
@@ -223,7 +224,8 @@ def autosave() -> None:
 
 def _two_page_paper(country: str = "KEN"):
     """A two-page INTERPOL paper notebook with sources."""
-    from widgets import paper, store
+    from widgets import store
+    from widgets.paper import notebook
 
     db = store.Store()
     existing = db.find_delegation("interpol", country)
@@ -240,7 +242,7 @@ def _two_page_paper(country: str = "KEN"):
         {"title": f"Report {i}", "author": "World Health Organization", "date": "2021"}
         for i in range(4)
     ]
-    return paper.paper_notebook(
+    return notebook.paper_notebook(
         "interpol", delegation, {"sections": sections, "sources": sources, "disclosure": "None."}
     )
 
@@ -249,7 +251,7 @@ def _paper_notebooks(folder: Path) -> list[Path]:
     """One two-page paper notebook per INTERPOL member, written under ``folder``."""
     import nbformat
 
-    from widgets import countries
+    from widgets.core import countries
 
     folder.mkdir()
     paths = []
@@ -290,8 +292,8 @@ def export() -> None:
     """196 two-page papers with Typst vs stock `jupyter nbconvert --to pdf` (xelatex)."""
     import nbformat
 
-    from widgets import batch
-    from widgets.export import render
+    from widgets.paper.export import render
+    from widgets.workflows import batch
 
     home = fresh_home()
     paths = _paper_notebooks(home / "bench-papers")
@@ -323,7 +325,7 @@ def export() -> None:
 @benchmark
 def preview() -> None:
     """The workbook's live preview: one two-page paper compiled to page images."""
-    from widgets.export import render
+    from widgets.paper.export import render
 
     fresh_home()
     nb = _two_page_paper()
@@ -364,8 +366,8 @@ def similarity() -> None:
     """196 papers compared pairwise and against the background, vs naive pairwise sets."""
     from itertools import combinations
 
-    from widgets import similarity as sim
-    from widgets.collect import background_text
+    from widgets.core import similarity as sim
+    from widgets.workflows.collect import background_text
 
     texts = _paper_texts()
     background = background_text("interpol")
@@ -395,8 +397,10 @@ def binder() -> None:
     """The binder of 196 two-page papers vs poppler's pdfunite on the same PDFs."""
     import shutil
 
-    from widgets import batch, countries, store
-    from widgets import binder as bind
+    from widgets import store
+    from widgets.core import countries
+    from widgets.workflows import batch
+    from widgets.workflows import binder as bind
 
     home = fresh_home()
     paths = _paper_notebooks(home / "nb")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from widgets.schema import metadata
 from widgets.store import Store
+from widgets.store.schema import metadata
 
 FILES = Path(__file__).parent / "files"
 
@@ -124,7 +124,7 @@ def demo_home(home: Path) -> dict[str, str]:
     """Workbooks for Kenya and Japan; returns the codes by country and role."""
     import csv
 
-    from widgets import generate
+    from widgets.workflows import generate
 
     result = generate.generate("interpol", country_names=["Kenya", "Japan"], progress=False)
     with result.codes_file.open() as fh:

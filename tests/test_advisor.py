@@ -5,10 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from widgets import access, roster
-from widgets.advisor import AdvisorPage, advisor_app, parse_local_time
+from widgets.apps.advisor import AdvisorPage, advisor_app
+from widgets.core import access
+from widgets.core.times import parse_local_time
 from widgets.exceptions import MunbookError
 from widgets.store import Store
+from widgets.workflows import roster
 
 GOOD = b"delegate,school,committee,country\nWanjiru Kamau,Nairobi Academy,INTERPOL,Kenya\nHaruto Sato,TIS,INTERPOL,Japan\n"
 

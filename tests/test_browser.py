@@ -128,8 +128,8 @@ def test_codes_never_reach_the_server_log(served, page, demo_home):
 
 
 def test_paper_tab_previews_and_submits(served, page, demo_home, home: Path):
-    from widgets import roster
     from widgets.store import Store
+    from widgets.workflows import roster
 
     store = Store()
     roster.import_rows(

@@ -11,9 +11,11 @@ import typst
 from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
-from widgets import binder, committees, export, ingest, paper, review, similarity
 from widgets.cli import main
+from widgets.core import committees, scoring, similarity
+from widgets.paper import export, notebook
 from widgets.store import Store, now
+from widgets.workflows import binder, ingest, review
 
 TEXT = {
     "Kenya": "Kenya strengthens its Pharmacy and Poisons Board and works with AFRIPOL on Operation Pangea.",
@@ -35,7 +37,9 @@ def paper_pdf(db: Store, country: str, text: str) -> bytes:
         "interpol", {"Kenya": "KEN", "Japan": "JPN", "Ghana": "GHA", "Peru": "PER"}[country]
     )
     sections = {f"{t}.{s}": text for t in "AB" for s in ("background", "solutions")}
-    return export.render(paper.paper_notebook("interpol", delegation, {"sections": sections})).pdf
+    return export.render(
+        notebook.paper_notebook("interpol", delegation, {"sections": sections})
+    ).pdf
 
 
 def broken_pdfs(good: bytes) -> dict[str, bytes]:
@@ -148,9 +152,9 @@ def test_rubric_totals_ranks_and_csv(db: Store):
     db.save_review(kenya, "Chair B", {**full, names[2]: 5}, "")
     db.save_review(japan, "Chair A", {n: 8 for n in names})
     db.save_review(ghana, "Chair A", {n: 8 for n in names})
-    assert review.total(full, interpol) == 100
+    assert scoring.total(full, interpol) == 100
     with pytest.raises(review.MunbookError, match="outside 0-10"):
-        review.validate_scores({names[0]: 11}, interpol)
+        scoring.validate_scores({names[0]: 11}, interpol)
     graded = review.grades(db, "interpol")
     assert [(g.country, g.total, g.rank) for g in graded[:3]] == [
         ("Kenya", 92.5, 1),
@@ -246,7 +250,7 @@ def test_collect_rows_and_cli(db: Store, tmp_path: Path, home: Path):
 
 
 def test_chair_page_actions(db: Store):
-    from widgets.chair import ChairPage
+    from widgets.apps.chair import ChairPage
 
     for country in ("Kenya", "Ghana"):
         pdf = paper_pdf(db, country, TEXT["Kenya"])  # Ghana copied Kenya's text
@@ -283,8 +287,8 @@ def test_chair_page_actions(db: Store):
 
 
 def test_delegate_sees_feedback_only_after_release(db: Store):
-    from widgets import countries
-    from widgets.workbook import WorkbookApp
+    from widgets.apps.workbook import WorkbookApp
+    from widgets.core import countries
 
     kenya = db.find_delegation("interpol", "KEN")
     db.save_review(
@@ -314,14 +318,14 @@ def test_blind_committee_hides_names(db: Store, home: Path):
         )
     )
     db.add_delegation("blindpol", "KEN", "Secret Name", "Secret School")
-    from widgets.chair import ChairPage
-    from widgets.collect import collect, rows_csv
+    from widgets.apps.chair import ChairPage
+    from widgets.workflows.collect import collect, rows_csv
 
     page = ChairPage(db, "blindpol")
     assert "Kenya" in page.table.value and "Secret" not in page.table.value
     assert "Secret" not in rows_csv(collect(db, "blindpol"), blind=True)
     assert "Secret" not in review.grades_csv(db, "blindpol")
-    nb = paper.paper_notebook(
+    nb = notebook.paper_notebook(
         "blindpol", db.find_delegation("blindpol", "KEN"), {"sections": {"A.background": "x"}}
     )
     assert "Secret" not in " ".join(

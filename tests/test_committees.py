@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from widgets import committees
+from widgets.core import committees
 from widgets.exceptions import CommitteeError, UnknownCommittee
 
 

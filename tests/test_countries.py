@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from widgets import countries, settings
+from widgets import settings
+from widgets.core import countries
 from widgets.exceptions import UnknownCountry
 
 

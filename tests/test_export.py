@@ -11,7 +11,8 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from widgets import export, markdown, paper
+from widgets.core import markdown
+from widgets.paper import export, notebook
 from widgets.store import Store
 
 SCRIPTS = {
@@ -41,7 +42,7 @@ def kenya(home: Path):
 
 def paper_for(delegation, texts: dict[str, str], **extra) -> nbformat.NotebookNode:
     content = {"sections": texts, **extra}
-    return paper.paper_notebook("interpol", delegation, content)
+    return notebook.paper_notebook("interpol", delegation, content)
 
 
 def pdf_text(pdf: bytes) -> str:

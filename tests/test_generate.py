@@ -5,8 +5,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from widgets import generate, settings
+from widgets import settings
 from widgets.exceptions import MunbookError, RosterError
+from widgets.workflows import generate
 
 
 def files_under(root: Path) -> set[Path]:

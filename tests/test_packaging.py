@@ -42,7 +42,7 @@ def test_wheel_ships_data_and_finds_it(tmp_path: Path):
         capture_output=True,
     )
     probe = (
-        "from widgets import settings, committees, countries;"
+        "from widgets import settings; from widgets.core import committees, countries;"
         "print(settings.DATA_DIR);"
         "print(committees.load('interpol').acronym, len(countries.members('interpol')))"
     )

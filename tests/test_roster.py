@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from widgets import roster
 from widgets.exceptions import RosterError
 from widgets.store import Store
+from widgets.workflows import roster
 
 GOOD = "Delegate,School,Committee,Country\nWanjiru Kamau,Nairobi Academy,INTERPOL,Kenya\nChen Wei,SAS,interpol,Singapore\n"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from widgets import access
+from widgets.core import access
 from widgets.exceptions import StoreError
 from widgets.store import DraftConflict, Store
 

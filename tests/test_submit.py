@@ -9,9 +9,11 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from widgets import batch, checks, committees, export, paper, submit
 from widgets.cli import main
+from widgets.core import checks, committees
+from widgets.paper import export, notebook
 from widgets.store import Store
+from widgets.workflows import batch, submit
 
 FULL = {
     f"{t}.{s}": f"Kenya {t} {s} text."
@@ -43,7 +45,7 @@ def kinds(violations) -> list[tuple[str, bool]]:
 def test_checks_find_every_violation(db: Store, kenya: int):
     interpol = committees.load("interpol")
     db_delegation = db.delegation(kenya)
-    nb = paper.paper_notebook(
+    nb = notebook.paper_notebook(
         "interpol", db_delegation, {"sections": {"A.background": "word " * 1600}}
     )
     rendered = export.render(nb)
@@ -55,7 +57,7 @@ def test_checks_find_every_violation(db: Store, kenya: int):
     pages = next(v for v in found if v.kind == "pages")
     assert f"{rendered.body_pages} pages long; INTERPOL allows 2" in pages.message
     nameless = db.add_delegation("interpol", "JPN", "", "")
-    nb = paper.paper_notebook(
+    nb = notebook.paper_notebook(
         "interpol",
         db.delegation(nameless),
         {"sections": FULL, "sources": SOURCES, "disclosure": "None."},
@@ -105,10 +107,12 @@ def test_resubmission_versions_and_late_marking(db: Store, kenya: int):
 
 def test_batch_export_reports_failures_and_finishes_the_rest(db: Store, kenya: int, tmp_path: Path):
     good = tmp_path / "good.ipynb"
-    nbformat.write(paper.paper_notebook("interpol", db.delegation(kenya), {"sections": FULL}), good)
+    nbformat.write(
+        notebook.paper_notebook("interpol", db.delegation(kenya), {"sections": FULL}), good
+    )
     bad_char = tmp_path / "bad_char.ipynb"
     nbformat.write(
-        paper.paper_notebook(
+        notebook.paper_notebook(
             "interpol", db.delegation(kenya), {"sections": {"A.background": "\x00"}}
         ),
         bad_char,

@@ -4,10 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from widgets import access, committees, countries, drafts, gate
-from widgets.reading import time_left
+from widgets.apps import gate
+from widgets.apps.reading import time_left
+from widgets.apps.workbook import WorkbookApp, workbook_page
+from widgets.core import access, committees, countries
+from widgets.core.words import count_words
 from widgets.store import Store
-from widgets.workbook import WorkbookApp, workbook_page
+from widgets.workflows import autosave
 
 
 @pytest.fixture
@@ -81,7 +84,7 @@ def test_typing_is_saved_and_restored(store: Store, kenya):
     assert reopened.sections["A.background"].value == text
     assert reopened.notes["A.0"].value == "private note"
     assert reopened.disclosure.value == "None."
-    assert store.latest_draft(delegation).words == drafts.count_words(text)
+    assert store.latest_draft(delegation).words == count_words(text)
 
 
 def test_second_tab_cannot_silently_overwrite(store: Store, kenya):
@@ -168,15 +171,15 @@ def test_live_counts_show_limits(store: Store, kenya):
     ],
 )
 def test_count_words(text: str, words: int):
-    assert drafts.count_words(text) == words
+    assert count_words(text) == words
 
 
 def test_versions_are_thinned_but_the_latest_is_kept(store: Store, kenya):
     delegation, _ = kenya
-    session = drafts.DraftSession(store, delegation)
+    session = autosave.DraftSession(store, delegation)
     for i in range(120):
         session.save({"sections": {"A.background": f"v{i}"}})
-    assert len(store.draft_history(delegation)) <= drafts.THIN_EVERY + 50
+    assert len(store.draft_history(delegation)) <= autosave.THIN_EVERY + 50
     latest = store.latest_draft(delegation)
     assert latest.content["sections"]["A.background"] == "v119" and latest.version == 120
 
@@ -192,7 +195,7 @@ def test_time_left_reads_well():
 
 def test_delegate_kernel_imports_no_pandas_or_matplotlib(home: Path):
     probe = (
-        "import sys, widgets.workbook, widgets.gate, widgets.drafts, widgets.citations;"
+        "import sys, widgets.apps.workbook, widgets.apps.gate, widgets.workflows.autosave, widgets.core.citations;"
         "print(sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__, committees, countries, generate, roster, settings
-from . import demo as demo_module
+from . import __version__, settings
+from .core import committees, countries
 from .exceptions import MunbookError
+from .workflows import demo as demo_module
+from .workflows import generate, roster
 
 
 class MunbookGroup(click.Group):
@@ -181,7 +183,7 @@ def generate_cmd(
 @click.option("--blind", is_flag=True, help="Leave out delegate and school.")
 def export_cmd(paths, committee_name, drafts, out, jobs, blind) -> None:
     """Export paper notebooks (PATHS, or a committee's) to PDF with Typst."""
-    from . import batch
+    from .workflows import batch
 
     if bool(paths) == bool(committee_name):
         raise MunbookError("give paper notebooks as PATHS, or --committee, not both")
@@ -231,7 +233,7 @@ def collect_cmd(
     committee_name: str, source: Path | None, pattern: str, csv_out: Path | None
 ) -> None:
     """Show who submitted, on time or late, and who is missing; ingest e-mailed PDFs."""
-    from . import collect, ingest
+    from .workflows import collect, ingest
 
     info = committees.load(committee_name)
     if source:
@@ -273,8 +275,8 @@ def collect_cmd(
 )
 def grades_cmd(committee_name: str, out: Path | None) -> None:
     """Write the committee's grades CSV: rubric points, totals, ranks."""
-    from . import review
     from .store import Store
+    from .workflows import review
 
     path = review.write_grades(Store(), committee_name, out)
     click.echo(f"grades written to {path}")
@@ -289,9 +291,9 @@ def grades_cmd(committee_name: str, out: Path | None) -> None:
 )
 def feedback_cmd(committee_name: str, release_text: str | None) -> None:
     """Write every scored paper's feedback PDF; optionally set when delegates see it."""
-    from . import review
-    from .advisor import parse_local_time
+    from .core.times import parse_local_time
     from .store import Store
+    from .workflows import review
 
     info = committees.load(committee_name)
     store = Store()
@@ -318,8 +320,8 @@ def feedback_cmd(committee_name: str, release_text: str | None) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 def binder_cmd(committee_name: str, include_all: bool, out: Path | None) -> None:
     """Bind the latest on-time papers (or all) into one PDF with a cover and bookmarks."""
-    from . import binder
     from .store import Store
+    from .workflows import binder
 
     result = binder.build_binder(Store(), committee_name, include_all, out)
     for country, why in result.left_out:

@@ -16,8 +16,9 @@ from traitlets import default
 from traitlets.config import Config
 from voila.app import Voila
 
-from . import generate, settings
+from . import settings
 from .exceptions import MunbookError
+from .workflows import generate
 
 APPS = ("advisor", "chair")
 access_log = logging.getLogger("munbook.access")

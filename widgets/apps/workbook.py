@@ -1,0 +1,350 @@
+"""The delegate's workbook app: research, write, cite, preview and submit.
+
+The page is one ``WorkbookApp`` behind the access-code gate. It keeps the
+draft in the store through ``DraftSession`` (autosave about a second after
+typing, every save a version, stale tabs noticed) and composes the panels of
+``panels.py``. Everything a delegate or committee file wrote is escaped
+before it reaches the page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from ..core import committees, countries
+from ..core.committees import Committee
+from ..core.countries import Country
+from ..core.words import count_words, section_key, topic_words
+from ..exceptions import StoreError
+from ..store import Delegation, Store
+from ..workflows.autosave import DraftSession
+from ..workflows.progress import deadline_for
+from .gate import CodeGate
+from .panels import FeedbackPanel, HistoryPanel, PaperPanel, SourcesPanel
+from .reading import header_html, reading_pages
+
+SAVE_DELAY = 1.0  # seconds after a change; keeps every keystroke saved within 2 s
+TABS = ("Read", "Research", "Write", "Sources", "History", "Paper & submit", "Feedback")
+APP_STYLE = """<style>
+.mb-app{max-width:900px}.mb-app textarea{box-sizing:border-box;font-family:Georgia,'Times New Roman',serif;
+font-size:15px;line-height:1.45}.mb-count{color:#5b6775;font-size:12px;text-align:right}
+.mb-over{color:#b42318;font-weight:600}.mb-status{font-size:13px;color:#1a7f37}
+.mb-conflict{background:#fff4e5;border:1px solid #f0b35a;border-radius:8px;padding:.6em 1em}
+.mb-section-title{font-family:Georgia,serif;font-weight:600;margin-top:.6em}
+.mb-guidance{color:#5b6775;font-size:12px}
+</style>"""
+
+
+def _count_html(words: int, limit: int | None, unit: str = "words") -> str:
+    text = f"{words} / {limit} {unit}" if limit else f"{words} {unit}"
+    css = "mb-count mb-over" if limit and words > limit else "mb-count"
+    return f"<div class='{css}'>{text}</div>"
+
+
+class WorkbookApp(w.VBox):
+    """The delegate's page once the code is accepted: read, research, write, cite, submit."""
+
+    def __init__(
+        self, store: Store, delegation: Delegation, committee: Committee, country: Country
+    ):
+        self.store, self.delegation, self.committee, self.country = (
+            store,
+            delegation,
+            committee,
+            country,
+        )
+        self.session = DraftSession(store, delegation.id)
+        self._pending: asyncio.TimerHandle | None = None
+        self._loading = False
+        self.status, self.banner = w.HTML(), w.VBox()
+        self.sections: dict[str, w.Textarea] = {}
+        self.section_counts: dict[str, w.HTML] = {}
+        self.topic_counts: dict[str, w.HTML] = {}
+        self.total_count = w.HTML()
+        self.notes: dict[str, w.Textarea] = {}
+        self.disclosure = w.Textarea(
+            placeholder="Which AI tools did you use, and for what? Write 'None' if you used none.",
+            layout=w.Layout(width="97%", height="6em"),
+        )
+        self.disclosure.observe(self._changed, names="value")
+        self.sources_panel = SourcesPanel(committee, on_change=self._changed)
+        self.history_panel = HistoryPanel(store, delegation.id, on_restore=self.restore)
+        self.paper_panel = PaperPanel(store, delegation, committee, country, before=self._flush)
+        self.feedback_panel = FeedbackPanel(store, delegation, committee)
+        self.tabs = w.Tab(
+            children=[
+                reading_pages(committee, country),
+                self._research_tab(),
+                self._write_tab(),
+                self.sources_panel,
+                self.history_panel,
+                self.paper_panel,
+                self.feedback_panel,
+            ]
+        )
+        self.tabs.titles = TABS
+        # History, preview and feedback are computed when their tab opens, not on every save.
+        self.tabs.observe(self._tab_opened, names="selected_index")
+        header = w.HTML(
+            header_html(
+                committee,
+                country,
+                delegation.delegate,
+                delegation.school,
+                deadline_for(store, delegation),
+            )
+        )
+        super().__init__([w.HTML(APP_STYLE), header, self.status, self.banner, self.tabs])
+        self.add_class("mb-app")
+        self.set_content(self.session.load())
+        self._show_status()
+
+    def _tab_opened(self, change: dict) -> None:
+        opened = {
+            4: self.history_panel.fill,
+            5: self.paper_panel.refresh,
+            6: self.feedback_panel.show,
+        }
+        action = opened.get(change["new"])
+        if action:
+            action()
+
+    # ---- the research and write tabs ---------------------------------------------
+
+    def _research_tab(self) -> w.VBox:
+        rows = [
+            w.HTML(
+                "<p class='mb-guidance'>Private notes: only you see them; they are not part of the paper.</p>"
+            )
+        ]
+        for topic in self.committee.topics:
+            rows.append(
+                w.HTML(f"<h3 style='font-family:Georgia,serif'>Topic {escape(topic.key)}</h3>")
+            )
+            for index, prompt in enumerate(topic.prompts):
+                box = w.Textarea(
+                    placeholder="Your notes and where you found them…",
+                    layout=w.Layout(width="97%", height="4.5em"),
+                )
+                box.observe(self._changed, names="value")
+                self.notes[f"{topic.key}.{index}"] = box
+                rows += [
+                    w.HTML(f"<div class='mb-section-title'>{index + 1}. {escape(prompt)}</div>"),
+                    box,
+                ]
+        return w.VBox(rows)
+
+    def _write_tab(self) -> w.VBox:
+        rules = self.committee.rules
+        limits = []
+        if rules.max_pages:
+            limits.append(f"at most {rules.max_pages} pages")
+        if rules.max_words:
+            limits.append(f"at most {rules.max_words} words")
+        rows = [
+            w.HTML(
+                f"<p class='mb-guidance'>Write each section in plain text; *italics*, **bold**, "
+                f"lists with '- ' and blank lines between paragraphs work. The paper: "
+                f"{escape(', '.join(limits) or 'no length limit')}; works cited do not count.</p>"
+            ),
+            self.total_count,
+        ]
+        for topic in self.committee.topics:
+            count = w.HTML()
+            self.topic_counts[topic.key] = count
+            rows += [
+                w.HTML(
+                    f"<h3 style='font-family:Georgia,serif'>Topic {escape(topic.key)}: "
+                    f"{escape(topic.title)}</h3>"
+                ),
+                count,
+            ]
+            for section in rules.sections:
+                key = section_key(topic.key, section.key)
+                box = w.Textarea(
+                    placeholder=section.guidance, layout=w.Layout(width="97%", height="9em")
+                )
+                box.observe(self._changed, names="value")
+                box.add_class(f"mb-section-{topic.key}-{section.key}")
+                self.sections[key] = box
+                self.section_counts[key] = w.HTML()
+                rows += [
+                    w.HTML(
+                        f"<div class='mb-section-title'>{escape(section.title)}</div>"
+                        f"<div class='mb-guidance'>{escape(section.guidance)}</div>"
+                    ),
+                    box,
+                    self.section_counts[key],
+                ]
+        if rules.ai_disclosure:
+            rows += [
+                w.HTML(
+                    "<h3 style='font-family:Georgia,serif'>AI-use disclosure</h3>"
+                    "<p class='mb-guidance'>This committee asks every paper to say whether "
+                    "and how AI tools were used.</p>"
+                ),
+                self.disclosure,
+            ]
+        return w.VBox(rows)
+
+    # ---- content in and out ------------------------------------------------------
+
+    def content(self) -> dict[str, Any]:
+        """The draft as the page shows it now."""
+        return {
+            "sections": {k: box.value for k, box in self.sections.items()},
+            "notes": {k: box.value for k, box in self.notes.items()},
+            "sources": [dict(s) for s in self.sources_panel.sources],
+            "disclosure": self.disclosure.value,
+        }
+
+    def set_content(self, content: dict[str, Any]) -> None:
+        """Show ``content`` in the widgets without it counting as the delegate's typing."""
+        self._loading = True
+        try:
+            for key, box in self.sections.items():
+                box.value = content["sections"].get(key, "")
+            for key, box in self.notes.items():
+                box.value = content["notes"].get(key, "")
+            self.disclosure.value = content.get("disclosure", "")
+        finally:
+            self._loading = False
+        self.sources_panel.set_sources(content.get("sources", []))
+        self._update_counts()
+
+    # ---- autosave ---------------------------------------------------------------
+
+    def _changed(self, change: dict | None = None) -> None:
+        if self._loading:
+            return
+        self._update_counts()
+        if self.session.conflict:
+            return  # the delegate decides first (banner)
+        self.status.value = "<span class='mb-status' style='color:#8a6d00'>Saving…</span>"
+        if self._pending is None:
+            try:
+                loop = asyncio.get_event_loop()
+                self._pending = loop.call_later(SAVE_DELAY, self._autosave)
+            except RuntimeError:
+                self.save_now()  # no event loop (a script): save at once
+
+    def _flush(self) -> None:
+        """Save pending typing now (before a preview or a submission)."""
+        if self._pending is not None:
+            self.save_now()
+
+    def _autosave(self) -> None:
+        self._pending = None
+        self.save_now()
+
+    def save_now(self, overwrite: bool = False) -> bool:
+        """Save the page's content as a new version (the autosave calls this)."""
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        saved = self.session.save(self.content(), overwrite=overwrite)
+        if not saved:
+            self._show_conflict()
+        else:
+            self.banner.children = []
+        self._show_status()
+        return saved
+
+    def _show_status(self) -> None:
+        if self.session.conflict:
+            self.status.value = (
+                "<span class='mb-status' style='color:#b42318'>Not saved: see below.</span>"
+            )
+        elif self.session.saved_at:
+            self.status.value = (
+                f"<span class='mb-status'>All changes saved · version {self.session.version} · "
+                f"{self.session.saved_at:%Y-%m-%d %H:%M:%S} UTC</span>"
+            )
+        else:
+            self.status.value = (
+                "<span class='mb-status' style='color:#5b6775'>Nothing written yet.</span>"
+            )
+
+    def _show_conflict(self) -> None:
+        load = w.Button(description="Load the newer version", button_style="warning")
+        keep = w.Button(description="Keep mine and save it")
+        load.on_click(lambda _: self.reload())
+        keep.on_click(lambda _: self.save_now(overwrite=True))
+        self.banner.children = [
+            w.HTML(
+                f"<div class='mb-conflict'><b>This workbook was changed in another tab or on another "
+                f"device</b> (now version {self.session.conflict}). What you typed here since is "
+                f"<b>not saved</b>. Load the newer version, or keep yours and save it over the other.</div>"
+            ),
+            w.HBox([load, keep]),
+        ]
+
+    def reload(self) -> None:
+        """Show the latest saved version (from this or any other tab)."""
+        self.set_content(self.session.load())
+        self.banner.children = []
+        self._show_status()
+
+    def restore(self, version: int) -> bool:
+        """Show an earlier version and save it as the newest one."""
+        self.set_content(self.session.load(version))
+        return self.save_now()
+
+    # ---- counts -----------------------------------------------------------------
+
+    def _update_counts(self) -> None:
+        content = self.content()
+        for key, box in self.sections.items():
+            self.section_counts[key].value = _count_html(count_words(box.value), None)
+        total = 0
+        for topic in self.committee.topics:
+            words = topic_words(content, self.committee, topic.key)
+            total += words
+            self.topic_counts[topic.key].value = _count_html(
+                words, topic.rules.max_words, "words in this topic"
+            )
+        self.total_count.value = _count_html(
+            total, self.committee.rules.max_words, "words in the paper"
+        )
+
+    # ---- sources ----------------------------------------------------------------
+
+
+def open_workbook(
+    store: Store, committee: str, country: str, delegation_id: int
+) -> Delegation | None:
+    """The delegation this workbook was generated for, if the store agrees."""
+    try:
+        delegation = store.delegation(delegation_id)
+    except StoreError:  # an unknown id: the workbook was not generated here
+        return None
+    info = committees.load(committee)
+    if delegation.committee != info.key or delegation.country != countries.lookup(country).alpha3:
+        return None
+    return delegation
+
+
+def workbook_page(
+    committee: str, country: str, delegation_id: int = 0, store: Store | None = None
+) -> w.Widget:
+    """The delegate's page behind their access code; a notebook shows it as its output."""
+    store = store or Store()
+    delegation = open_workbook(store, committee, country, delegation_id)
+    if delegation is None:
+        page: w.Widget = w.HTML(
+            "<p>This workbook is not set up on this server. Ask your advisor.</p>"
+        )
+        return page
+    info, nation = committees.load(committee), countries.lookup(country)
+    gate = CodeGate(
+        f"{escape(nation.name)} · {escape(info.acronym)} position paper",
+        check=lambda code: store.check_code(code, "delegate", info.key, delegation.id),
+        open_page=lambda _: WorkbookApp(store, delegation, info, nation),
+        scope=f"delegate:{delegation.id}",
+        store=store,
+    )
+    return gate

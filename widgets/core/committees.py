@@ -1,0 +1,268 @@
+"""Committees are data: one YAML file each, validated by pydantic.
+
+A committee file says what the committee is, its topics with background and
+research prompts, the paper's rules and the rubric. ``check_file`` reports
+every problem at once with its line and field, e.g.
+``line 40: topics[1].rules.max_pages: must be a positive integer``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .. import settings
+from ..exceptions import CommitteeError, UnknownCommittee
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Model(BaseModel):
+    # A misspelt field is an error, not silently ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Limits(Model):
+    """Length limits; None means no limit of that kind."""
+
+    max_pages: PositiveInt | None = None
+    max_words: PositiveInt | None = None
+
+
+class Section(Model):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    title: Text
+    guidance: str = ""
+
+
+class Rules(Limits):
+    """The paper's rules; max_pages and max_words here apply to the whole paper."""
+
+    sections: Annotated[list[Section], Field(min_length=1)]
+    font_size: Annotated[float, Field(ge=10, le=12)] = 12
+    citation_style: Literal["mla", "apa", "chicago"] = "mla"
+    deadline: datetime
+    timezone: Text = "UTC"
+    ai_disclosure: bool = False
+    blind_grading: bool = False
+    min_sources: Annotated[int, Field(ge=0)] = 1
+    # Which violations block submission; the others are warnings.
+    blocking: list[
+        Literal["pages", "words", "empty_section", "header", "sources", "disclosure"]
+    ] = [
+        "pages",
+        "header",
+        "disclosure",
+    ]
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use a name like Europe/Paris)"
+            ) from None
+        return value
+
+    @field_validator("sections")
+    @classmethod
+    def _unique_keys(cls, sections: list[Section]) -> list[Section]:
+        keys = [s.key for s in sections]
+        if len(keys) != len(set(keys)):
+            raise ValueError("section keys must be unique")
+        return sections
+
+    @property
+    def deadline_utc(self) -> datetime:
+        """The deadline as an aware datetime (naive values are in ``timezone``)."""
+        zone = ZoneInfo(self.timezone)
+        local = self.deadline if self.deadline.tzinfo else self.deadline.replace(tzinfo=zone)
+        return local.astimezone(ZoneInfo("UTC"))
+
+
+class Topic(Model):
+    key: Annotated[str, Field(pattern=r"^[A-Z]$")]
+    title: Text
+    background: Text
+    prompts: Annotated[list[Text], Field(min_length=1)]
+    rules: Limits = Limits()
+
+
+class RubricCategory(Model):
+    name: Text
+    weight: Annotated[float, Field(gt=0, le=100)]
+    max_points: PositiveInt
+    description: str = ""
+
+
+class Committee(Model):
+    acronym: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 _-]*$")]
+    name: Text
+    organisation: Text = Field(
+        description="column of data/countries.csv whose members may be assigned"
+    )
+    description: Text
+    president: str = ""
+    chairs: list[Text] = []
+    background: Text
+    faculties: list[Text] = []
+    topics: Annotated[list[Topic], Field(min_length=1)]
+    rules: Rules
+    rubric: Annotated[list[RubricCategory], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Committee:
+        keys = [t.key for t in self.topics]
+        if len(keys) != len(set(keys)):
+            raise ValueError("topic keys must be unique")
+        total = sum(c.weight for c in self.rubric)
+        if abs(total - 100) > 1e-6:
+            raise ValueError(f"rubric weights must add up to 100, not {total:g}")
+        return self
+
+    @property
+    def key(self) -> str:
+        """The committee's identifier in paths, the store and the CLI."""
+        return settings.slug(self.acronym)
+
+
+# ---- loading and checking -------------------------------------------------
+
+FRIENDLY = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field (check the spelling)",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+    "bool_parsing": "must be true or false",
+    "datetime_from_date_parsing": "must be a date and time like 2027-02-26 23:59",
+    "datetime_parsing": "must be a date and time like 2027-02-26 23:59",
+    "datetime_type": "must be a date and time like 2027-02-26 23:59",
+    "too_short": "must not be empty",
+    "string_too_short": "must not be empty",
+}
+
+
+def _message(error: dict) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx", {})
+    if kind == "greater_than" and ctx.get("gt") == 0:
+        return (
+            "must be a positive integer"
+            if isinstance(error.get("input"), int)
+            else "must be positive"
+        )
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return FRIENDLY.get(kind, error["msg"].lower())
+
+
+def _path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
+    """Line (1-based) of the YAML node at ``loc``, or of its nearest parent."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            node = node.value[part] if part < len(node.value) else None
+        else:
+            node = None
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def parse(text: str, source: str = "<committee>") -> Committee:
+    """Validate committee YAML text; raise CommitteeError listing every problem."""
+    try:
+        raw = yaml.safe_load(text)
+        tree = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise CommitteeError(source, [f"{where}not valid YAML: {problem}"]) from None
+    if not isinstance(raw, dict):
+        raise CommitteeError(source, ["the file must be a mapping of fields (name: value)"])
+    try:
+        return Committee.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
+            line = _line_of(tree, loc)
+            prefix = f"line {line}: " if line else ""
+            problems.append(f"{prefix}{_path(loc)}: {_message(error)}")
+        raise CommitteeError(source, problems) from None
+
+
+def check_file(path: str | Path) -> Committee:
+    """Load and validate one committee file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CommitteeError(str(path), ["file not found"]) from None
+    except UnicodeDecodeError as exc:
+        raise CommitteeError(str(path), [f"not UTF-8 text (byte {exc.start})"]) from None
+    return parse(text, str(path))
+
+
+def committee_files() -> list[Path]:
+    """Every committee file: the shipped ones, then any in MUNBOOK_HOME/committees."""
+    files: list[Path] = []
+    for folder in settings.committee_dirs():
+        if folder.is_dir():
+            files += sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    return files
+
+
+@cache
+def _load_cached(path: Path, mtime: float) -> Committee:
+    return check_file(path)
+
+
+def all_committees() -> dict[str, Committee]:
+    """All committees by key; an invalid file raises its CommitteeError."""
+    found: dict[str, Committee] = {}
+    for path in committee_files():
+        committee = _load_cached(path, path.stat().st_mtime)
+        found.setdefault(committee.key, committee)
+    return found
+
+
+def load(name: str) -> Committee:
+    """The committee whose acronym (any case) or key is ``name``."""
+    committees = all_committees()
+    committee = committees.get(settings.slug(name))
+    if committee is None:
+        known = ", ".join(sorted(committees)) or "none"
+        raise UnknownCommittee(f"unknown committee {name!r}; known committees: {known}")
+    return committee

@@ -1,0 +1,51 @@
+"""A draft's shape and how words are counted, the same for delegates and chairs.
+
+The draft is one JSON document per version:
+``{"sections": {"A.background": md, ...}, "notes": {"A.0": text, ...},
+"sources": [{author, title, publisher, date, url, accessed}, ...],
+"disclosure": text}``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .committees import Committee
+
+# CJK, kana, hangul and Thai are written without spaces: count each character
+# as a word there, and runs of letters or digits elsewhere.
+_UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_WORD = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]*[^\W_][^\s{_UNSPACED}]*")
+
+
+def count_words(text: str) -> int:
+    """Words in ``text``, as a delegate and a chair would count them."""
+    return len(_WORD.findall(text or ""))
+
+
+def section_key(topic: str, section: str) -> str:
+    return f"{topic}.{section}"
+
+
+def empty_draft() -> dict[str, Any]:
+    return {"sections": {}, "notes": {}, "sources": [], "disclosure": ""}
+
+
+def normalized(content: dict[str, Any] | None) -> dict[str, Any]:
+    """``content`` with every expected key present (older versions may lack some)."""
+    draft = empty_draft()
+    draft.update(content or {})
+    return draft
+
+
+def paper_words(content: dict[str, Any]) -> int:
+    """Words of the paper's sections (works cited and notes do not count)."""
+    return sum(count_words(t) for t in normalized(content)["sections"].values())
+
+
+def topic_words(content: dict[str, Any], committee: Committee, topic: str) -> int:
+    sections = normalized(content)["sections"]
+    return sum(
+        count_words(sections.get(section_key(topic, s.key), "")) for s in committee.rules.sections
+    )

@@ -1,0 +1,50 @@
+"""The committee binder: which papers go in, and where the PDF is written.
+
+Papers are the latest on-time submission of each delegation (or, with
+``include_all``, the latest one whatever its time), in country-name order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import settings
+from ..core import committees, countries
+from ..exceptions import MunbookError
+from ..paper.binder import BinderResult, assemble
+from ..store import Store, now
+
+
+def chosen_submissions(
+    store: Store, committee: str, include_all: bool = False
+) -> tuple[list, list]:
+    """(country name, submission) in name order, and the delegations left out with why."""
+    chosen, left_out = [], []
+    for delegation in store.delegations(committee):
+        name = countries.lookup(delegation.country).name
+        stored = store.submissions(delegation.id)
+        pool = stored if include_all else [s for s in stored if s["seconds_late"] == 0]
+        if pool:
+            chosen.append((name, pool[-1]))
+        else:
+            left_out.append((name, "only late submissions" if stored else "no submission"))
+    return sorted(chosen, key=lambda c: c[0]), sorted(left_out)
+
+
+def build_binder(
+    store: Store, committee: str, include_all: bool = False, out: Path | None = None
+) -> BinderResult:
+    """Write the binder PDF (default outputs/binders/<committee>-<time>.pdf)."""
+    info = committees.load(committee)
+    chosen, left_out = chosen_submissions(store, info.key, include_all)
+    if not chosen:
+        raise MunbookError(
+            f"no {'' if include_all else 'on-time '}submissions in {info.acronym} to bind"
+        )
+    note = "all submissions" if include_all else "on-time submissions"
+    folder = settings.ensure_dir(settings.binders_dir())
+    path = Path(out) if out else folder / f"{info.key}-{now():%Y%m%dT%H%M%SZ}.pdf"
+    result = assemble(info, [(name, s["pdf"]) for name, s in chosen], note, path)
+    return BinderResult(
+        result.path, result.papers, result.pages, sorted(left_out + result.left_out)
+    )

@@ -1,0 +1,153 @@
+"""The chair's view of a committee: one row per delegation, with checks and flags."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+import nbformat
+
+from ..core import committees, countries, similarity
+from ..core.checks import Rendered, check
+from ..store import Store
+from .review import grades
+
+
+@dataclass(frozen=True)
+class Row:
+    delegation_id: int
+    country: str
+    delegate: str
+    school: str
+    status: str  # submitted, late, missing
+    submitted_at: datetime | None
+    seconds_late: int
+    pages: int | None
+    words: int | None
+    violations: list[str]
+    similar_to: str  # the most similar paper (or "background"), if flagged
+    similarity: float
+    score: float | None
+    ingested: bool
+
+
+def _violations(submission: dict, info) -> list[str]:
+    rules = info.rules
+    if submission["notebook"]:
+        nb = nbformat.reads(submission["notebook"], as_version=4)
+        rendered = Rendered(pages=submission["pages"] or 0, body_pages=submission["pages"] or 0)
+        return [v.message for v in check(nb, info, rendered)]
+    found = []
+    if rules.max_pages and (submission["pages"] or 0) > rules.max_pages:
+        found.append(f"{submission['pages']} pages; {info.acronym} allows {rules.max_pages}.")
+    if rules.max_words and (submission["words"] or 0) > rules.max_words:
+        found.append(f"{submission['words']} words; {info.acronym} allows {rules.max_words}.")
+    if not submission["words"]:
+        found.append("No readable text in the PDF (a scan?).")
+    return found
+
+
+def background_text(committee: str) -> str:
+    info = committees.load(committee)
+    return "\n\n".join([info.background, *(t.background for t in info.topics)])
+
+
+def latest_submissions(store: Store, committee: str) -> dict[int, dict]:
+    """Each delegation's latest submission, by delegation id."""
+    latest = {}
+    for delegation in store.delegations(committee):
+        stored = store.submissions(delegation.id)
+        if stored:
+            latest[delegation.id] = stored[-1]
+    return latest
+
+
+def collect(
+    store: Store,
+    committee: str,
+    threshold: float = similarity.THRESHOLD,
+    latest: dict[int, dict] | None = None,
+) -> list[Row]:
+    """Every delegation of the committee with its latest submission, checks, flags and score."""
+    info = committees.load(committee)
+    delegations = store.delegations(info.key)
+    latest = latest_submissions(store, info.key) if latest is None else latest
+    names = {d.id: countries.lookup(d.country).name for d in delegations}
+    matches = similarity.compare(
+        {names[i]: s["text"] or "" for i, s in latest.items()},
+        background_text(info.key),
+        threshold,
+        passages=False,
+    )
+    best: dict[str, tuple[float, str]] = {}
+    for m in matches:
+        for me, other in ((m.first, m.second), (m.second, m.first)):
+            if me != "background" and m.score > best.get(me, (0.0, ""))[0]:
+                best[me] = (m.score, other)
+    scores = {g.delegation_id: g.total for g in grades(store, info.key)}
+    rows = []
+    for d in delegations:
+        sub = latest.get(d.id)
+        score, other = best.get(names[d.id], (0.0, ""))
+        rows.append(
+            Row(
+                delegation_id=d.id,
+                country=names[d.id],
+                delegate=d.delegate,
+                school=d.school,
+                status=("late" if sub["seconds_late"] else "submitted") if sub else "missing",
+                submitted_at=sub["submitted_at"] if sub else None,
+                seconds_late=sub["seconds_late"] if sub else 0,
+                pages=sub["pages"] if sub else None,
+                words=sub["words"] if sub else None,
+                violations=_violations(sub, info) if sub else [],
+                similar_to=other if score >= threshold else "",
+                similarity=score,
+                score=scores.get(d.id),
+                ingested=bool(sub and sub["ingested"]),
+            )
+        )
+    return sorted(rows, key=lambda r: r.country)
+
+
+COLUMNS = [
+    "country",
+    "delegate",
+    "school",
+    "status",
+    "submitted_at",
+    "late_by_minutes",
+    "pages",
+    "words",
+    "violations",
+    "similar_to",
+    "similarity",
+    "score",
+]
+
+
+def rows_csv(rows: list[Row], blind: bool = False) -> str:
+    out = io.StringIO()
+    columns = [c for c in COLUMNS if not (blind and c in ("delegate", "school"))]
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow(
+            {
+                "country": r.country,
+                "delegate": r.delegate,
+                "school": r.school,
+                "status": r.status,
+                "submitted_at": f"{r.submitted_at:%Y-%m-%d %H:%M:%S}Z" if r.submitted_at else "",
+                "late_by_minutes": r.seconds_late // 60 if r.seconds_late else "",
+                "pages": r.pages if r.pages is not None else "",
+                "words": r.words if r.words is not None else "",
+                "violations": " | ".join(r.violations),
+                "similar_to": r.similar_to,
+                "similarity": f"{r.similarity:.2f}",
+                "score": "" if r.score is None else r.score,
+            }
+        )
+    return out.getvalue()

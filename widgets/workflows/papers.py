@@ -1,0 +1,20 @@
+"""A delegation's paper notebook, from its latest draft in the store."""
+
+from __future__ import annotations
+
+from nbformat import NotebookNode
+
+from ..paper.notebook import paper_notebook
+from ..store import Store
+
+
+def latest_paper(store: Store, delegation_id: int) -> NotebookNode:
+    """The paper notebook of a delegation's latest draft."""
+    delegation = store.delegation(delegation_id)
+    draft = store.latest_draft(delegation_id)
+    return paper_notebook(
+        delegation.committee,
+        delegation,
+        draft.content if draft else {},
+        draft.version if draft else 0,
+    )
