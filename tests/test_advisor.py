@@ -35,7 +35,7 @@ def test_upload_generate_and_progress_table(page: AdvisorPage, home: Path):
     assert "codes-" in page.codes.value and "data:text/csv;base64," in page.codes.value
     generated = page.generate("interpol")
     assert len(generated.written) == 2 and page.bar.value == page.bar.max == 2
-    assert (home / "workbooks" / "interpol" / "kenya.ipynb").exists()
+    assert (home / "site" / "workbooks" / "interpol" / "kenya.ipynb").exists()
     assert "Wanjiru Kamau" in page.table.value and "not started" in page.table.value
     kenya = page.store.find_delegation("interpol", "KEN")
     page.store.save_draft(kenya.id, {"sections": {"A.background": "one two three"}}, None, words=3)

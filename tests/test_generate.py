@@ -17,7 +17,7 @@ def files_under(root: Path) -> set[Path]:
 def test_parameters_are_injected_and_recorded(home: Path):
     result = generate.generate("interpol", country_names=["Kenya", "Japan"])
     assert len(result.written) == 2
-    kenya = nbformat.read(home / "workbooks" / "interpol" / "kenya.ipynb", as_version=4)
+    kenya = nbformat.read(home / "site" / "workbooks" / "interpol" / "kenya.ipynb", as_version=4)
     tags = [c.metadata.get("tags", []) for c in kenya.cells]
     assert tags[0] == ["parameters"] and tags[1] == ["injected-parameters"]
     params = kenya.metadata.papermill.parameters
@@ -32,14 +32,14 @@ def test_codes_are_created_but_never_written_into_workbooks(home: Path):
     result = generate.generate("interpol", country_names=["Kenya"])
     codes = [row.split(",")[-1] for row in result.codes_file.read_text().splitlines()[1:]]
     assert codes
-    text = (home / "workbooks" / "interpol" / "kenya.ipynb").read_text()
+    text = (home / "site" / "workbooks" / "interpol" / "kenya.ipynb").read_text()
     assert not any(code in text for code in codes)
 
 
 def test_all_members_writes_196_safely_named_files(home: Path):
     result = generate.generate("interpol", all_members=True)
     assert len(result.written) == 196 and not result.failed
-    names = [p.name for p in (home / "workbooks" / "interpol").iterdir()]
+    names = [p.name for p in (home / "site" / "workbooks" / "interpol").iterdir()]
     assert len(names) == len(set(names)) == 196
     assert all(re.fullmatch(r"[a-z0-9-]+\.ipynb", n) for n in names)
     assert "cote-d-ivoire.ipynb" in names and "curacao.ipynb" in names
@@ -47,7 +47,7 @@ def test_all_members_writes_196_safely_named_files(home: Path):
 
 def test_idempotent_and_force_rewrites(home: Path):
     generate.generate("interpol", country_names=["Kenya", "Japan"])
-    path = home / "workbooks" / "interpol" / "kenya.ipynb"
+    path = home / "site" / "workbooks" / "interpol" / "kenya.ipynb"
     before = path.stat().st_mtime_ns
     again = generate.generate("interpol", country_names=["Kenya", "Japan"])
     assert (len(again.written), len(again.unchanged)) == (0, 2)
@@ -74,7 +74,7 @@ def test_roster_with_hostile_values_writes_only_inside_home(tmp_path: Path, home
     assert files_under(tmp_path) - files_under(home) == outside_before
     for target in result.written:
         assert settings.home() in target.path.parents
-    workbook = (home / "workbooks" / "interpol" / "kenya.ipynb").read_text()
+    workbook = (home / "site" / "workbooks" / "interpol" / "kenya.ipynb").read_text()
     assert "DROP TABLE" not in workbook  # names live in the store, not in code cells
 
 
@@ -92,7 +92,7 @@ def test_roster_values_that_cannot_be_names_are_refused(tmp_path: Path, home: Pa
         )
     with pytest.raises(RosterError, match=reason):
         generate.generate("interpol", roster_file=bad)
-    assert not (home / "workbooks").exists()
+    assert not (home / "site" / "workbooks").exists()
 
 
 def test_choices_are_checked():
@@ -118,6 +118,6 @@ def test_execute_runs_real_kernels_and_reports_the_broken_one(tmp_path: Path, ho
     [(failed, reason)] = result.failed
     assert failed.country_name == "Japan"
     assert reason == "cell 3 failed: RuntimeError: broken on purpose"
-    kenya = json.loads((home / "workbooks" / "interpol" / "kenya.ipynb").read_text())
+    kenya = json.loads((home / "site" / "workbooks" / "interpol" / "kenya.ipynb").read_text())
     outputs = kenya["cells"][2]["outputs"]
     assert outputs and "application/vnd.jupyter.widget-view+json" in outputs[0]["data"]

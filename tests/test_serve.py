@@ -44,7 +44,7 @@ def test_access_log_has_no_query_string(caplog: pytest.LogCaptureFixture):
 
 def test_apps_are_installed_under_home(home: Path):
     apps = serve.install_apps()
-    assert apps["chair"] == home.resolve() / "apps" / "chair.ipynb"
+    assert apps["chair"] == home.resolve() / "site" / "apps" / "chair.ipynb"
     assert (
         serve.url_for("http://h:1", apps["advisor"], "AB CD")
         == "http://h:1/voila/render/apps/advisor.ipynb?code=AB%20CD"

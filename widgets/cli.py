@@ -145,7 +145,7 @@ def generate_cmd(
     jobs: int,
     template: Path | None,
 ) -> None:
-    """Write one workbook per delegation under outputs/workbooks/<committee>/."""
+    """Write one workbook per delegation under outputs/site/workbooks/<committee>/."""
     result = generate.generate(
         committee_name,
         roster_file=roster_file,
@@ -190,7 +190,7 @@ def export_cmd(paths, committee_name, drafts, out, jobs, blind) -> None:
     if committee_name:
         key = committees.load(committee_name).key
         paths = batch.committee_notebooks(key, "drafts" if drafts else "submissions")
-        out = out or batch.papers_dir(key)
+        out = out or settings.papers_dir(key)
         if not paths:
             raise MunbookError(
                 f"no {'drafts' if drafts else 'submissions'} in {committee_name} yet"
@@ -303,7 +303,7 @@ def feedback_cmd(committee_name: str, release_text: str | None) -> None:
         click.echo(
             f"feedback released to delegates from {when:%Y-%m-%d %H:%M} ({info.rules.timezone})"
         )
-    folder = settings.ensure_dir(settings.home() / "feedback" / info.key)
+    folder = settings.ensure_dir(settings.feedback_dir(info.key))
     written = 0
     for grade in review.grades(store, info.key):
         if grade.total is not None:

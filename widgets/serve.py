@@ -69,7 +69,7 @@ def serving_config(cull_idle_seconds: int = 3600) -> Config:
 
 def install_apps() -> dict[str, Path]:
     """Copy the advisor and chair notebooks under home()/apps (unchanged ones stay)."""
-    folder = settings.ensure_dir(settings.home() / "apps")
+    folder = settings.ensure_dir(settings.apps_dir())
     installed = {}
     for name in APPS:
         source = settings.NOTEBOOKS_DIR / f"{name}.ipynb"
@@ -81,7 +81,7 @@ def install_apps() -> dict[str, Path]:
 
 def url_for(base: str, path: Path, code: str | None = None) -> str:
     """The Voilà URL of a notebook under home(), optionally carrying a code."""
-    relative = path.resolve().relative_to(settings.home().resolve()).as_posix()
+    relative = path.resolve().relative_to(settings.site_dir().resolve()).as_posix()
     url = f"{base}/voila/render/{quote(relative)}"
     return f"{url}?code={quote(code)}" if code else url
 
@@ -101,7 +101,7 @@ def make_app(host: str = "127.0.0.1", port: int = 8866) -> MunbookVoila:
     """A configured, initialised Voilà app serving home(); call ``start()`` to run it."""
     check_port(host, port)
     install_apps()
-    root = settings.ensure_dir(settings.home())
+    root = settings.ensure_dir(settings.site_dir())
     app = MunbookVoila(config=serving_config())
     app.initialize([str(root), f"--port={port}", f"--Voila.ip={host}"])
     # Our redacted access lines go out through Voilà's own log handler.

@@ -49,21 +49,55 @@ def committee_dirs() -> list[Path]:
     return [COMMITTEES_DIR, home() / "committees"]
 
 
-def access_dir() -> Path:
-    return home() / "access"
+# Voilà serves site/ and nothing else: the generated workbooks and the staff apps.
+# Everything private (store, codes, submissions, exports, grades, feedback,
+# binders, caches) sits beside it, never under it.
+
+
+def site_dir() -> Path:
+    """The folder Voilà serves: only what a browser may ask for."""
+    return home() / "site"
 
 
 def workbooks_dir(committee: str | None = None) -> Path:
-    base = home() / "workbooks"
+    base = site_dir() / "workbooks"
     return base / slug(committee) if committee else base
+
+
+def apps_dir() -> Path:
+    """The advisor and chair notebooks, as served."""
+    return site_dir() / "apps"
+
+
+def access_dir() -> Path:
+    return home() / "access"
 
 
 def submissions_dir() -> Path:
     return home() / "submissions"
 
 
+def papers_dir(committee: str | None = None) -> Path:
+    """PDFs from ``munbook export`` (copies; the submitted originals stay in submissions/)."""
+    base = home() / "papers"
+    return base / slug(committee) if committee else base
+
+
+def grades_dir() -> Path:
+    return home() / "grades"
+
+
+def feedback_dir(committee: str | None = None) -> Path:
+    base = home() / "feedback"
+    return base / slug(committee) if committee else base
+
+
 def binders_dir() -> Path:
     return home() / "binders"
+
+
+def cache_dir() -> Path:
+    return home() / "cache"
 
 
 def ensure_dir(path: Path) -> Path:

@@ -27,11 +27,6 @@ class BatchResult:
         return f"{len(self.written)} exported, {len(self.failed)} failed"
 
 
-def papers_dir(committee: str | None = None) -> Path:
-    base = settings.home() / "papers"
-    return base / settings.slug(committee) if committee else base
-
-
 def _export_one(source: str, target: str, blind: bool) -> str | None:
     """Worker: render one paper notebook file to a PDF; the error, or None."""
     from ..paper.export import render
@@ -54,7 +49,7 @@ def committee_notebooks(
 ) -> list[Path]:
     """Write the committee's latest submissions (or drafts) as paper notebooks; their paths."""
     store = store or Store()
-    folder = settings.ensure_dir(papers_dir(committee) / f"{source}-notebooks")
+    folder = settings.ensure_dir(settings.papers_dir(committee) / f"{source}-notebooks")
     paths = []
     for delegation in store.delegations(settings.slug(committee)):
         if source == "submissions":
@@ -79,7 +74,7 @@ def export_many(
     progress: bool = False,
 ) -> BatchResult:
     """Export paper notebooks to ``out`` (default outputs/papers) with ``jobs`` processes."""
-    out = Path(out) if out else settings.ensure_dir(papers_dir())
+    out = Path(out) if out else settings.ensure_dir(settings.papers_dir())
     out.mkdir(parents=True, exist_ok=True)
     result = BatchResult()
     targets = {str(p): str(out / f"{Path(p).stem}.pdf") for p in paths}

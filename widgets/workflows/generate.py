@@ -58,7 +58,7 @@ class GenerateResult:
 
 
 def workbook_path(committee: str, country_name: str) -> Path:
-    """outputs/workbooks/<committee>/<country-slug>.ipynb, checked to stay inside."""
+    """outputs/site/workbooks/<committee>/<country-slug>.ipynb, checked to stay inside."""
     return settings.inside(
         settings.workbooks_dir(committee) / f"{settings.slug(country_name)}.ipynb"
     )
