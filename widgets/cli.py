@@ -1,4 +1,9 @@
-"""The ``munbook`` command: thin click commands over the library functions."""
+"""The ``munbook`` command: thin click commands over the library functions.
+
+Each command imports what it uses when it runs, so ``munbook --version`` and
+``--help`` start at once (nbformat, typst, SQLAlchemy and ipywidgets load only
+in the commands that need them; tests/test_cli.py checks it).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,10 @@ from pathlib import Path
 import click
 
 from . import __version__, settings
-from .core import committees, countries
 from .exceptions import MunbookError
-from .workflows import demo as demo_module
-from .workflows import generate, roster
+from .startup import defer_iri_checker
+
+defer_iri_checker()
 
 
 class MunbookGroup(click.Group):
@@ -46,6 +51,8 @@ def committees_group() -> None:
 @committees_group.command("list")
 def committees_list() -> None:
     """List the committees munbook knows."""
+    from .core import committees
+
     for key, committee in committees.all_committees().items():
         deadline = committee.rules.deadline_utc.strftime("%Y-%m-%d %H:%M UTC")
         topics = ", ".join(t.key for t in committee.topics)
@@ -58,6 +65,8 @@ def committees_list() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def committees_check(file: Path) -> None:
     """Validate a committee FILE and report every problem with its line."""
+    from .core import committees
+
     committee = committees.check_file(file)
     click.echo(f"{file}: OK ({committee.acronym}, {len(committee.topics)} topics)")
 
@@ -68,10 +77,12 @@ def committees_check(file: Path) -> None:
 @main.command("countries")
 @click.option("--committee", "committee_name", help="Only countries the committee may seat.")
 @click.option(
-    "--member-of", "bloc", help=f"Only members of a bloc: {', '.join(countries.blocs())}."
+    "--member-of", "bloc", help="Only members of a bloc (un, interpol, eu, au, oecd, g20, ...)."
 )
 def countries_cmd(committee_name: str | None, bloc: str | None) -> None:
     """List countries (ISO code, name, region)."""
+    from .core import committees, countries
+
     found = countries.all_countries()
     if committee_name:
         organisation = committees.load(committee_name).organisation
@@ -96,6 +107,8 @@ def roster_group() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 def roster_import(file: Path) -> None:
     """Create one delegation and access code per row of the roster FILE (CSV)."""
+    from .workflows import roster
+
     result = roster.import_roster(file)
     click.echo(result.summary())
 
@@ -146,6 +159,8 @@ def generate_cmd(
     template: Path | None,
 ) -> None:
     """Write one workbook per delegation under outputs/site/workbooks/<committee>/."""
+    from .workflows import generate
+
     result = generate.generate(
         committee_name,
         roster_file=roster_file,
@@ -183,6 +198,7 @@ def generate_cmd(
 @click.option("--blind", is_flag=True, help="Leave out delegate and school.")
 def export_cmd(paths, committee_name, drafts, out, jobs, blind) -> None:
     """Export paper notebooks (PATHS, or a committee's) to PDF with Typst."""
+    from .core import committees
     from .workflows import batch
 
     if bool(paths) == bool(committee_name):
@@ -233,6 +249,7 @@ def collect_cmd(
     committee_name: str, source: Path | None, pattern: str, csv_out: Path | None
 ) -> None:
     """Show who submitted, on time or late, and who is missing; ingest e-mailed PDFs."""
+    from .core import committees
     from .workflows import collect, ingest
 
     info = committees.load(committee_name)
@@ -291,6 +308,7 @@ def grades_cmd(committee_name: str, out: Path | None) -> None:
 )
 def feedback_cmd(committee_name: str, release_text: str | None) -> None:
     """Write every scored paper's feedback PDF; optionally set when delegates see it."""
+    from .core import committees
     from .core.times import parse_local_time
     from .store import Store
     from .workflows import review
@@ -364,12 +382,28 @@ def serve_cmd(host: str, port: int) -> None:
     _serve(host, port)
 
 
+@main.command("lab")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8888, show_default=True, type=click.IntRange(1, 65535))
+def lab_cmd(host: str, port: int) -> None:
+    """Start JupyterLab on munbook's folder for staff (prints the URL with its token)."""
+    from . import lab
+
+    launch = lab.prepare(host, port)
+    click.echo(f"JupyterLab for staff on {launch.root} (Ctrl-C stops)")
+    click.echo(f"  open: {launch.url}")
+    click.echo("  analysis notebooks: analysis/; staff apps: site/apps/; workbooks: site/workbooks/")
+    lab.run(launch)
+
+
 @main.command("demo")
 @click.option("--serve/--no-serve", "serve_after", default=True, help="Start serving when ready.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
 def demo(serve_after: bool, host: str, port: int) -> None:
     """Load the INTERPOL demo (roster, workbooks, codes) and serve it."""
+    from .workflows import demo as demo_module
+
     made = demo_module.prepare()
     click.echo(f"INTERPOL demo: workbooks {made.summary}")
     click.echo(f"store: {settings.db_url()}")

@@ -100,6 +100,11 @@ def cache_dir() -> Path:
     return home() / "cache"
 
 
+def analysis_dir() -> Path:
+    """Staff copies of the analysis notebooks (``munbook lab``, ``munbook report``)."""
+    return home() / "analysis"
+
+
 def ensure_dir(path: Path) -> Path:
     """Create ``path`` (which must lie inside home()) and return it."""
     inside(path)

@@ -1,0 +1,64 @@
+"""The command line starts at once: heavy modules load only in the commands that use them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("nbformat", "typst", "sqlalchemy", "ipywidgets", "pandas", "rfc3987_syntax")
+
+
+def loaded_after(code: str) -> set[str]:
+    """Top-level module names in sys.modules after running ``code`` in a fresh interpreter."""
+    # A deferred stand-in (widgets.startup) is not a load: leave it out.
+    probe = code + (
+        "\nimport sys; print(' '.join(sorted({n.split('.')[0] for n, m in sys.modules.items()"
+        " if type(m).__name__ != '_Deferred'})))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["generate", "--help"]])
+def test_version_and_help_import_nothing_heavy(args: list[str]):
+    code = (
+        "import sys\nfrom widgets.cli import main\n"
+        f"try:\n    main({args!r}, standalone_mode=False)\nexcept SystemExit:\n    pass"
+    )
+    assert loaded_after(code).isdisjoint(HEAVY)
+
+
+def test_the_probe_sees_a_heavy_import():
+    # The check above could fail: importing the store does load SQLAlchemy.
+    assert "sqlalchemy" in loaded_after("import widgets.store")
+
+
+def test_iri_checker_is_deferred_not_dropped():
+    code = (
+        "from widgets.startup import defer_iri_checker\n"
+        "assert defer_iri_checker()\n"
+        "import nbformat, sys\n"
+        "assert type(sys.modules['rfc3987_syntax']).__name__ == '_Deferred'\n"
+        "from jsonschema import Draft7Validator, FormatChecker\n"
+        "v = Draft7Validator({'format': 'iri'}, format_checker=FormatChecker())\n"
+        "assert [e.message for e in v.iter_errors('http://a b')]\n"
+        "assert not list(v.iter_errors('http://example.org/caf\\u00e9'))\n"
+        "assert type(sys.modules['rfc3987_syntax']).__name__ == 'module'\n"
+        "print('checked')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "checked"
+
+
+def test_notebooks_are_still_validated(tmp_path):
+    import nbformat
+
+    from widgets.startup import defer_iri_checker
+
+    defer_iri_checker()
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{}]}')
+    with pytest.raises(nbformat.ValidationError):
+        nbformat.validate(nbformat.read(broken, as_version=4))
