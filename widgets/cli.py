@@ -382,17 +382,40 @@ def serve_cmd(host: str, port: int) -> None:
     _serve(host, port)
 
 
+@main.command("report")
+@click.option("--committee", "committee_name", help="The committee (needed for a chair report).")
+@click.option("--kind", type=click.Choice(["chair", "advisor"]), default="chair", show_default=True)
+@click.option("--school", help="Advisor report: only this school's delegations.")
+@click.option("--to", "to", type=click.Choice(["html", "pdf"]), default="html", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--notebook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Run your own copy of the analysis notebook instead of the shipped one.",
+)
+def report_cmd(committee_name, kind, school, to, out, notebook) -> None:
+    """Run an analysis notebook (Papermill) and convert it to HTML or PDF (nbconvert)."""
+    from .workflows.report import run_report
+
+    made = run_report(kind, committee_name, school, to, out, notebook)
+    click.echo(f"report: {made.path}")
+    click.echo(f"executed notebook: {made.notebook}")
+
+
 @main.command("lab")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8888, show_default=True, type=click.IntRange(1, 65535))
-def lab_cmd(host: str, port: int) -> None:
+@click.option("--allow-root", is_flag=True, help="Run as root (Jupyter refuses it otherwise).")
+def lab_cmd(host: str, port: int, allow_root: bool) -> None:
     """Start JupyterLab on munbook's folder for staff (prints the URL with its token)."""
     from . import lab
 
-    launch = lab.prepare(host, port)
+    launch = lab.prepare(host, port, allow_root=allow_root)
     click.echo(f"JupyterLab for staff on {launch.root} (Ctrl-C stops)")
     click.echo(f"  open: {launch.url}")
-    click.echo("  analysis notebooks: analysis/; staff apps: site/apps/; workbooks: site/workbooks/")
+    click.echo(
+        "  analysis notebooks: analysis/; staff apps: site/apps/; workbooks: site/workbooks/"
+    )
     lab.run(launch)
 
 

@@ -36,7 +36,9 @@ def install_analysis() -> list[Path]:
     return copied
 
 
-def prepare(host: str = "127.0.0.1", port: int = 8888, token: str | None = None) -> LabLaunch:
+def prepare(
+    host: str = "127.0.0.1", port: int = 8888, token: str | None = None, allow_root: bool = False
+) -> LabLaunch:
     """Check the port, install the staff notebooks and return what JupyterLab is started with."""
     check_port(host, port)
     install_apps()
@@ -52,6 +54,8 @@ def prepare(host: str = "127.0.0.1", port: int = 8888, token: str | None = None)
         "--ServerApp.terminals_enabled=False",
         f"--IdentityProvider.token={token}",
     ]
+    if allow_root:  # Jupyter refuses root unless asked; containers and CI run as root
+        argv.append("--ServerApp.allow_root=True")
     shown = f"[{host}]" if ":" in host else host
     return LabLaunch(root, f"http://{shown}:{port}/lab?token={token}", argv)
 

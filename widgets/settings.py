@@ -100,6 +100,11 @@ def cache_dir() -> Path:
     return home() / "cache"
 
 
+def reports_dir() -> Path:
+    """Executed analysis notebooks and the tables they export."""
+    return home() / "reports"
+
+
 def analysis_dir() -> Path:
     """Staff copies of the analysis notebooks (``munbook lab``, ``munbook report``)."""
     return home() / "analysis"

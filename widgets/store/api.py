@@ -381,6 +381,16 @@ class Store:
         with self.begin() as conn:
             return conn.execute(query).scalar()
 
+    def extensions(self, delegation_id: int) -> list[dict[str, Any]]:
+        """Every extension granted to a delegation, oldest first."""
+        query = (
+            extensions.select()
+            .where(extensions.c.delegation_id == delegation_id)
+            .order_by(extensions.c.granted_at, extensions.c.id)
+        )
+        with self.begin() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
     # ---- reviews ------------------------------------------------------------
 
     def save_review(
