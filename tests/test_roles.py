@@ -147,6 +147,24 @@ def test_school_folders_never_collide(home: Path):
     )
 
 
+def test_a_delegation_joining_a_school_keeps_its_code_and_it_reaches_the_school(store: Store):
+    from widgets.workflows import generate
+
+    made = generate.targets_for("interpol", country_names=["Kenya"], store=store)[1]
+    code = next(r["code"] for r in rows_of(made) if r["country"] == "Kenya")
+    joined = imported(
+        store, "delegate,school,committee,country\nWanjiru,Nairobi Academy,INTERPOL,Kenya\n"
+    )
+    assert not joined.reassigned  # a placeholder getting a name is not a handover
+    kenya = store.find_delegation("interpol", "KEN")
+    assert store.check_code(code, "delegate", "interpol", kenya.id)
+    [row] = rows_of(joined.school_files["Nairobi Academy"])
+    assert (row["code"], row["delegate"]) == (code, "Wanjiru")
+    assert code not in joined.codes_file.read_text()  # only the school's new advisor code there
+    page = opened(store, codes_by(joined)[(ADVISOR, "Nairobi Academy")])
+    assert code in downloads(page)
+
+
 @pytest.mark.parametrize(
     "old, new, same",
     [
@@ -282,3 +300,32 @@ def test_demo_prints_the_secretariat_and_one_school_code(home: Path):
         f"secretariat code {secretariat} " in again.output
         and f"advisor code {advisor} " in again.output
     )
+
+
+@pytest.mark.browser
+def test_a_school_advisor_opens_the_app_and_sees_only_its_school(
+    served, page, demo_home: dict[str, str], tmp_path: Path
+):
+    # The served demo has Kenya and Japan without names; the roster gives them schools.
+    result = roster.import_rows(
+        roster.parse(
+            b"delegate,school,committee,country\n"
+            b"Wanjiru Kamau,Nairobi Academy,INTERPOL,Kenya\n"
+            b"Haruto Sato,Tokyo International School,INTERPOL,Japan\n"
+        )
+    )
+    codes = codes_by(result)
+    page.goto(served.url("apps/advisor.ipynb", codes[(ADVISOR, "Nairobi Academy")]), timeout=90_000)
+    page.get_by_text("munbook · advisor · Nairobi Academy").wait_for(timeout=90_000)
+    table = page.locator(".mb-table").inner_text()
+    assert "Kenya" in table and "Wanjiru Kamau" in table
+    assert "Japan" not in table and "Haruto Sato" not in table
+    html = page.content()
+    assert "Tokyo International School" not in html and "Roster CSV" not in html
+    blobs = re.findall(r"data:text/csv;base64,([A-Za-z0-9+/=]+)", html)
+    offered = "".join(base64.b64decode(b).decode() for b in blobs)
+    assert demo_home["Kenya"] in offered  # issued before Kenya had a school, refiled
+    for other in ("Japan", "chair", "secretariat"):
+        assert demo_home[other] not in offered
+    assert codes[(ADVISOR, "Tokyo International School")] not in offered
+    page.screenshot(path=str(tmp_path / "advisor-school.png"), full_page=True)

@@ -259,11 +259,15 @@ class AdvisorPage(w.VBox):
 
     def refresh(self) -> None:
         self.table.value = status_table_html(self.store, grant=self.grant)
-        self.delegation.options = [
+        chosen = self.delegation.value
+        options = [
             (f"{d.committee.upper()} · {d.country} · {d.delegate or 'no name'}", d.id)
             for d in self.store.delegations()
             if self.grant.sees(d.school)
         ]
+        self.delegation.options = options
+        ids = [value for _, value in options]
+        self.delegation.value = chosen if chosen in ids else (ids[0] if ids else None)
         groups = code_files(self.store, self.grant)
         links = "".join(
             (f"<p><b>{escape(title)}</b><br>" if title else "<p>")

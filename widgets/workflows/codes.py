@@ -13,11 +13,13 @@ revoked), never shown again.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection
 
+from .. import settings
 from ..core import access, committees
 from ..core.access import ADVISOR, SECRETARIAT, name_key
 from ..store import Delegation, Store
@@ -133,3 +135,38 @@ def handed(row: RosterRow, old: Delegation) -> str:
         f"to {_who(row.delegate, row.school)}, who inherits the draft and submissions; "
         "the old code no longer works"
     )
+
+
+def code_on_file(store: Store, delegation_id: int, committee: str) -> str | None:
+    """A delegation's live code, read back from the secretariat's files (None if not there).
+
+    Used when a delegation joins a school after its code was issued: the code is
+    copied into the school's file so its advisor can hand it out.
+    """
+    folder = settings.access_dir()
+    for path in sorted(folder.glob("codes-*.csv"), reverse=True) if folder.is_dir() else []:
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                code = row.get("code", "")
+                if row.get("role") == "delegate" and store.check_code(
+                    code, "delegate", committee, delegation_id
+                ):
+                    return code
+    return None
+
+
+def refile(store: Store, rows: list[RosterRow], olds: dict, fresh: set) -> list[dict[str, str]]:
+    """Codes of delegations that joined a school, copied from the secretariat's files."""
+    refiled = []
+    for row in rows:
+        old = olds[row.line]
+        joined = old is not None and not old.school and row.school
+        if joined and (row.committee, row.country_name) not in fresh:
+            code = code_on_file(store, old.id, row.committee)
+            if code:
+                refiled.append(
+                    code_row(
+                        "delegate", code, row.committee, row.country_name, row.delegate, row.school
+                    )
+                )
+    return refiled

@@ -67,8 +67,8 @@ class ImportResult:
         text = f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
         if self.codes_file:
             text += f"; new access codes written to {self.codes_file}"
-            if self.school_files:
-                text += f" (and each school's own to {len(self.school_files)} school file(s))"
+        if self.school_files:
+            text += f"; each school's codes to its own file ({len(self.school_files)} school(s))"
         if self.reassigned:
             text += f"\n{len(self.reassigned)} reassigned:" + "".join(
                 f"\n  {line}" for line in self.reassigned
@@ -245,8 +245,9 @@ def import_rows(
         new_codes += codes.ensure_advisor_codes(store, [row.school for row in rows], conn)
         for committee in sorted({row.committee for row in rows}):
             new_codes += ensure_staff_codes(store, committee, conn)
-    if new_codes:
-        result.codes_file, result.school_files = write_code_files(new_codes)
+    refiled = codes.refile(store, rows, olds, {(r["committee"], r["country"]) for r in new_codes})
+    if new_codes or refiled:
+        result.codes_file, result.school_files = write_code_files(new_codes, refiled)
     return result
 
 
@@ -290,12 +291,18 @@ def reissue_code(store: Store, delegation_id: int) -> tuple[str, Path, dict[str,
     return (row["code"], *write_code_files([row]))
 
 
-def write_code_files(new_codes: list[dict[str, str]]) -> tuple[Path, dict[str, Path]]:
-    """The secretariat's file (every code) and one file per school (its delegations' codes)."""
-    main = write_codes(new_codes)
+def write_code_files(
+    new_codes: list[dict[str, str]], refiled: list[dict[str, str]] = ()
+) -> tuple[Path | None, dict[str, Path]]:
+    """The secretariat's file (every new code) and one file per school (its delegations' codes).
+
+    ``refiled`` codes were issued before (they are in the secretariat's files already)
+    and go to their school's file only.
+    """
+    main = write_codes(new_codes) if new_codes else None
     schools = {
         rows[0]["school"]: write_codes(rows, settings.school_access_dir(key))
-        for key, rows in codes.by_school(new_codes).items()
+        for key, rows in codes.by_school([*new_codes, *refiled]).items()
     }
     return main, schools
 
