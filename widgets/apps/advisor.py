@@ -134,17 +134,20 @@ class AdvisorPage(w.VBox):
         keys = list(committees.all_committees())
         self.upload = w.FileUpload(accept=".csv", multiple=False, description="Roster CSV")
         self.upload.observe(self._on_upload, names="value")
-        self.reassign = w.Checkbox(description=REASSIGN_LABEL, layout=w.Layout(width="auto"))
+        self.reassign = w.Checkbox(
+            description=REASSIGN_LABEL, indent=False, layout=w.Layout(width="auto")
+        )
         self.roster_message = w.HTML()
         self.committee = w.Dropdown(options=keys, description="Committee")
         self.generate_button = w.Button(description="Generate workbooks", button_style="primary")
         self.generate_button.on_click(lambda _: self.generate(self.committee.value))
         self.bar = w.IntProgress(min=0, max=1, value=0, layout=w.Layout(width="20em"))
         self.generate_message = w.HTML()
+        self.extended = w.Dropdown(description="Delegation", layout=w.Layout(width="26em"))
         self.until = w.Text(placeholder="2027-03-01 18:00", description="Until")
         self.grant_button = w.Button(description="Grant extension")
         self.grant_button.on_click(
-            lambda _: self.grant_extension(self.delegation.value, self.until.value)
+            lambda _: self.grant_extension(self.extended.value, self.until.value)
         )
         self.extension_message = w.HTML()
         return [
@@ -161,8 +164,8 @@ class AdvisorPage(w.VBox):
             "Delegations",
             self.refresh_button,
             self.table,
-            "Extensions (for the delegation chosen under Access codes)",
-            w.HBox([self.until, self.grant_button]),
+            "Extensions",
+            w.HBox([self.extended, self.until, self.grant_button]),
             self.extension_message,
         ]
 
@@ -259,15 +262,14 @@ class AdvisorPage(w.VBox):
 
     def refresh(self) -> None:
         self.table.value = status_table_html(self.store, grant=self.grant)
-        chosen = self.delegation.value
         options = [
             (f"{d.committee.upper()} · {d.country} · {d.delegate or 'no name'}", d.id)
             for d in self.store.delegations()
             if self.grant.sees(d.school)
         ]
-        self.delegation.options = options
-        ids = [value for _, value in options]
-        self.delegation.value = chosen if chosen in ids else (ids[0] if ids else None)
+        for box in (self.delegation, getattr(self, "extended", None)):
+            if box is not None:
+                _set_options(box, options)
         groups = code_files(self.store, self.grant)
         links = "".join(
             (f"<p><b>{escape(title)}</b><br>" if title else "<p>")
@@ -282,6 +284,13 @@ class AdvisorPage(w.VBox):
             if groups
             else "No codes yet: they are made when the roster is imported."
         )
+
+
+def _set_options(box: w.Dropdown, options: list[tuple[str, int]]) -> None:
+    """New options, keeping the chosen one when it is still there (else the first)."""
+    chosen, ids = box.value, [value for _, value in options]
+    box.options = options
+    box.value = chosen if chosen in ids else (ids[0] if ids else None)
 
 
 def _numbered(parts: list) -> list:
