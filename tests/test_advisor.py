@@ -7,6 +7,7 @@ import pytest
 
 from widgets.apps.advisor import AdvisorPage, advisor_app
 from widgets.core import access
+from widgets.core.access import SECRETARIAT, Grant
 from widgets.core.times import parse_local_time
 from widgets.exceptions import MunbookError
 from widgets.store import Store
@@ -17,7 +18,7 @@ GOOD = b"delegate,school,committee,country\nWanjiru Kamau,Nairobi Academy,INTERP
 
 @pytest.fixture
 def page(home: Path) -> AdvisorPage:
-    return AdvisorPage(Store())
+    return AdvisorPage(Store(), Grant(SECRETARIAT))
 
 
 def test_upload_shows_every_problem_and_imports_nothing(page: AdvisorPage, files: Path):
@@ -58,9 +59,9 @@ def test_hostile_names_are_escaped_in_the_table(page: AdvisorPage):
 def test_extension_in_the_committee_time_zone(page: AdvisorPage):
     page.import_roster(GOOD, "roster.csv")
     kenya = page.store.find_delegation("interpol", "KEN")
-    assert not page.grant(kenya.id, "next week")
+    assert not page.grant_extension(kenya.id, "next week")
     assert "not a date and time" in page.extension_message.value
-    assert page.grant(kenya.id, "2027-03-01 18:00")
+    assert page.grant_extension(kenya.id, "2027-03-01 18:00")
     assert page.store.extension_until(kenya.id) == datetime(
         2027, 3, 2, 0, 0, tzinfo=UTC
     )  # Mexico City, UTC-6
@@ -68,15 +69,17 @@ def test_extension_in_the_committee_time_zone(page: AdvisorPage):
         parse_local_time("2027-13-01 10:00", "UTC")
 
 
-def test_the_app_asks_for_the_advisor_code(home: Path):
+def test_the_app_asks_for_a_staff_code(home: Path):
     store = Store()
     result = roster.import_rows(roster.parse(GOOD), store)
-    advisor_code = next(
-        line.split(",")[-1]
-        for line in result.codes_file.read_text().splitlines()
-        if line.startswith("advisor")
-    )
+    lines = [line.split(",") for line in result.codes_file.read_text().splitlines()]
+    codes = {(row[0], row[4]): row[-1] for row in lines}
     gate = advisor_app(store)
     gate._sleep = lambda s: None
     assert not gate.try_code(access.new_code())
-    assert gate.try_code(advisor_code) and isinstance(gate.children[0], AdvisorPage)
+    assert not gate.try_code(codes[("chair", "")])  # a chair code opens the chair app only
+    assert gate.try_code(codes[("secretariat", "")])
+    assert gate.children[0].grant == Grant(SECRETARIAT)
+    school = advisor_app(store)
+    assert school.try_code(codes[("advisor", "TIS")])
+    assert school.children[0].grant == Grant("advisor", "TIS")

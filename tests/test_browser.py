@@ -110,8 +110,8 @@ def test_sigkill_mid_typing_keeps_the_last_save(served, page, demo_home, home: P
 
 def test_advisor_app_shows_the_delegations(served, page, demo_home):
     open_page(page, served.url("apps/advisor.ipynb"))
-    enter_code(page, demo_home["advisor"])
-    page.get_by_text("munbook · advisor").wait_for(timeout=TIMEOUT)
+    enter_code(page, demo_home["secretariat"])
+    page.get_by_text("munbook · secretariat").wait_for(timeout=TIMEOUT)
     table = page.locator(".mb-table")
     assert "Kenya" in table.inner_text() and "Japan" in table.inner_text()
     page.screenshot(path=str(served.log.parent / "advisor.png"), full_page=True)
@@ -181,8 +181,8 @@ def test_a_delegate_code_does_not_open_the_chair_app(served, page, demo_home):
 
 
 def test_advisor_uploads_a_roster(served, page, demo_home, files: Path):
-    open_page(page, served.url("apps/advisor.ipynb", demo_home["advisor"]))
-    page.get_by_text("munbook · advisor").wait_for(timeout=TIMEOUT)
+    open_page(page, served.url("apps/advisor.ipynb", demo_home["secretariat"]))
+    page.get_by_text("munbook · secretariat").wait_for(timeout=TIMEOUT)
 
     def upload(name: str, data: bytes) -> None:
         with page.expect_file_chooser(timeout=TIMEOUT) as chooser:

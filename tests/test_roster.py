@@ -65,7 +65,9 @@ def test_import_creates_delegations_and_codes_once(tmp_path: Path, home: Path):
     assert result.codes_file.parent == home.resolve() / "access"
     assert stat.S_IMODE(result.codes_file.stat().st_mode) == 0o600
     codes = codes_in(result.codes_file)
-    assert sorted(c["role"] for c in codes) == ["advisor", "chair", "delegate", "delegate"]
+    roles = sorted(c["role"] for c in codes)
+    assert roles == ["advisor", "advisor", "chair", "delegate", "delegate", "secretariat"]
+    assert sorted(result.school_files) == ["Nairobi Academy", "SAS"]
     store = Store()
     kenya = store.find_delegation("interpol", "KEN")
     kenya_code = next(c["code"] for c in codes if c["country"] == "Kenya")
@@ -77,19 +79,21 @@ def test_import_creates_delegations_and_codes_once(tmp_path: Path, home: Path):
     assert (len(again.created), len(again.updated), len(again.unchanged)) == (0, 0, 2)
     assert again.codes_file is None
     assert store.check_code(kenya_code, "delegate", "interpol", kenya.id)
-    assert len(list((home / "access").iterdir())) == 1
+    assert len(list((home / "access").rglob("codes-*.csv"))) == 3  # secretariat + 2 schools
 
 
-def test_changed_name_updates_and_keeps_the_code(tmp_path: Path):
+def test_a_corrected_spelling_updates_and_keeps_the_code(tmp_path: Path):
     first = roster.import_roster(write(tmp_path, "a.csv", GOOD.encode()))
     code = next(c["code"] for c in codes_in(first.codes_file) if c["country"] == "Kenya")
-    second = roster.import_roster(
-        write(tmp_path, "b.csv", GOOD.replace("Wanjiru Kamau", "Wanjiru K.").encode())
+    respelled = GOOD.replace("Wanjiru Kamau", " wanjirú   KAMAU").replace(
+        "Nairobi Academy", "NAIROBI ACADEMY"
     )
-    assert [r.country for r in second.updated] == ["KEN"]
+    second = roster.import_roster(write(tmp_path, "b.csv", respelled.encode()))
+    assert [r.country for r in second.updated] == ["KEN"] and not second.reassigned
+    assert second.codes_file is None  # same person, same school: no new code
     store = Store()
     kenya = store.find_delegation("interpol", "KEN")
-    assert kenya.delegate == "Wanjiru K."
+    assert (kenya.delegate, kenya.school) == ("wanjirú   KAMAU", "NAIROBI ACADEMY")
     assert store.check_code(code, "delegate", "interpol", kenya.id)
 
 

@@ -105,11 +105,21 @@ def roster_group() -> None:
 
 @roster_group.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-def roster_import(file: Path) -> None:
-    """Create one delegation and access code per row of the roster FILE (CSV)."""
+@click.option(
+    "--reassign",
+    is_flag=True,
+    help="Hand delegations to the delegate or school this FILE names: the old code stops "
+    "working, a new one is issued, the draft and submissions stay with the delegation.",
+)
+def roster_import(file: Path, reassign: bool) -> None:
+    """Create one delegation and access code per row of the roster FILE (CSV).
+
+    Codes go to outputs/access/codes-<time>.csv (every code, for the secretariat) and
+    to one file per school under outputs/access/schools/ (that school's codes only).
+    """
     from .workflows import roster
 
-    result = roster.import_roster(file)
+    result = roster.import_roster(file, reassign=reassign)
     click.echo(result.summary())
 
 
@@ -363,15 +373,27 @@ def _serve(
         click.echo(f"  delegate: {serve.url_for(base, delegate[0], delegate[1])}")
     else:
         click.echo(f"  delegates: {base}/voila/tree/workbooks  (each opens with its access code)")
-    chair, advisor = (codes or {}).get("chair"), (codes or {}).get("advisor")
+    codes = codes or {}
+    chair = codes.get("chair")
     click.echo(
         f"  chair:    {serve.url_for(base, apps['chair'])}" + (f"  (code {chair})" if chair else "")
     )
-    click.echo(
-        f"  advisor:  {serve.url_for(base, apps['advisor'])}"
-        + (f"  (code {advisor})" if advisor else "")
-    )
+    click.echo(f"  advisor:  {serve.url_for(base, apps['advisor'])}")
+    for line in _staff_code_lines(codes):
+        click.echo(f"            {line}")
     app.start()
+
+
+def _staff_code_lines(codes: dict) -> list[str]:
+    """The advisor app's demo codes: the secretariat's and one school's advisor's."""
+    lines = []
+    if codes.get("secretariat"):
+        lines.append(f"secretariat code {codes['secretariat']} (the whole conference)")
+    if codes.get("advisor"):
+        lines.append(
+            f"advisor code {codes['advisor']} (only {codes.get('school') or 'one school'})"
+        )
+    return lines
 
 
 @main.command("serve")
@@ -428,19 +450,28 @@ def demo(serve_after: bool, host: str, port: int) -> None:
     from .workflows import demo as demo_module
 
     made = demo_module.prepare()
+    staff = {
+        "chair": made.chair_code,
+        "secretariat": made.secretariat_code,
+        "advisor": made.advisor_code,
+        "school": made.advisor_school,
+    }
     click.echo(f"INTERPOL demo: workbooks {made.summary}")
     click.echo(f"store: {settings.db_url()}")
     click.echo(f"access codes (keep them private): {', '.join(str(p) for p in made.codes_files)}")
+    click.echo(f"each school's codes only: {settings.access_dir() / 'schools'}/<school>/")
     if serve_after:
         _serve(
             host,
             port,
             (made.workbook, made.delegate_code),
-            {"chair": made.chair_code, "advisor": made.advisor_code},
+            staff,
         )
     else:
         click.echo(f"delegate workbook: {made.workbook} (code {made.delegate_code})")
-        click.echo(f"chair code {made.chair_code}; advisor code {made.advisor_code}")
+        click.echo(f"chair code {made.chair_code}")
+        for line in _staff_code_lines(staff):
+            click.echo(line)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,6 +7,7 @@ Both are read at call time so tests can point them at ``tmp_path``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -70,7 +71,19 @@ def apps_dir() -> Path:
 
 
 def access_dir() -> Path:
+    """The secretariat's code files (every code, chair codes included)."""
     return home() / "access"
+
+
+def school_access_dir(school_key: str) -> Path:
+    """One school's code files (its delegations' codes only): access/schools/<slug>-<hash>/.
+
+    ``school_key`` is the school's folded name (core.access.name_key). The hash
+    keeps two schools whose slugs agree (e.g. two names in Japanese script, both
+    "unnamed") out of each other's folder.
+    """
+    digest = hashlib.sha256(school_key.encode()).hexdigest()[:10]
+    return access_dir() / "schools" / f"{slug(school_key, 40)}-{digest}"
 
 
 def submissions_dir() -> Path:

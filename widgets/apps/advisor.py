@@ -1,18 +1,29 @@
-"""The advisor app: roster upload, generation, progress table, codes, extensions.
+"""The advisor app: one page for the secretariat and for each school's advisor.
 
-Shown by notebooks/advisor.ipynb behind the advisor's access code. Each action
-is a method, so tests drive the same code the buttons do.
+Shown by notebooks/advisor.ipynb behind a staff code. The code's grant decides
+what the page holds:
+
+- the secretariat code: roster upload (with "reassign"), generation, every
+  delegation, every code file (chair codes included), extensions;
+- a school's advisor code: that school's delegations, that school's code files
+  (its delegations' codes only), and "issue a new code" for them.
+
+Widgets a grant does not allow are never created (a browser can only talk to
+widgets that exist), and each action checks the grant again. Each action is a
+method, so tests drive the same code the buttons do.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from pathlib import Path
 
 import ipywidgets as w
 
 from .. import settings
 from ..core import committees
+from ..core.access import Grant, name_key
 from ..core.times import parse_local_time
 from ..exceptions import MunbookError, RosterError
 from ..store import Store
@@ -21,17 +32,23 @@ from ..workflows.progress import committee_status
 from .gate import CodeGate
 from .html import STATUS_CLASS, TABLE_STYLE, download_link
 
+REASSIGN_LABEL = "Hand over delegations to the delegates in this file (reassign)"
+
 
 def _when(value: datetime | None) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC" if value else "–"
 
 
-def status_table_html(store: Store, committee: str | None = None) -> str:
-    """The delegations table, every value escaped."""
+def status_table_html(
+    store: Store, committee: str | None = None, grant: Grant | None = None
+) -> str:
+    """The delegations table (only those ``grant`` sees, when given), every value escaped."""
     header = ["Country", "Committee", "Delegate", "School", "Status", "Words", "Last saved"]
     rows = []
     for row in committee_status(store, committee):
         d = row.delegation
+        if grant and not grant.sees(d.school):
+            continue
         cells = [row.country_name, d.committee.upper(), d.delegate or "–", d.school or "–"]
         status = f"<span class='{STATUS_CLASS.get(row.status, '')}'>{escape(row.status)}</span>"
         rows.append(
@@ -44,64 +61,135 @@ def status_table_html(store: Store, committee: str | None = None) -> str:
     return f"{TABLE_STYLE}<table class='mb-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-class AdvisorPage(w.VBox):
-    """Everything an advisor does after opening the app."""
+def code_files(store: Store, grant: Grant) -> list[tuple[str, list[Path]]]:
+    """The code files a grant may download, newest first, as (heading, files) groups."""
 
-    def __init__(self, store: Store):
-        self.store = store
+    def newest(folder: Path) -> list[Path]:
+        return sorted(folder.glob("codes-*.csv"), reverse=True) if folder.is_dir() else []
+
+    if not grant.is_secretariat:
+        return [("", newest(settings.school_access_dir(name_key(grant.school or ""))))]
+    groups = [
+        (
+            "Every code (chair, advisor and secretariat codes included)",
+            newest(settings.access_dir()),
+        )
+    ]
+    for school in sorted(store.advisor_schools(), key=name_key):
+        folder = settings.school_access_dir(name_key(school))
+        groups.append((f"{school}: its delegations' codes, to hand to its advisor", newest(folder)))
+    return [(title, files) for title, files in groups if files]
+
+
+def _section(title: str) -> w.HTML:
+    return w.HTML(f"<h3 style='font-family:Georgia,serif'>{escape(title)}</h3>")
+
+
+class AdvisorPage(w.VBox):
+    """Everything the secretariat or a school's advisor does after opening the app."""
+
+    def __init__(self, store: Store, grant: Grant):
+        self.store, self.grant = store, grant
+        self.table = w.HTML()
+        self.refresh_button = w.Button(description="Refresh", icon="refresh")
+        self.refresh_button.on_click(lambda _: self.refresh())
+        self.codes = w.HTML()
+        self.delegation = w.Dropdown(description="Delegation", layout=w.Layout(width="26em"))
+        self.reissue_button = w.Button(description="Issue a new code")
+        self.reissue_button.on_click(lambda _: self.reissue(self.delegation.value))
+        self.code_message = w.HTML()
+        parts = self._secretariat_parts() if grant.is_secretariat else self._advisor_parts()
+        numbered = [
+            _section(f"{n}. {part}") if isinstance(part, str) else part
+            for n, part in _numbered(parts)
+        ]
+        super().__init__(numbered)
+        self.add_class("mb-advisor")
+        self.refresh()
+
+    def _codes_part(self) -> list:
+        return [
+            "Access codes",
+            self.codes,
+            w.HBox([self.delegation, self.reissue_button]),
+            self.code_message,
+        ]
+
+    def _advisor_parts(self) -> list:
+        school = escape(self.grant.school or "")
+        return [
+            w.HTML(f"<h2 style='font-family:Georgia,serif'>munbook · advisor · {school}</h2>"),
+            w.HTML(
+                f"<p>You see the delegations of <b>{school}</b>: hand each delegate their code, "
+                "follow their progress. The secretariat imports the roster, generates the "
+                "workbooks and grants extensions.</p>"
+            ),
+            *self._codes_part(),
+            "Delegations",
+            self.refresh_button,
+            self.table,
+        ]
+
+    def _secretariat_parts(self) -> list:
         keys = list(committees.all_committees())
         self.upload = w.FileUpload(accept=".csv", multiple=False, description="Roster CSV")
         self.upload.observe(self._on_upload, names="value")
+        self.reassign = w.Checkbox(
+            description=REASSIGN_LABEL, indent=False, layout=w.Layout(width="auto")
+        )
         self.roster_message = w.HTML()
         self.committee = w.Dropdown(options=keys, description="Committee")
         self.generate_button = w.Button(description="Generate workbooks", button_style="primary")
         self.generate_button.on_click(lambda _: self.generate(self.committee.value))
         self.bar = w.IntProgress(min=0, max=1, value=0, layout=w.Layout(width="20em"))
         self.generate_message = w.HTML()
-        self.table = w.HTML()
-        self.refresh_button = w.Button(description="Refresh", icon="refresh")
-        self.refresh_button.on_click(lambda _: self.refresh())
-        self.codes = w.HTML()
-        self.delegation = w.Dropdown(description="Delegation", layout=w.Layout(width="26em"))
+        self.extended = w.Dropdown(description="Delegation", layout=w.Layout(width="26em"))
         self.until = w.Text(placeholder="2027-03-01 18:00", description="Until")
         self.grant_button = w.Button(description="Grant extension")
-        self.grant_button.on_click(lambda _: self.grant(self.delegation.value, self.until.value))
-        self.extension_message = w.HTML()
-        section = lambda title: w.HTML(f"<h3 style='font-family:Georgia,serif'>{title}</h3>")  # noqa: E731
-        super().__init__(
-            [
-                w.HTML("<h2 style='font-family:Georgia,serif'>munbook · advisor</h2>"),
-                section("1. Import the roster"),
-                w.HTML("Columns: delegate, school, committee, country (any order, any case)."),
-                self.upload,
-                self.roster_message,
-                section("2. Generate the workbooks"),
-                w.HBox([self.committee, self.generate_button, self.bar]),
-                self.generate_message,
-                section("3. Access codes"),
-                self.codes,
-                section("4. Delegations"),
-                self.refresh_button,
-                self.table,
-                section("5. Extensions"),
-                w.HBox([self.delegation, self.until, self.grant_button]),
-                self.extension_message,
-            ]
+        self.grant_button.on_click(
+            lambda _: self.grant_extension(self.extended.value, self.until.value)
         )
-        self.refresh()
+        self.extension_message = w.HTML()
+        return [
+            w.HTML("<h2 style='font-family:Georgia,serif'>munbook · secretariat</h2>"),
+            "Import the roster",
+            w.HTML("Columns: delegate, school, committee, country (any order, any case)."),
+            self.reassign,
+            self.upload,
+            self.roster_message,
+            "Generate the workbooks",
+            w.HBox([self.committee, self.generate_button, self.bar]),
+            self.generate_message,
+            *self._codes_part(),
+            "Delegations",
+            self.refresh_button,
+            self.table,
+            "Extensions",
+            w.HBox([self.extended, self.until, self.grant_button]),
+            self.extension_message,
+        ]
 
     # ---- actions -----------------------------------------------------------
+
+    def _require_secretariat(self) -> None:
+        if not self.grant.is_secretariat:
+            raise MunbookError("only the secretariat's code can do this")
 
     def _on_upload(self, change: dict) -> None:
         files = change["new"]
         if files:
             item = files[0]
-            self.import_roster(bytes(item["content"]), item["name"])
+            self.import_roster(bytes(item["content"]), item["name"], self.reassign.value)
 
-    def import_roster(self, data: bytes, name: str) -> roster.ImportResult | None:
+    def import_roster(
+        self, data: bytes, name: str, reassign: bool = False
+    ) -> roster.ImportResult | None:
         """Validate and import an uploaded roster; show every problem or the summary."""
+        self._require_secretariat()
+        hint = f"tick “{REASSIGN_LABEL}” and upload again to hand it over"
         try:
-            result = roster.import_rows(roster.parse(data, name), self.store)
+            rows = roster.parse(data, name)
+            result = roster.import_rows(rows, self.store, reassign=reassign, source=name, hint=hint)
         except RosterError as exc:
             problems = "".join(f"<li>{escape(p)}</li>" for p in exc.problems)
             self.roster_message.value = (
@@ -109,12 +197,14 @@ class AdvisorPage(w.VBox):
                 f"and upload again:<ul>{problems}</ul></div>"
             )
             return None
-        self.roster_message.value = f"<div class='mb-ok'>{escape(result.summary())}</div>"
+        summary = escape(result.summary()).replace("\n", "<br>")
+        self.roster_message.value = f"<div class='mb-ok'>{summary}</div>"
         self.refresh()
         return result
 
     def generate(self, committee: str) -> generate.GenerateResult | None:
         """Generate the committee's workbooks for every delegation it has."""
+        self._require_secretariat()
         names = [d.country for d in self.store.delegations(committee)]
         if not names:
             self.generate_message.value = (
@@ -133,8 +223,9 @@ class AdvisorPage(w.VBox):
         self.refresh()
         return result
 
-    def grant(self, delegation_id: int | None, until_text: str) -> bool:
+    def grant_extension(self, delegation_id: int | None, until_text: str) -> bool:
         """Grant an extension until a local date and time of the committee."""
+        self._require_secretariat()
         try:
             if delegation_id is None:
                 raise MunbookError("choose a delegation first")
@@ -149,29 +240,76 @@ class AdvisorPage(w.VBox):
         self.refresh()
         return True
 
+    def reissue(self, delegation_id: int | None) -> bool:
+        """Revoke a delegation's code and issue a new one, written to the code files."""
+        try:
+            if delegation_id is None:
+                raise MunbookError("choose a delegation first")
+            delegation = self.store.delegation(delegation_id)
+            if not self.grant.sees(delegation.school):
+                raise MunbookError("that delegation is not one of your school's")
+            roster.reissue_code(self.store, delegation.id)
+        except MunbookError as exc:
+            self.code_message.value = f"<span class='mb-bad'>{escape(str(exc))}</span>"
+            return False
+        self.code_message.value = (
+            f"<span class='mb-ok'>New code for {escape(delegation.country)} "
+            f"({escape(delegation.committee.upper())}): it is in the newest code file above; "
+            "the old code no longer works.</span>"
+        )
+        self.refresh()
+        return True
+
     def refresh(self) -> None:
-        self.table.value = status_table_html(self.store)
-        self.delegation.options = [
+        self.table.value = status_table_html(self.store, grant=self.grant)
+        options = [
             (f"{d.committee.upper()} · {d.country} · {d.delegate or 'no name'}", d.id)
             for d in self.store.delegations()
+            if self.grant.sees(d.school)
         ]
-        folder = settings.access_dir()
-        files = sorted(folder.glob("codes-*.csv"), reverse=True) if folder.is_dir() else []
+        for box in (self.delegation, getattr(self, "extended", None)):
+            if box is not None:
+                _set_options(box, options)
+        groups = code_files(self.store, self.grant)
+        links = "".join(
+            (f"<p><b>{escape(title)}</b><br>" if title else "<p>")
+            + "".join(download_link(p, p.name) for p in files)
+            + "</p>"
+            for title, files in groups
+        )
         self.codes.value = (
-            "".join(download_link(p, p.name) for p in files)
-            + "<p>Codes are shown only in these files; the store keeps hashes. Keep them private.</p>"
-            if files
-            else "No codes yet: they are made when you import a roster or generate workbooks."
+            links
+            + "<p>Codes are shown only in these files (newest first; a newer code replaces an "
+            "older one); the store keeps hashes. Keep them private.</p>"
+            if groups
+            else "No codes yet: they are made when the roster is imported."
         )
 
 
+def _set_options(box: w.Dropdown, options: list[tuple[str, int]]) -> None:
+    """New options, keeping the chosen one when it is still there (else the first)."""
+    chosen, ids = box.value, [value for _, value in options]
+    box.options = options
+    box.value = chosen if chosen in ids else (ids[0] if ids else None)
+
+
+def _numbered(parts: list) -> list:
+    """(n, part) pairs, numbering the string parts (section titles) 1, 2, ..."""
+    n, out = 0, []
+    for part in parts:
+        if isinstance(part, str):
+            n += 1
+        out.append((n, part))
+    return out
+
+
 def advisor_app(store: Store | None = None) -> CodeGate:
-    """The advisor's page behind the advisor access code."""
+    """The advisor's page behind the secretariat code or a school's advisor code."""
     store = store or Store()
     gate = CodeGate(
         "munbook · advisor",
-        check=lambda code: store.check_code(code, "advisor"),
-        open_page=lambda _: AdvisorPage(store),
+        check=store.staff_grant,
+        open_page=lambda grant: AdvisorPage(store, grant),
         scope="advisor",
         store=store,
     )

@@ -1,4 +1,4 @@
-"""Access codes: random, shown once, stored only as a salted hash.
+"""Access codes: random, shown once, stored only as a salted hash; and whom they admit.
 
 Codes are 12 characters from a 31-letter alphabet (about 59 bits), drawn by
 ``secrets``; with that much entropy a salted SHA-256 is enough (a slow
@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
+from dataclasses import dataclass
 
 # No 0/O, 1/I/L: codes are read aloud and copied from paper.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -39,3 +41,38 @@ def digest(code: str, salt: str) -> str:
 def matches(code: str, salt: str, expected: str) -> bool:
     """True when ``code`` hashes to ``expected``, compared in constant time."""
     return hmac.compare_digest(digest(code, salt), expected)
+
+
+# ---- who a code belongs to ----------------------------------------------------------
+
+SECRETARIAT, ADVISOR = "secretariat", "advisor"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a staff code opens: the whole conference, or one school's delegations."""
+
+    role: str  # SECRETARIAT or ADVISOR
+    school: str | None = None  # the school's name as first imported (advisors only)
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.role == SECRETARIAT
+
+    def sees(self, school: str) -> bool:
+        """True when a delegation of ``school`` is within this grant."""
+        return self.is_secretariat or (
+            self.school is not None and bool(school) and name_key(school) == name_key(self.school)
+        )
+
+
+def name_key(name: str) -> str:
+    """A person's or school's name without case, accents, punctuation or extra spaces.
+
+    Two spellings with the same key are the same person or school: re-importing
+    "wanjiru  KAMAU" for "Wanjiru Kamau" is a correction, not a reassignment.
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    words = "".join(ch if ch.isalnum() else " " for ch in bare).split()
+    return " ".join(words)

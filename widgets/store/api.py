@@ -182,6 +182,7 @@ class Store:
         committee: str | None = None,
         delegation_id: int | None = None,
         conn: Connection | None = None,
+        school: str | None = None,
     ) -> None:
         salt = access.new_salt()
         with self.using(conn) as conn:
@@ -190,6 +191,7 @@ class Store:
                     role=role,
                     committee=committee,
                     delegation_id=delegation_id,
+                    school=school,
                     salt=salt,
                     digest=access.digest(code, salt),
                     created_at=now(),
@@ -212,11 +214,50 @@ class Store:
         committee: str | None = None,
         delegation_id: int | None = None,
     ) -> bool:
-        """True when ``code`` is a code of ``role`` for exactly this committee or delegation."""
+        """True when ``code`` is a live code of ``role`` for exactly this committee or delegation."""
         return any(
             access.matches(code, salt, dig)
             for salt, dig in self._codes(role, committee, delegation_id)
         )
+
+    def staff_grant(self, code: str) -> access.Grant | None:
+        """What a secretariat or school-advisor ``code`` opens, or None."""
+        query = sa.select(
+            access_codes.c.role, access_codes.c.school, access_codes.c.salt, access_codes.c.digest
+        ).where(
+            access_codes.c.revoked_at.is_(None),
+            access_codes.c.role.in_((access.SECRETARIAT, access.ADVISOR)),
+        )
+        with self.begin() as conn:
+            rows = list(conn.execute(query))
+        for role, school, salt, dig in rows:
+            # An advisor code without a school (stores made before schools had codes) opens nothing.
+            if access.matches(code, salt, dig) and (role == access.SECRETARIAT or school):
+                return access.Grant(role, school if role == access.ADVISOR else None)
+        return None
+
+    def advisor_schools(self, conn: Connection | None = None) -> list[str]:
+        """The schools that hold a live advisor code (names as first imported)."""
+        query = sa.select(access_codes.c.school).where(
+            access_codes.c.role == access.ADVISOR,
+            access_codes.c.revoked_at.is_(None),
+            access_codes.c.school.is_not(None),
+        )
+        with self.using(conn) as conn:
+            return [school for (school,) in conn.execute(query)]
+
+    def revoke_codes(self, role: str, delegation_id: int, conn: Connection | None = None) -> int:
+        """Stop every live ``role`` code of a delegation from working; return how many."""
+        with self.using(conn) as conn:
+            return conn.execute(
+                access_codes.update()
+                .where(
+                    access_codes.c.role == role,
+                    access_codes.c.delegation_id == delegation_id,
+                    access_codes.c.revoked_at.is_(None),
+                )
+                .values(revoked_at=now())
+            ).rowcount
 
     def _codes(
         self,
@@ -227,6 +268,7 @@ class Store:
     ) -> list:
         query = sa.select(access_codes.c.salt, access_codes.c.digest).where(
             access_codes.c.role == role,
+            access_codes.c.revoked_at.is_(None),
             access_codes.c.committee.is_(None)
             if committee is None
             else access_codes.c.committee == committee,

@@ -53,12 +53,15 @@ access_codes = sa.Table(
     "access_codes",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("role", sa.String(16), nullable=False),  # delegate, chair, advisor
+    sa.Column("role", sa.String(16), nullable=False),  # delegate, chair, advisor, secretariat
     sa.Column("committee", sa.String(64)),
     sa.Column("delegation_id", sa.ForeignKey("delegations.id")),
+    sa.Column("school", sa.Text),  # an advisor code's school, as first imported
     sa.Column("salt", sa.String(64), nullable=False),
     sa.Column("digest", sa.String(64), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
+    # A revoked code opens nothing; the row stays as a record of who held what.
+    sa.Column("revoked_at", UtcDateTime()),
 )
 
 drafts = sa.Table(

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from .. import settings
 from ..core import access
+from ..core.access import ADVISOR, SECRETARIAT, name_key
 from ..store import Store
-from . import generate, roster
+from . import codes, generate, roster
 
 DEMO_COMMITTEE = "interpol"
 DEMO_COUNTRY = "Kenya"
@@ -21,11 +22,14 @@ class Demo:
     workbook: Path
     delegate_code: str
     chair_code: str
-    advisor_code: str
+    secretariat_code: str  # the whole conference
+    advisor_code: str  # the advisor of the demo delegate's school
+    advisor_school: str
     codes_files: list[Path]
 
 
 def _known_codes() -> list[dict[str, str]]:
+    """Every code in the secretariat's files (they hold all codes)."""
     rows: list[dict[str, str]] = []
     folder = settings.access_dir()
     for path in sorted(folder.glob("codes-*.csv")) if folder.is_dir() else []:
@@ -39,33 +43,34 @@ def prepare(store: Store | None = None) -> Demo:
     store = store or Store()
     result = generate.generate(DEMO_COMMITTEE, roster_file=settings.DEMO_ROSTER, progress=False)
     kenya = store.find_delegation(DEMO_COMMITTEE, "KEN")
+
+    def staff(code: str, role: str) -> bool:
+        grant = store.staff_grant(code)
+        if grant is None or grant.role != role:
+            return False
+        return role == SECRETARIAT or name_key(grant.school or "") == name_key(kenya.school)
+
     wanted = {
         "delegate": lambda c: store.check_code(c, "delegate", DEMO_COMMITTEE, kenya.id),
         "chair": lambda c: store.check_code(c, "chair", DEMO_COMMITTEE),
-        "advisor": lambda c: store.check_code(c, "advisor"),
+        SECRETARIAT: lambda c: staff(c, SECRETARIAT),
+        ADVISOR: lambda c: staff(c, ADVISOR),
     }
-    found: dict[str, str] = {}
     known = _known_codes()
-    for role, works in wanted.items():
-        found[role] = next((r["code"] for r in known if r["role"] == role and works(r["code"])), "")
+    found = {
+        role: next((r["code"] for r in known if r["role"] == role and works(r["code"])), "")
+        for role, works in wanted.items()
+    }
+    # The code files were removed: issue other codes so the demo still opens.
+    if not found["delegate"]:
+        found["delegate"] = roster.reissue_code(store, kenya.id)[0]
     fresh = []
-    for role in (r for r in wanted if not found[r]):
-        # The code files were removed: issue another code so the demo still opens.
-        found[role] = access.new_code()
-        scope = {"delegate": (DEMO_COMMITTEE, kenya.id), "chair": (DEMO_COMMITTEE, None)}.get(
-            role, (None, None)
-        )
-        store.add_code(found[role], role, *scope)
-        fresh.append(
-            {
-                "role": role,
-                "committee": scope[0] or "",
-                "country": DEMO_COUNTRY if role == "delegate" else "",
-                "delegate": "",
-                "school": "",
-                "code": found[role],
-            }
-        )
+    for role, scope in (("chair", DEMO_COMMITTEE), (SECRETARIAT, None), (ADVISOR, None)):
+        if not found[role]:
+            found[role] = access.new_code()
+            school = kenya.school if role == ADVISOR else None
+            store.add_code(found[role], role, scope, school=school)
+            fresh.append(codes.code_row(role, found[role], scope or "", school=school or ""))
     if fresh:
         roster.write_codes(fresh)
     return Demo(
@@ -73,6 +78,8 @@ def prepare(store: Store | None = None) -> Demo:
         workbook=generate.workbook_path(DEMO_COMMITTEE, DEMO_COUNTRY),
         delegate_code=found["delegate"],
         chair_code=found["chair"],
-        advisor_code=found["advisor"],
+        secretariat_code=found[SECRETARIAT],
+        advisor_code=found[ADVISOR],
+        advisor_school=kenya.school,
         codes_files=sorted(settings.access_dir().glob("codes-*.csv")),
     )

@@ -15,10 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import settings
-from ..core import access, committees, countries
+from ..core import committees, countries
 from ..exceptions import MunbookError, RosterError, UnknownCommittee, UnknownCountry
 from ..store import Store
 from ..store.schema import delegations
+from . import codes
+from .codes import ensure_staff_codes
 
 # Accepted header names, after lower-casing and folding spaces.
 COLUMNS = {
@@ -55,14 +57,22 @@ class RosterRow:
 @dataclass
 class ImportResult:
     created: list[RosterRow] = field(default_factory=list)
-    updated: list[RosterRow] = field(default_factory=list)
+    updated: list[RosterRow] = field(default_factory=list)  # reassigned rows included
     unchanged: list[RosterRow] = field(default_factory=list)
-    codes_file: Path | None = None
+    reassigned: list[str] = field(default_factory=list)  # one sentence per handover
+    codes_file: Path | None = None  # the secretariat's file: every new code
+    school_files: dict[str, Path] = field(default_factory=dict)  # school -> its new codes
 
     def summary(self) -> str:
         text = f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
         if self.codes_file:
             text += f"; new access codes written to {self.codes_file}"
+        if self.school_files:
+            text += f"; each school's codes to its own file ({len(self.school_files)} school(s))"
+        if self.reassigned:
+            text += f"\n{len(self.reassigned)} reassigned:" + "".join(
+                f"\n  {line}" for line in self.reassigned
+            )
         return text
 
 
@@ -178,96 +188,131 @@ def _validate(line: int, values: dict[str, list[str]]) -> tuple[RosterRow | None
     return RosterRow(line, committee.key, country.alpha3, country.name, delegate, school), []
 
 
-def import_roster(path: str | Path, store: Store | None = None) -> ImportResult:
+REASSIGN_HINT = "use `munbook roster import --reassign` to hand it over"
+
+
+def import_roster(
+    path: str | Path, store: Store | None = None, *, reassign: bool = False
+) -> ImportResult:
     """Import a roster file into the store; see the module docstring."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise MunbookError(f"cannot read roster {path}: {exc.strerror}") from None
-    return import_rows(parse(data, str(path)), store)
+    return import_rows(parse(data, str(path)), store, reassign=reassign, source=str(path))
 
 
-def import_rows(rows: list[RosterRow], store: Store | None = None) -> ImportResult:
-    """Create or update delegations and their codes, all in one transaction."""
+def import_rows(
+    rows: list[RosterRow],
+    store: Store | None = None,
+    *,
+    reassign: bool = False,
+    source: str = "roster",
+    hint: str = REASSIGN_HINT,
+) -> ImportResult:
+    """Create or update delegations and their codes, all in one transaction.
+
+    A row that hands a delegation to someone else is refused (nothing imported)
+    unless ``reassign``; then the old code is revoked and a new one issued, and the
+    draft and submissions stay with the delegation.
+    """
     store = store or Store()
     result = ImportResult()
     new_codes: list[dict[str, str]] = []
     with store.begin() as conn:
+        existing = {(d.committee, d.country): d for d in conn.execute(delegations.select())}
+        olds = {row.line: existing.get((row.committee, row.country)) for row in rows}
+        handovers = [
+            row for row in rows if olds[row.line] and codes.hands_over(olds[row.line], row)
+        ]
+        if handovers and not reassign:  # raising rolls the transaction back: nothing imported
+            raise RosterError(source, [codes.refusal(r, olds[r.line], hint) for r in handovers])
         for row in rows:
-            existing = conn.execute(
-                delegations.select().where(
-                    delegations.c.committee == row.committee, delegations.c.country == row.country
-                )
-            ).first()
-            if existing is None:
-                delegation_id = conn.execute(
-                    delegations.insert().values(
-                        committee=row.committee,
-                        country=row.country,
-                        delegate=row.delegate,
-                        school=row.school,
-                        created_at=datetime.now(UTC),
-                    )
-                ).inserted_primary_key[0]
-                result.created.append(row)
-            elif (existing.delegate, existing.school) != (row.delegate, row.school):
-                conn.execute(
-                    delegations.update()
-                    .where(delegations.c.id == existing.id)
-                    .values(delegate=row.delegate, school=row.school)
-                )
-                delegation_id = existing.id
-                result.updated.append(row)
-            else:
-                delegation_id = existing.id
-                result.unchanged.append(row)
+            delegation_id = _store_row(store, conn, row, olds[row.line], result, row in handovers)
             if not store.has_code("delegate", row.committee, delegation_id, conn=conn):
-                code = access.new_code()
-                store.add_code(code, "delegate", row.committee, delegation_id, conn=conn)
                 new_codes.append(
-                    {
-                        "role": "delegate",
-                        "committee": row.committee,
-                        "country": row.country_name,
-                        "delegate": row.delegate,
-                        "school": row.school,
-                        "code": code,
-                    }
+                    codes.delegate_code(
+                        store,
+                        conn,
+                        delegation_id,
+                        row.committee,
+                        row.country_name,
+                        row.delegate,
+                        row.school,
+                    )
                 )
+        new_codes += codes.ensure_advisor_codes(store, [row.school for row in rows], conn)
         for committee in sorted({row.committee for row in rows}):
             new_codes += ensure_staff_codes(store, committee, conn)
-    if new_codes:
-        result.codes_file = write_codes(new_codes)
+    refiled = codes.refile(store, rows, olds, {(r["committee"], r["country"]) for r in new_codes})
+    if new_codes or refiled:
+        result.codes_file, result.school_files = write_code_files(new_codes, refiled)
     return result
 
 
-def ensure_staff_codes(store: Store, committee: str, conn=None) -> list[dict[str, str]]:
-    """A chair code for the committee and an advisor code, where none exists yet."""
-    made = []
-    for role, scope in (("chair", committee), ("advisor", None)):
-        if not store.has_code(role, scope, conn=conn):
-            code = access.new_code()
-            store.add_code(code, role, scope, conn=conn)
-            made.append(
-                {
-                    "role": role,
-                    "committee": scope or "",
-                    "country": "",
-                    "delegate": "",
-                    "school": "",
-                    "code": code,
-                }
-            )
-    return made
+def _store_row(
+    store: Store, conn, row: RosterRow, old, result: ImportResult, handover: bool
+) -> int:
+    """Insert or update one row's delegation; a handover also revokes the old code."""
+    if old is None:
+        result.created.append(row)
+        return store.add_delegation(row.committee, row.country, row.delegate, row.school, conn=conn)
+    if (old.delegate, old.school) == (row.delegate, row.school):
+        result.unchanged.append(row)
+        return old.id
+    conn.execute(
+        delegations.update()
+        .where(delegations.c.id == old.id)
+        .values(delegate=row.delegate, school=row.school)
+    )
+    result.updated.append(row)
+    if handover:
+        store.revoke_codes("delegate", old.id, conn)
+        result.reassigned.append(codes.handed(row, old))
+    return old.id
+
+
+def reissue_code(store: Store, delegation_id: int) -> tuple[str, Path, dict[str, Path]]:
+    """Revoke a delegation's code and issue a new one: (code, secretariat file, school files)."""
+    delegation = store.delegation(delegation_id)
+    country_name = countries.lookup(delegation.country).name
+    with store.begin() as conn:
+        store.revoke_codes("delegate", delegation.id, conn)
+        row = codes.delegate_code(
+            store,
+            conn,
+            delegation.id,
+            delegation.committee,
+            country_name,
+            delegation.delegate,
+            delegation.school,
+        )
+    return (row["code"], *write_code_files([row]))
+
+
+def write_code_files(
+    new_codes: list[dict[str, str]], refiled: list[dict[str, str]] = ()
+) -> tuple[Path | None, dict[str, Path]]:
+    """The secretariat's file (every new code) and one file per school (its delegations' codes).
+
+    ``refiled`` codes were issued before (they are in the secretariat's files already)
+    and go to their school's file only.
+    """
+    main = write_codes(new_codes) if new_codes else None
+    schools = {
+        rows[0]["school"]: write_codes(rows, settings.school_access_dir(key))
+        for key, rows in codes.by_school([*new_codes, *refiled]).items()
+    }
+    return main, schools
 
 
 CODE_FIELDS = ["role", "committee", "country", "delegate", "school", "code"]
 
 
-def write_codes(codes: list[dict[str, str]]) -> Path:
+def write_codes(codes: list[dict[str, str]], folder: Path | None = None) -> Path:
     """Write new codes once, to a file only its owner can read; return its path."""
-    folder = settings.ensure_dir(settings.access_dir())
+    folder = settings.ensure_dir(folder or settings.access_dir())
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = folder / f"codes-{stamp}.csv"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
