@@ -82,7 +82,12 @@ def check_header(meta: dict[str, Any], blind: bool = False) -> None:
     if problem:
         raise PaperError(problem.message)
     for label, value in fields.items():
-        check_characters(value, f"The header's {label}")
+        try:
+            check_characters(value, f"The header's {label}")
+        except PaperError as exc:  # the delegate cannot edit the header: say who can
+            raise PaperError(
+                f"{exc}. It comes from the roster: ask the secretariat to correct it."
+            ) from None
 
 
 def check_sizes(nb: NotebookNode) -> None:

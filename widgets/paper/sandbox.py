@@ -35,6 +35,7 @@ from ..exceptions import MunbookError
 Format = tuple[str, float | None]  # ("pdf", None) or ("png", ppi)
 _HEADER = struct.Struct("!Q")
 MAX_REPLY = 512 * 1024 * 1024  # bytes: a reply larger than this is not read into the kernel
+STARTUP_SECONDS = 60.0  # a cold worker loads Python, Typst and every font (about 1 s here)
 
 
 class RenderError(MunbookError):
@@ -60,7 +61,8 @@ class Sandbox:
         self.seconds, self.memory = seconds, memory
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
-        self.started = 0  # workers started so far (a test and the benchmark read it)
+        self.started = 0  # workers started so far (a test and the benchmark read them)
+        self.compiles = 0  # compile requests so far
 
     def compile(
         self,
@@ -76,6 +78,7 @@ class Sandbox:
         """
         job = (str(folder), main, inputs, list(formats))
         with self._lock:
+            self.compiles += 1
             process = self._worker()
             try:
                 _send(process, job)
@@ -100,18 +103,32 @@ class Sandbox:
                 # One malloc arena per thread reserves 64 MB of address space each;
                 # two keep the limit about what Typst uses, not what it reserves.
                 "MALLOC_ARENA_MAX": "2",
+                "RUST_BACKTRACE": "0",  # a failed allocation prints one line, not a trace
                 "MUNBOOK_SANDBOX_MEMORY": str(self.memory),
                 "MUNBOOK_SANDBOX_SECONDS": str(self.seconds),
             }
-            self._process = subprocess.Popen(
+            process = subprocess.Popen(
                 [sys.executable, "-m", "widgets.paper.sandbox"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 env=env,
                 close_fds=True,
             )
-            self.started += 1
+            self._process, self.started = process, self.started + 1
+            # The time limit is the compile's: wait for the worker's fonts first.
+            try:
+                _read(process, 1, time.monotonic() + STARTUP_SECONDS)
+            except (TimeoutError, EOFError):
+                self._stop()
+                raise RenderError(
+                    "the renderer could not start (it needs Typst and its fonts); try again"
+                ) from None
         return self._process
+
+    def start(self) -> None:
+        """Start the worker now (it loads its fonts), so the first compile is warm."""
+        with self._lock:
+            self._worker()
 
     def _receive(self, process: subprocess.Popen, what: str) -> tuple[str, Any]:
         deadline = time.monotonic() + self.seconds
@@ -208,6 +225,11 @@ def _serve() -> None:
     seconds = float(os.environ["MUNBOOK_SANDBOX_SECONDS"])
     inbox, outbox = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to stderr, never into the replies
+    from . import fonts
+
+    fonts.fonts()  # once per worker, before saying it is ready
+    outbox.write(b"R")
+    outbox.flush()
     compilers: dict[tuple[str, str], Any] = {}
     while True:
         header = inbox.read(_HEADER.size)
