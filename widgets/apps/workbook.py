@@ -300,7 +300,8 @@ class WorkbookApp(w.VBox):
         if self.refused:
             more = len(self.refused) - 1
             self.status.value = (
-                f"<span class='mb-status mb-over mb-refused'>Not saved: {escape(self.refused[0].message)}"
+                "<span class='mb-status mb-refused' style='color:#b42318'>"
+                f"Not saved: {escape(self.refused[0].message)}"
                 + (f" (and {more} more, marked below)" if more else "")
                 + "</span>"
             )
@@ -350,8 +351,9 @@ class WorkbookApp(w.VBox):
         problems = {p.field: p.message for p in limits.check_draft(content, self.titles)}
         words: dict[str, int | None] = {}
         for key, box in self.sections.items():
-            # Past the character limit the words are not counted: that text is refused anyway.
-            fits = len(box.value) <= limits.SECTION_CHARS
+            # Far past the character limit words are not counted (the text is refused anyway,
+            # and counting megabytes on every keystroke would stall the page).
+            fits = len(box.value) <= 5 * limits.SECTION_CHARS
             words[key] = count_words(box.value) if fits else None
             self.section_counts[key].value = _section_html(
                 box.value, words[key], problems.get(key, "")
