@@ -430,6 +430,168 @@ def binder() -> None:
     )
 
 
+# ---- bounded rendering (issue 9, point 2) ----------------------------------------
+
+
+def _bomb(refs: int, note_chars: int) -> str:
+    note = ("Operation Pangea seized counterfeit medicines in many countries. " * 400)[:note_chars]
+    return "Text" + "[^1]" * refs + "\n\n[^1]: " + note
+
+
+def _paper_inputs(section: str, copies: bool = False) -> dict[str, str]:
+    """Typst's input for a one-section paper; ``copies`` rebuilds the old tree (a note per reference)."""
+    import json
+
+    from widgets.core import markdown
+
+    blocks = markdown.parse(section, key="A.background")
+    if copies:
+        notes: dict[str, list] = {}
+        for index, node in enumerate(_fn_nodes(blocks)):
+            notes.setdefault(node["id"], node.get("c", []))
+            node["c"], node["id"] = notes[node["id"]], f"copy-{index}"
+    data = {
+        "meta": {"country": "Kenya", "committee": "INTERPOL", "font_size": 12.0, "lang": "en"},
+        "topics": [
+            {"key": "A", "title": "", "sections": [{"title": "Background", "blocks": blocks}]}
+        ],
+        "disclosure": None,
+        "works_cited": [],
+        "works_cited_title": "Works Cited",
+    }
+    data["meta"]["header"] = [["Country", "Kenya"]]
+    return {"paper": json.dumps(data, ensure_ascii=False)}
+
+
+def _fn_nodes(nodes: list) -> list:
+    found = []
+    for node in nodes:
+        if node.get("t") == "fn":
+            found.append(node)
+        for child in (node.get("c") or []) if node.get("t") != "fn" else []:
+            found += _fn_nodes([child])
+        for item in node.get("items", []):
+            found += _fn_nodes(item)
+    return found
+
+
+def _sandboxed(inputs: dict[str, str], sandbox=None) -> str:
+    """Seconds to compile ``inputs`` in a sandbox (default limits), or how it stopped."""
+    from widgets import settings
+    from widgets.paper.sandbox import RenderError, Sandbox
+
+    box = sandbox or Sandbox()
+    start = time.perf_counter()
+    try:
+        box.compile(settings.TEMPLATES_DIR / "position_paper", "paper.typ", inputs, [("pdf", None)])
+        outcome = "compiled"
+    except RenderError as exc:
+        outcome = f"stopped ({type(exc).__name__})"
+    elapsed = time.perf_counter() - start
+    if sandbox is None:
+        box.stop()
+    return f"{elapsed:.2f} s, {outcome}"
+
+
+@benchmark
+def bombs() -> None:
+    """The issue's render bombs, before (the old tree, sandboxed) and after."""
+    from types import SimpleNamespace
+
+    from widgets.core import limits
+    from widgets.paper import export, notebook
+    from widgets.paper.sandbox import Sandbox
+
+    fresh_home()
+    delegation = SimpleNamespace(country="KEN", delegate="Bench Delegate", school="Bench School")
+    warm = Sandbox()
+    warm.start()
+    lines, ok = [], True
+    bomb = _bomb(2_000, 20_000)
+    start = time.perf_counter()
+    refused = bool(limits.check_draft({"sections": {"A.background": bomb}}))
+    lines.append(
+        f"footnote bomb ({len(bomb):,} chars, 2,000 refs): refused by the section limit in "
+        f"{(time.perf_counter() - start) * 1000:.0f} ms; rendered anyway (limit bypassed): "
+        f"{_sandboxed(_paper_inputs(bomb), warm)}; old tree (note copied per reference): "
+        f"{_sandboxed(_paper_inputs(bomb, copies=True))} (issue: 156 s, 6.7 GB unbounded)"
+    )
+    ok &= refused
+    within = _bomb(2_000, 11_500)
+    nb = notebook.paper_notebook("interpol", delegation, {"sections": {"A.background": within}})
+    seconds = median_time(lambda: export.render(nb, images=True), repeat=3)
+    lines.append(f"footnote bomb within the limit ({len(within):,} chars): preview {seconds:.2f} s")
+    ok &= seconds <= 10
+    refs = _bomb(150, 5_000)
+    nb = notebook.paper_notebook("interpol", delegation, {"sections": {"A.background": refs}})
+    seconds = median_time(lambda: export.render(nb, images=True), repeat=3)
+    lines.append(
+        f"150 references through the paper path: {seconds:.2f} s (PDF and images, one compile); "
+        f"old tree: {_sandboxed(_paper_inputs(refs, copies=True))} (issue: 24 s, 779 MB)"
+    )
+    ok &= seconds <= 10
+    big = "Counterfeit medicines endanger patients. " * 122_000
+    start = time.perf_counter()
+    refused = bool(limits.check_draft({"sections": {"A.background": big}}))
+    lines.append(
+        f"5 MB section: refused by the limit in {(time.perf_counter() - start) * 1000:.0f} ms; "
+        f"compiled anyway in the sandbox: {_sandboxed(_paper_inputs(big))} (issue: 12.7 s, 1.7 GB)"
+    )
+    ok &= refused
+    worker = warm._process.pid
+    peak = next(x for x in Path(f"/proc/{worker}/status").read_text().splitlines() if "VmHWM" in x)
+    warm.stop()
+    report(
+        "bombs",
+        "\n           ".join(lines)
+        + f"\n           warm worker peak resident: {peak.split(':')[1].strip()}",
+        "any input answered in at most 10 s with at most 1 GB (limits refuse, the sandbox stops)",
+        ok,
+    )
+
+
+@benchmark
+def sandbox() -> None:
+    """Preview latency through the sandbox's warm worker vs a direct in-process compile."""
+    import json
+
+    import typst
+
+    from widgets import settings
+    from widgets.paper import export, fonts
+    from widgets.paper.sandbox import Sandbox
+
+    fresh_home()
+    nb = _two_page_paper()
+    inputs = {"paper": json.dumps(export.paper_data(nb), ensure_ascii=False)}
+    folder = settings.TEMPLATES_DIR / "position_paper"
+    direct = typst.Compiler(folder / "paper.typ", root=folder, font_paths=fonts.fonts())
+    formats = [("pdf", None), ("png", 50)]
+
+    def in_process() -> None:
+        for kind, ppi in formats:
+            direct.compile(format=kind, ppi=ppi, sys_inputs=inputs)
+
+    box = Sandbox()
+    start = time.perf_counter()
+    box.start()
+    cold = time.perf_counter() - start
+    in_process()
+    box.compile(folder, "paper.typ", inputs, formats)
+    stock = median_time(in_process, repeat=10)
+    ours = median_time(lambda: box.compile(folder, "paper.typ", inputs, formats), repeat=10)
+    full = median_time(lambda: export.render(nb, images=True), repeat=10)
+    box.stop()
+    report(
+        "sandbox",
+        f"2-page preview (PDF + PNG) in the warm worker {ours * 1000:.0f} ms vs direct compile "
+        f"{stock * 1000:.0f} ms (overhead {(ours - stock) * 1000:.0f} ms, ratio {ours / stock:.2f}); "
+        f"whole preview path {full * 1000:.0f} ms; a new worker starts (fonts loaded) in {cold:.2f} s",
+        "preview at most 200 ms; sandbox overhead at most 50 ms",
+        full <= 0.2 and ours - stock <= 0.05,
+    )
+
+
 def main(names: list[str]) -> int:
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -144,8 +145,8 @@ def test_right_to_left_marks_are_kept(kenya):
 
 
 def test_very_long_text_keeps_every_word(kenya):
-    words = [f"w{i}" for i in range(16_000)]  # about 100 000 characters
-    rendered = export.render(paper_for(kenya, {"A.background": " ".join(words)}))
+    words = [f"w{i}" for i in range(14_000)]  # about 88 000 characters: near the paper's limit
+    rendered = export.render(paper_for(kenya, spread(words)))
     text = pdf_text(rendered.pdf)
     assert rendered.pages > 10
     assert all(f" {w} " in f" {' '.join(text.split())} " for w in words[::997])
@@ -219,3 +220,59 @@ def test_the_template_reads_data_not_markup():
     render = (export.settings.TEMPLATES_DIR / "position_paper" / "render.typ").read_text()
     assert "eval(" not in render
     assert json.loads(json.dumps(export.paper_data(nbformat.v4.new_notebook())))["topics"] == []
+
+
+KAWI = "\U00011f04"  # a letter no installed font covers
+
+
+@pytest.mark.parametrize(
+    "field, label",
+    [
+        ("delegate", "delegate name"),
+        ("school", "school"),
+        ("country", "country"),
+        ("committee_name", "committee name"),
+    ],
+)
+@pytest.mark.parametrize("char, shown", [(KAWI, "U+11F04"), ("\x07", "U+0007")])
+def test_header_fields_are_checked_like_sections(kenya, field, label, char, shown):
+    nb = paper_for(kenya, {"A.background": "Text."})
+    nb.metadata.munbook[field] = f"Name{char}"
+    with pytest.raises(
+        export.PaperError, match=rf"The header's {label} contains .*{re.escape(shown)}.*roster"
+    ):
+        export.render(nb)
+
+
+def test_a_topic_title_is_checked_and_blind_skips_what_it_does_not_print(kenya):
+    nb = paper_for(kenya, {"A.background": "Text."})
+    nb.metadata.munbook["topics"][1]["title"] = f"Cyber{KAWI}"
+    with pytest.raises(export.PaperError, match=r"topic B title contains .*U\+11F04"):
+        export.render(nb)
+    nb = paper_for(kenya, {"A.background": "Text."})
+    nb.metadata.munbook["delegate"] = f"Wanjiru{KAWI}"
+    assert export.render(nb, blind=True).pdf  # the delegate is not printed in a blind paper
+    with pytest.raises(export.PaperError, match="delegate name"):
+        export.render(nb)
+
+
+def test_a_header_field_past_its_length_is_refused(kenya):
+    nb = paper_for(kenya, {"A.background": "Text."})
+    nb.metadata.munbook["school"] = "S" * 501
+    with pytest.raises(export.PaperError, match="school has 501 characters; the limit is 500"):
+        export.render(nb)
+
+
+def test_the_cli_export_names_the_header_field(kenya, tmp_path: Path):
+    nb = paper_for(kenya, {"A.background": "Text."})
+    nb.metadata.munbook["delegate"] = f"Wanjiru{KAWI}"
+    path = tmp_path / "kenya.ipynb"
+    nbformat.write(nb, path)
+    jupyter = Path(sys.executable).parent / "jupyter"
+    out = subprocess.run(
+        [str(jupyter), "nbconvert", "--to", "position_paper", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode != 0 and "delegate name" in out.stderr and "U+11F04" in out.stderr
+    assert not (tmp_path / "kenya.pdf").exists()

@@ -13,6 +13,7 @@ from html import escape
 import ipywidgets as w
 
 from .. import settings
+from ..core import limits
 from ..core.citations import FIELDS, works_cited
 from ..core.committees import Committee
 from ..core.countries import Country
@@ -74,6 +75,11 @@ class SourcesPanel(w.VBox):
                 ),
                 self.source_list,
                 *self.fields.values(),
+                w.HTML(
+                    f"<p class='mb-guidance mb-limits'>Up to {limits.SOURCES} sources; each field "
+                    f"holds up to {limits.SOURCE_FIELD_CHARS:,} characters, the URL up to "
+                    f"{limits.URL_CHARS:,}.</p>"
+                ),
                 w.HBox([add, update, remove]),
                 self.message,
                 self.cited,
@@ -94,9 +100,23 @@ class SourcesPanel(w.VBox):
         self.sources = [dict(s) for s in sources]
         self._refresh()
 
+    def _refused(self, sources: list[dict[str, str]]) -> bool:
+        """Say (and return True) when ``sources`` would be past a limit; the form keeps its text."""
+        problems = limits.check_sources(sources)
+        if problems:
+            self.message.value = _note("mb-over", f"{problems[0].message} Nothing was changed.")
+        return bool(problems)
+
+    def show_problems(self, messages: list[str]) -> None:
+        """Limits the saved list is past (a draft from before the limits); said here."""
+        if messages:
+            self.message.value = _note("mb-over", " ".join(messages[:3]))
+
     def add(self, source: dict[str, str]) -> bool:
         if not source.get("title"):
             self.message.value = _note("mb-over", "A source needs at least a title.")
+            return False
+        if self._refused([*self.sources, source]):
             return False
         self.sources.append(source)
         self._changed("Source added.")
@@ -107,6 +127,8 @@ class SourcesPanel(w.VBox):
     def update(self, index: int | None, source: dict[str, str]) -> bool:
         if index is None or not source.get("title"):
             self.message.value = _note("mb-over", "Pick a source and give it a title.")
+            return False
+        if self._refused([*self.sources[:index], source, *self.sources[index + 1 :]]):
             return False
         self.sources[index] = source
         self._changed("Source saved.")
@@ -134,7 +156,11 @@ class SourcesPanel(w.VBox):
             )
             for i, s in enumerate(self.sources)
         ]
-        entries = works_cited(self.sources, self.committee.rules.citation_style)
+        try:
+            entries = works_cited(self.sources, self.committee.rules.citation_style)
+        except limits.LimitExceeded as exc:
+            self.cited.value = f"<div class='mb-conflict'>{escape(str(exc))}</div>"
+            return
         items = "".join(
             f"<p style='padding-left:2em;text-indent:-2em;margin:.3em 0'>{e}</p>" for e in entries
         )
@@ -244,15 +270,15 @@ class PaperPanel(w.VBox):
     def refresh(self) -> None:
         """Render the latest saved draft: checklist, page images, page count, PDF link."""
         from ..core.checks import check
-        from ..paper.export import PaperError, render
+        from ..paper.export import render
         from ..workflows.papers import latest_paper
 
         self._before()
-        nb = latest_paper(self.store, self.delegation.id)
         try:
-            pdf = render(nb)
-            images = render(nb, images=True, ppi=50).images
-        except PaperError as exc:
+            nb = latest_paper(self.store, self.delegation.id)
+            # One compile gives the PDF and the page images (it used to be two compiles).
+            pdf = render(nb, images=True, ppi=50)
+        except MunbookError as exc:  # a limit, a character, or the sandbox's time or memory
             self.checklist.value = (
                 f"<div class='mb-conflict'><b>Cannot make the PDF:</b> {escape(str(exc))}</div>"
             )
@@ -279,7 +305,7 @@ class PaperPanel(w.VBox):
                 format="png",
                 layout=w.Layout(width="380px", margin="4px", border="1px solid #d5dde6"),
             )
-            for png in images
+            for png in pdf.images
         ]
 
     def submit(self):

@@ -15,10 +15,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..core import committees, countries
+from ..core import committees, countries, limits
 from ..core.committees import Committee
 from ..core.countries import Country
-from ..core.words import count_words, section_key, topic_words
+from ..core.limits import LimitExceeded, Problem
+from ..core.words import count_words, section_key
 from ..exceptions import StoreError
 from ..store import Delegation, Store
 from ..workflows.autosave import DraftSession
@@ -39,10 +40,30 @@ font-size:15px;line-height:1.45}.mb-count{color:#5b6775;font-size:12px;text-alig
 </style>"""
 
 
-def _count_html(words: int, limit: int | None, unit: str = "words") -> str:
+def _count_html(words: int, limit: int | None, unit: str = "words", problem: str = "") -> str:
     text = f"{words} / {limit} {unit}" if limit else f"{words} {unit}"
-    css = "mb-count mb-over" if limit and words > limit else "mb-count"
-    return f"<div class='{css}'>{text}</div>"
+    css = "mb-count mb-over" if (limit and words > limit) or problem else "mb-count"
+    return f"<div class='{css}'>{text}</div>" + _problem_html(problem)
+
+
+def _problem_html(problem: str) -> str:
+    """A limit the box is past, said next to it; the text itself stays in the box."""
+    if not problem:
+        return ""
+    return (
+        f"<div class='mb-over mb-limit'>{escape(problem)} Not saved until it is shorter; "
+        f"your text stays here.</div>"
+    )
+
+
+def _section_html(text: str, words: int | None, problem: str) -> str:
+    """Words and characters of a section against its limits (and what is wrong)."""
+    used = f"{words:,} / {limits.SECTION_WORDS:,} words · " if words is not None else ""
+    css = "mb-count mb-over" if problem else "mb-count"
+    return (
+        f"<div class='{css}'>{used}{len(text):,} / {limits.SECTION_CHARS:,} characters</div>"
+        + _problem_html(problem)
+    )
 
 
 class WorkbookApp(w.VBox):
@@ -62,6 +83,11 @@ class WorkbookApp(w.VBox):
         self._loading = False
         self.status, self.banner = w.HTML(), w.VBox()
         self.sections: dict[str, w.Textarea] = {}
+        self.titles = {
+            section_key(t.key, s.key): f"Topic {t.key} · {s.title}"
+            for t in committee.topics
+            for s in committee.rules.sections
+        }
         self.section_counts: dict[str, w.HTML] = {}
         self.topic_counts: dict[str, w.HTML] = {}
         self.total_count = w.HTML()
@@ -71,6 +97,8 @@ class WorkbookApp(w.VBox):
             layout=w.Layout(width="97%", height="6em"),
         )
         self.disclosure.observe(self._changed, names="value")
+        self.disclosure_count, self.notes_message = w.HTML(), w.HTML()
+        self.refused: list[Problem] = []  # the limits the last save was refused for
         self.sources_panel = SourcesPanel(committee, on_change=self._changed)
         self.history_panel = HistoryPanel(store, delegation.id, on_restore=self.restore)
         self.paper_panel = PaperPanel(store, delegation, committee, country, before=self._flush)
@@ -118,8 +146,10 @@ class WorkbookApp(w.VBox):
     def _research_tab(self) -> w.VBox:
         rows = [
             w.HTML(
-                "<p class='mb-guidance'>Private notes: only you see them; they are not part of the paper.</p>"
-            )
+                "<p class='mb-guidance'>Private notes: only you see them; they are not part of the "
+                f"paper. Each note holds up to {limits.NOTE_CHARS:,} characters.</p>"
+            ),
+            self.notes_message,
         ]
         for topic in self.committee.topics:
             rows.append(
@@ -140,16 +170,19 @@ class WorkbookApp(w.VBox):
 
     def _write_tab(self) -> w.VBox:
         rules = self.committee.rules
-        limits = []
+        rules_text = []
         if rules.max_pages:
-            limits.append(f"at most {rules.max_pages} pages")
+            rules_text.append(f"at most {rules.max_pages} pages")
         if rules.max_words:
-            limits.append(f"at most {rules.max_words} words")
+            rules_text.append(f"at most {rules.max_words} words")
         rows = [
             w.HTML(
                 f"<p class='mb-guidance'>Write each section in plain text; *italics*, **bold**, "
                 f"lists with '- ' and blank lines between paragraphs work. The paper: "
-                f"{escape(', '.join(limits) or 'no length limit')}; works cited do not count.</p>"
+                f"{escape(', '.join(rules_text) or 'no length limit')}; works cited do not count. "
+                f"Each section holds up to {limits.SECTION_WORDS:,} words and "
+                f"{limits.SECTION_CHARS:,} characters, the whole paper up to "
+                f"{limits.PAPER_WORDS:,} words and {limits.PAPER_CHARS:,} characters.</p>"
             ),
             self.total_count,
         ]
@@ -185,9 +218,10 @@ class WorkbookApp(w.VBox):
                 w.HTML(
                     "<h3 style='font-family:Georgia,serif'>AI-use disclosure</h3>"
                     "<p class='mb-guidance'>This committee asks every paper to say whether "
-                    "and how AI tools were used.</p>"
+                    f"and how AI tools were used (up to {limits.DISCLOSURE_CHARS:,} characters).</p>"
                 ),
                 self.disclosure,
+                self.disclosure_count,
             ]
         return w.VBox(rows)
 
@@ -246,7 +280,15 @@ class WorkbookApp(w.VBox):
         if self._pending is not None:
             self._pending.cancel()
             self._pending = None
-        saved = self.session.save(self.content(), overwrite=overwrite)
+        try:
+            content = self.content()
+            limits.enforce(content, self.titles)  # the session checks too, without the titles
+            saved = self.session.save(content, overwrite=overwrite)
+        except LimitExceeded as exc:  # nothing saved; every word stays in its box
+            self.refused = exc.problems
+            self._show_status()
+            return False
+        self.refused = []
         if not saved:
             self._show_conflict()
         else:
@@ -255,7 +297,15 @@ class WorkbookApp(w.VBox):
         return saved
 
     def _show_status(self) -> None:
-        if self.session.conflict:
+        if self.refused:
+            more = len(self.refused) - 1
+            self.status.value = (
+                "<span class='mb-status mb-refused' style='color:#b42318'>"
+                f"Not saved: {escape(self.refused[0].message)}"
+                + (f" (and {more} more, marked below)" if more else "")
+                + "</span>"
+            )
+        elif self.session.conflict:
             self.status.value = (
                 "<span class='mb-status' style='color:#b42318'>Not saved: see below.</span>"
             )
@@ -298,17 +348,38 @@ class WorkbookApp(w.VBox):
 
     def _update_counts(self) -> None:
         content = self.content()
+        problems = {p.field: p.message for p in limits.check_draft(content, self.titles)}
+        words: dict[str, int | None] = {}
         for key, box in self.sections.items():
-            self.section_counts[key].value = _count_html(count_words(box.value), None)
+            # Far past the character limit words are not counted (the text is refused anyway,
+            # and counting megabytes on every keystroke would stall the page).
+            fits = len(box.value) <= 5 * limits.SECTION_CHARS
+            words[key] = count_words(box.value) if fits else None
+            self.section_counts[key].value = _section_html(
+                box.value, words[key], problems.get(key, "")
+            )
         total = 0
         for topic in self.committee.topics:
-            words = topic_words(content, self.committee, topic.key)
-            total += words
+            topic_total = sum(
+                words.get(section_key(topic.key, s.key)) or 0 for s in self.committee.rules.sections
+            )
+            total += topic_total
             self.topic_counts[topic.key].value = _count_html(
-                words, topic.rules.max_words, "words in this topic"
+                topic_total, topic.rules.max_words, "words in this topic"
             )
         self.total_count.value = _count_html(
-            total, self.committee.rules.max_words, "words in the paper"
+            total, self.committee.rules.max_words, "words in the paper", problems.get("paper", "")
+        )
+        self.disclosure_count.value = (
+            f"<div class='mb-count'>{len(self.disclosure.value):,} / "
+            f"{limits.DISCLOSURE_CHARS:,} characters</div>"
+            + _problem_html(problems.get("disclosure", ""))
+        )
+        self.notes_message.value = "".join(
+            _problem_html(m) for f, m in problems.items() if f.startswith("notes.")
+        )
+        self.sources_panel.show_problems(
+            [m for f, m in problems.items() if f.startswith("sources")]
         )
 
     # ---- sources ----------------------------------------------------------------

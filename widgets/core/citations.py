@@ -12,6 +12,8 @@ import warnings
 from functools import cache
 from html import escape
 
+from .limits import LimitExceeded, check_sources
+
 STYLES = {
     "mla": "modern-language-association",
     "apa": "apa",
@@ -78,7 +80,14 @@ def to_csl(source: dict, key: str) -> dict:
 
 
 def works_cited(sources: list[dict], style: str = "mla") -> list[str]:
-    """The formatted entries as safe HTML (only <i> and <b>), in the style's order."""
+    """The formatted entries as safe HTML (only <i> and <b>), in the style's order.
+
+    Past the sources limits (count, field length) it raises ``LimitExceeded``:
+    citeproc-py takes seconds per thousand sources.
+    """
+    problems = check_sources(sources)
+    if problems:
+        raise LimitExceeded(problems)
     usable = [s for s in sources if (s.get("title") or "").strip()]
     if not usable:
         return []

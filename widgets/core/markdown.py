@@ -2,7 +2,10 @@
 
 Blocks: ``p``, ``h``, ``ul``, ``ol``, ``quote``, ``pre``, ``hr``; inline nodes:
 ``text``, ``code``, ``em``, ``strong``, ``link``, ``br``, ``fn`` (footnote).
-Raw HTML is off, so ``<script>`` is text like any other; images are not
+A footnote's content is in the tree once, at its first reference
+(``{"t": "fn", "id": label, "c": [...]}``); every later reference carries the
+label only (``{"t": "fn", "id": label}``), so repeating a reference costs a few
+bytes, never a copy of the note. Raw HTML is off, so ``<script>`` is text like any other; images are not
 parsed, so ``![x](y)`` stays visible. Text is never interpreted downstream.
 """
 
@@ -23,11 +26,30 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).use(footnote_plugin).disable("image")
 
 
-def parse(text: str) -> list[Node]:
-    """The block tree of ``text``."""
+class _Notes:
+    """The footnotes of one text and which of them were already placed."""
+
+    def __init__(self, content: dict[int, list[Node]], prefix: str):
+        self.content, self.prefix, self.placed = content, prefix, set()
+
+    def ref(self, note: int) -> Node | None:
+        if note not in self.content:  # a reference inside a note: nowhere to point
+            return None
+        label = f"mb-fn-{self.prefix}-{note}"
+        if note in self.placed:
+            return {"t": "fn", "id": label}
+        self.placed.add(note)
+        return {"t": "fn", "id": label, "c": self.content[note]}
+
+
+_NO_NOTES = _Notes({}, "")
+
+
+def parse(text: str, key: str = "") -> list[Node]:
+    """The block tree of ``text``; ``key`` keeps footnote labels unique across a paper."""
     env: dict = {}
     tokens = _parser().parse(text.replace("\r\n", "\n"), env)
-    notes = _footnotes(tokens)
+    notes = _Notes(_footnotes(tokens), key)
     blocks, _ = _blocks(tokens, 0, None, notes)
     return blocks
 
@@ -45,11 +67,11 @@ def _footnotes(tokens: list) -> dict[int, list[Node]]:
         elif tok.type == "inline" and current is not None:
             if notes[current]:
                 notes[current].append({"t": "br"})
-            notes[current] += _inline(tok.children or [], {})
+            notes[current] += _inline(tok.children or [], _NO_NOTES)
     return notes
 
 
-def _blocks(tokens: list, i: int, end: str | None, notes: dict) -> tuple[list[Node], int]:
+def _blocks(tokens: list, i: int, end: str | None, notes: _Notes) -> tuple[list[Node], int]:
     out: list[Node] = []
     while i < len(tokens):
         tok = tokens[i]
@@ -86,13 +108,13 @@ def _blocks(tokens: list, i: int, end: str | None, notes: dict) -> tuple[list[No
             out.append({"t": "hr"})
             i += 1
         elif kind == "footnote_block_open":
-            _, i = _blocks(tokens, i + 1, "footnote_block_close", {})
+            _, i = _blocks(tokens, i + 1, "footnote_block_close", _NO_NOTES)
         else:
             i += 1
     return out, i
 
 
-def _inline(children: list, notes: dict) -> list[Node]:
+def _inline(children: list, notes: _Notes) -> list[Node]:
     stack: list[tuple[Node | None, list[Node]]] = [(None, [])]
     for tok in children:
         kind = tok.type
@@ -118,7 +140,9 @@ def _inline(children: list, notes: dict) -> list[Node]:
             else:
                 stack[-1][1].append({**node, "c": content})
         elif kind == "footnote_ref":
-            current.append({"t": "fn", "c": notes.get(tok.meta["id"], [])})
+            ref = notes.ref(tok.meta["id"])
+            if ref:
+                current.append(ref)
         elif tok.content:
             _add_text(current, tok.content)
     while len(stack) > 1:  # unbalanced input: keep the text

@@ -6,14 +6,12 @@ import io
 import json
 import os
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-import typst
 from pypdf import PdfReader, PdfWriter
 
 from .. import settings
-from . import fonts
+from .sandbox import compile_typst
 
 
 @dataclass(frozen=True)
@@ -22,12 +20,6 @@ class BinderResult:
     papers: int
     pages: int
     left_out: list[tuple[str, str]]  # (country, why)
-
-
-@cache
-def _cover_compiler() -> typst.Compiler:
-    folder = settings.TEMPLATES_DIR / "binder"
-    return typst.Compiler(folder / "cover.typ", root=folder, font_paths=fonts.fonts())
 
 
 def _cover(info, entries: list[dict], note: str) -> bytes:
@@ -39,9 +31,9 @@ def _cover(info, entries: list[dict], note: str) -> bytes:
         "note": note,
         "entries": entries,
     }
-    return _cover_compiler().compile(
-        format="pdf", sys_inputs={"binder": json.dumps(data, ensure_ascii=False)}
-    )
+    inputs = {"binder": json.dumps(data, ensure_ascii=False)}
+    folder = settings.TEMPLATES_DIR / "binder"
+    return compile_typst(folder, "cover.typ", inputs, [("pdf", None)], "the binder cover")[0]
 
 
 def assemble(info, papers: list[tuple[str, bytes]], note: str, path: Path) -> BinderResult:

@@ -11,19 +11,17 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
-from functools import cache
 from typing import Any
 
-import typst
 from nbconvert.exporters import Exporter
 from nbformat import NotebookNode
 from traitlets import Bool, Unicode, default
 
 from .. import settings
-from ..core import markdown
+from ..core import limits, markdown
 from ..core.checks import Rendered
 from ..exceptions import MunbookError
-from . import fonts
+from . import fonts, sandbox
 
 TEMPLATE = "position_paper"
 WORKS_CITED = {"mla": "Works Cited", "apa": "References", "chicago": "Bibliography"}
@@ -34,13 +32,6 @@ class PaperError(MunbookError):
     """The paper cannot be exported as written; the message says where and why."""
 
 
-@cache
-def compiler(template: str = TEMPLATE) -> typst.Compiler:
-    """One Typst compiler per process: fonts are loaded once."""
-    folder = settings.TEMPLATES_DIR / template
-    return typst.Compiler(folder / "paper.typ", root=folder, font_paths=fonts.fonts())
-
-
 def _where(cell: NotebookNode, topics: dict[str, str]) -> str:
     info = cell.metadata.get("munbook", {})
     if "topic" in info:
@@ -48,6 +39,11 @@ def _where(cell: NotebookNode, topics: dict[str, str]) -> str:
     return {"disclosure": "the AI-use disclosure", "works_cited": "the works cited"}.get(
         info.get("role", ""), "the paper"
     )
+
+
+def _note_key(info: dict) -> str:
+    """A prefix that keeps footnote labels unique across the paper's cells."""
+    return f"{info['topic']}.{info.get('section', '')}" if "topic" in info else info.get("role", "")
 
 
 def check_characters(text: str, where: str) -> None:
@@ -64,9 +60,70 @@ def check_characters(text: str, where: str) -> None:
         )
 
 
+HEADER_FIELDS = {
+    "delegate": "delegate name",
+    "school": "school",
+    "country": "country",
+    "committee": "committee",
+    "committee_name": "committee name",
+}
+
+
+def check_header(meta: dict[str, Any], blind: bool = False) -> None:
+    """Header fields (and topic titles) are checked like sections: length and characters."""
+    fields = {
+        label: str(meta.get(key) or "")
+        for key, label in HEADER_FIELDS.items()
+        if not (blind and key in ("delegate", "school"))
+    }
+    for topic in meta.get("topics", []):
+        fields[f"topic {topic.get('key', '')} title"] = str(topic.get("title") or "")
+    problem = limits.check_header(fields)
+    if problem:
+        raise PaperError(problem.message)
+    for label, value in fields.items():
+        try:
+            check_characters(value, f"The header's {label}")
+        except PaperError as exc:  # the delegate cannot edit the header: say who can
+            raise PaperError(
+                f"{exc}. It comes from the roster: ask the secretariat to correct it."
+            ) from None
+
+
+def check_sizes(nb: NotebookNode) -> None:
+    """A paper notebook (a submission, or one from elsewhere) within the draft's limits."""
+    cells = [c for c in nb.cells if c.cell_type == "markdown"]
+    if len(cells) > limits.PAPER_CELLS:
+        raise PaperError(
+            f"the paper has {len(cells)} markdown cells; the limit is {limits.PAPER_CELLS}"
+        )
+    body = []
+    for cell in cells:
+        info = cell.metadata.get("munbook", {})
+        role = info.get("role")
+        if role == "works_cited":
+            chars, words, label = limits.WORKS_CITED_CHARS, None, "The works cited"
+        elif role == "disclosure":
+            chars, words, label = limits.DISCLOSURE_CHARS, None, "The AI-use disclosure"
+        else:
+            chars, words, label = limits.SECTION_CHARS, limits.SECTION_WORDS, _where(cell, {})
+        problem = limits.text_problem("", label, cell.source, chars, words)
+        if problem:
+            raise PaperError(problem.message)
+        if role != "works_cited":
+            body.append(cell.source)
+    problem = limits.text_problem(
+        "", "The whole paper", "\n".join(body), limits.PAPER_CHARS, limits.PAPER_WORDS
+    )
+    if problem:
+        raise PaperError(problem.message)
+
+
 def paper_data(nb: NotebookNode, blind: bool = False) -> dict[str, Any]:
-    """The JSON the Typst template reads, from a paper notebook."""
+    """The JSON the Typst template reads, from a paper notebook (checked first)."""
     meta = nb.metadata.get("munbook", {})
+    check_header(meta, blind)
+    check_sizes(nb)
     topics = {t["key"]: t["title"] for t in meta.get("topics", [])}
     header = [
         ["Committee", meta.get("committee_name") or meta.get("committee", "")],
@@ -95,7 +152,7 @@ def paper_data(nb: NotebookNode, blind: bool = False) -> dict[str, Any]:
         where = _where(cell, topics)
         check_characters(cell.source, where)
         info = cell.metadata.get("munbook", {})
-        tree = markdown.parse(cell.source)
+        tree = markdown.parse(cell.source, key=_note_key(info))
         if info.get("role") == "disclosure":
             data["disclosure"] = tree
         elif info.get("role") == "works_cited":
@@ -108,8 +165,6 @@ def paper_data(nb: NotebookNode, blind: bool = False) -> dict[str, Any]:
                 by_topic[key] = topic
                 data["topics"].append(topic)
             topic["sections"].append({"title": info.get("title", ""), "blocks": tree})
-    for check in (data["meta"]["country"], data["meta"]["committee"]):
-        check_characters(check, "the header")
     return data
 
 
@@ -129,22 +184,26 @@ def _body_pages(pdf: bytes, total: int, has_works_cited: bool) -> int:
 def render(
     nb: NotebookNode, blind: bool = False, images: bool = False, ppi: float = 50
 ) -> Rendered:
-    """Compile a paper notebook: the PDF and its page counts, or page images."""
+    """Compile a paper notebook once: the PDF, its page counts and, if asked, page images.
+
+    The compile runs in the sandbox (``paper.sandbox``): past its time or memory
+    limit it stops with a ``RenderError`` that says what to do.
+    """
     data = paper_data(nb, blind)
     inputs = {"paper": json.dumps(data, ensure_ascii=False)}
-    try:
-        if images:
-            pages = compiler().compile(format="png", ppi=ppi, sys_inputs=inputs)
-            pages = pages if isinstance(pages, list) else [pages]
-            return Rendered(images=pages, pages=len(pages))
-        pdf = compiler().compile(format="pdf", sys_inputs=inputs)
-    except typst.TypstError as exc:  # a template bug, never the delegate's text
-        raise PaperError(f"the paper template failed: {exc.message}") from None
+    formats: list[sandbox.Format] = [("pdf", None)] + ([("png", ppi)] if images else [])
+    out = sandbox.compile_typst(
+        settings.TEMPLATES_DIR / TEMPLATE, "paper.typ", inputs, formats, "the paper"
+    )
+    pdf = out[0]
     from pypdf import PdfReader
 
     total = len(PdfReader(io.BytesIO(pdf)).pages)
     return Rendered(
-        pdf=pdf, pages=total, body_pages=_body_pages(pdf, total, bool(data["works_cited"]))
+        pdf=pdf,
+        pages=total,
+        body_pages=_body_pages(pdf, total, bool(data["works_cited"])),
+        images=out[1] if images else [],
     )
 
 

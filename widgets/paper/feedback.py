@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from typing import Any
-
-import typst
 
 from .. import settings
 from ..exceptions import MunbookError
 from . import fonts
-
-
-@cache
-def _compiler() -> typst.Compiler:
-    folder = settings.TEMPLATES_DIR / "feedback"
-    return typst.Compiler(folder / "feedback.typ", root=folder, font_paths=fonts.fonts())
+from .sandbox import compile_typst
 
 
 def render_feedback(data: dict[str, Any]) -> bytes:
@@ -27,6 +19,6 @@ def render_feedback(data: dict[str, Any]) -> bytes:
             raise MunbookError(
                 f"a comment contains {missing[0]!r}, which no installed font can print"
             )
-    return _compiler().compile(
-        format="pdf", sys_inputs={"feedback": json.dumps(data, ensure_ascii=False)}
-    )
+    inputs = {"feedback": json.dumps(data, ensure_ascii=False)}
+    folder = settings.TEMPLATES_DIR / "feedback"
+    return compile_typst(folder, "feedback.typ", inputs, [("pdf", None)], "the feedback")[0]

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import nbformat
 from nbformat import NotebookNode
 
-from ..core import committees, countries
+from ..core import committees, countries, limits
 from ..core.citations import works_cited
 from ..core.words import normalized, section_key
 
@@ -49,10 +49,11 @@ def paper_notebook(
     content: dict[str, Any],
     version: int = 0,
 ) -> NotebookNode:
-    """The paper notebook for a draft's ``content``."""
+    """The paper notebook for a draft's ``content``; ``LimitExceeded`` past a limit."""
     info = committees.load(committee)
     country = countries.lookup(delegation.country)
     content = normalized(content)
+    limits.enforce(content)
     nb = nbformat.v4.new_notebook()
     nb.metadata.munbook = {
         "committee": info.acronym,

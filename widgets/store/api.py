@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from .. import settings
 from ..core import access
+from ..core.limits import DRAFT_BYTES
 from ..exceptions import StoreError
 from .schema import (
     WRITE_ONCE,
@@ -303,6 +304,8 @@ class Store:
     ) -> int:
         """Store a new version; raise DraftConflict unless ``based_on`` is the latest."""
         body = json.dumps(content, ensure_ascii=False)
+        if len(body.encode()) > DRAFT_BYTES:  # the limits are checked above; this is the floor
+            raise StoreError(f"a draft is at most {DRAFT_BYTES:,} bytes; nothing was saved")
         latest = 0
         try:
             with self.begin() as conn:

@@ -1,7 +1,8 @@
 """Autosave: ``DraftSession`` is the one code path that saves a delegate's draft.
 
 Every save is a new version (see ``core.words`` for the draft's shape); the
-workbook page and the load benchmark both use it.
+workbook page and the load benchmark both use it. A draft past any limit of
+``core.limits`` is refused here, before the store sees it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..core import limits
 from ..core.words import normalized, paper_words
 from ..store import Draft, DraftConflict, Store, now
 
@@ -45,7 +47,9 @@ class DraftSession:
         """Store ``content`` as a new version; False (and ``conflict`` set) when stale.
 
         ``overwrite`` saves over a newer version on purpose, after the delegate chose to.
+        Raises ``LimitExceeded`` (nothing saved) when ``content`` is past a limit.
         """
+        limits.enforce(normalized(content))
         based_on = self.conflict if overwrite and self.conflict else self.version
         at = now()
         try:
