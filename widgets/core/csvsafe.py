@@ -4,7 +4,8 @@ A spreadsheet runs a cell that begins with ``=``, ``+``, ``-`` or ``@`` as a
 formula (``=HYPERLINK(...)``, ``+cmd|' /C calc'!A0``), and some read a leading
 tab or carriage return the same way. OWASP's rule: prefix such a cell with a
 single quote, which the spreadsheet shows as text. Only text cells are
-touched: numbers munbook writes stay numbers.
+touched: numbers munbook writes stay numbers. Text cells are always quoted,
+because a carriage return inside an unquoted cell splits the row in two.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class SafeWriter:
     """``csv.writer`` whose rows are neutralised cell by cell."""
 
     def __init__(self, fh, **options: Any):
-        self._writer = csv.writer(fh, **options)
+        self._writer = csv.writer(fh, **{"quoting": csv.QUOTE_NONNUMERIC, **options})
 
     def writerow(self, row: Iterable[Any]) -> Any:
         return self._writer.writerow([neutralise(v) for v in row])
@@ -53,4 +54,4 @@ def writer(fh, **options: Any) -> SafeWriter:
 
 
 def dict_writer(fh, fieldnames: list[str], **options: Any) -> SafeDictWriter:
-    return SafeDictWriter(fh, fieldnames=fieldnames, **options)
+    return SafeDictWriter(fh, fieldnames=fieldnames, **{"quoting": csv.QUOTE_NONNUMERIC, **options})
