@@ -71,7 +71,8 @@ def ingested_notebook(delegation, text: str) -> NotebookNode:
         "committee_name": info.name,
         "country": country.name,
         "country_code": country.alpha3,
-        "topics": [],
+        # The template heads each topic "Topic <key>: <title>"; the text is one "topic".
+        "topics": [{"key": "PDF", "title": "the submitted text, names withheld"}],
         "font_size": info.rules.font_size,
         "citation_style": info.rules.citation_style,
     }
@@ -90,7 +91,7 @@ def ingested_notebook(delegation, text: str) -> NotebookNode:
 
 def _section(source: str, title: str) -> NotebookNode:
     cell = nbformat.v4.new_markdown_cell(source)
-    cell.metadata.munbook = {"topic": "", "section": "text", "title": title}
+    cell.metadata.munbook = {"topic": "PDF", "section": "text", "title": title}
     return cell
 
 

@@ -10,9 +10,14 @@ process with a time and an address-space limit, killed when it overruns.
 from __future__ import annotations
 
 import io
-import multiprocessing
+import json
+import os
 import resource
-from multiprocessing.pool import Pool
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.errors import LimitReachedError
@@ -107,63 +112,110 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
 
 
-def _ready() -> bool:
-    return True
-
-
-def _read_in_worker(data: bytes) -> tuple[int, str] | str:
+def _answer(data: bytes) -> dict:
     try:
-        return read_pdf(data)
+        pages, text = read_pdf(data)
     except MunbookError as exc:
-        return str(exc)
+        return {"error": str(exc)}
     except MemoryError:
-        return f"reading the PDF needs more than {MEMORY_BYTES // 2**20} MB; refused"
+        return {"error": f"reading the PDF needs more than {MEMORY_BYTES // 2**20} MB; refused"}
+    return {"pages": pages, "text": text}
+
+
+def _serve() -> None:
+    """The worker: length-prefixed PDFs on stdin, length-prefixed JSON answers on stdout."""
+    _limit_memory()
+    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    sink.write(_frame(b""))  # ready: the imports are done
+    sink.flush()
+    while header := source.read(8):
+        reply = json.dumps(_answer(source.read(int.from_bytes(header, "big"))))
+        sink.write(_frame(reply.encode()))
+        sink.flush()
+
+
+def _frame(payload: bytes) -> bytes:
+    return len(payload).to_bytes(8, "big") + payload
 
 
 class PdfWorker:
-    """One worker process that reads PDFs one at a time; replaced when it overruns."""
+    """One worker process (``python -m widgets.workflows.pdftext``) reading PDFs one at a time.
+
+    A plain subprocess, not multiprocessing: it works whatever the caller's
+    ``__main__`` is (a kernel, ``python -``), and it is killed and replaced
+    when a PDF overruns its time.
+    """
 
     def __init__(self, seconds: float = SECONDS):
         self.seconds = seconds
-        self.pool: Pool | None = None
+        self.process: subprocess.Popen | None = None
 
     def read(self, data: bytes) -> tuple[int, str]:
         """(pages, text), or MunbookError with the reason (bad PDF, too slow, too big)."""
         check_header(data)
-        if self.pool is None:
+        if self.process is None:
             self._start()
         try:
-            answer = self.pool.apply_async(_read_in_worker, (data,)).get(self.seconds)
-        except multiprocessing.TimeoutError:
+            self.process.stdin.write(_frame(data))
+            self.process.stdin.flush()
+            answer = json.loads(self._receive(self.seconds))
+        except (TimeoutError, OSError, ValueError):
             self.close()
             raise MunbookError(
-                f"reading the PDF took longer than {self.seconds:g} s (built to stall readers?)"
+                f"reading the PDF took longer than {self.seconds:g} s or more than "
+                f"{MEMORY_BYTES // 2**20} MB (built to stall readers?)"
             ) from None
-        if isinstance(answer, str):
-            raise MunbookError(answer)
-        return answer
+        if "error" in answer:
+            raise MunbookError(answer["error"])
+        return answer["pages"], answer["text"]
 
     def _start(self) -> None:
-        # spawn, not fork: the caller may be a kernel holding threads. The start-up
-        # (a fresh interpreter importing pypdf) is waited for before any PDF is timed.
-        self.pool = multiprocessing.get_context("spawn").Pool(1, initializer=_limit_memory)
+        root = str(Path(__file__).resolve().parents[2])  # where ``widgets`` is imported from
+        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "widgets.workflows.pdftext"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+        )
         try:
-            self.pool.apply_async(_ready).get(STARTUP_SECONDS)
-        except multiprocessing.TimeoutError:
+            self._receive(STARTUP_SECONDS)
+        except (TimeoutError, OSError, ValueError):
             self.close()
             raise MunbookError(
-                f"the PDF reader did not start within {STARTUP_SECONDS} s (the machine is "
-                "overloaded?): try again"
+                f"the PDF reader did not start within {STARTUP_SECONDS} s: try again"
             ) from None
 
+    def _receive(self, seconds: float) -> bytes:
+        """One framed answer, or TimeoutError after ``seconds``; EOF (a dead worker) is OSError."""
+        deadline, got, size = time.monotonic() + seconds, b"", None
+        stream = self.process.stdout
+        while size is None or len(got) < 8 + size:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([stream], [], [], left)[0]:
+                raise TimeoutError
+            chunk = os.read(stream.fileno(), 2**20)
+            if not chunk:
+                raise OSError("the worker ended")
+            got += chunk
+            if size is None and len(got) >= 8:
+                size = int.from_bytes(got[:8], "big")
+        return got[8:]
+
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            for stream in (self.process.stdin, self.process.stdout):
+                stream.close()
+            self.process = None
 
     def __enter__(self) -> PdfWorker:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+if __name__ == "__main__":
+    _serve()
