@@ -4,8 +4,9 @@ A spreadsheet runs a cell that begins with ``=``, ``+``, ``-`` or ``@`` as a
 formula (``=HYPERLINK(...)``, ``+cmd|' /C calc'!A0``), and some read a leading
 tab or carriage return the same way. OWASP's rule: prefix such a cell with a
 single quote, which the spreadsheet shows as text. Only text cells are
-touched: numbers munbook writes stay numbers. Text cells are always quoted,
-because a carriage return inside an unquoted cell splits the row in two.
+touched: numbers munbook writes stay numbers. Rows end in CRLF (RFC 4180):
+the csv module quotes a cell only for the characters of the line ending, so
+with CRLF a carriage return inside a cell is quoted instead of splitting the row.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class SafeWriter:
     """``csv.writer`` whose rows are neutralised cell by cell."""
 
     def __init__(self, fh, **options: Any):
-        self._writer = csv.writer(fh, **{"quoting": csv.QUOTE_NONNUMERIC, **options})
+        self._writer = csv.writer(fh, **{**options, "lineterminator": "\r\n"})
 
     def writerow(self, row: Iterable[Any]) -> Any:
         return self._writer.writerow([neutralise(v) for v in row])
@@ -54,4 +55,4 @@ def writer(fh, **options: Any) -> SafeWriter:
 
 
 def dict_writer(fh, fieldnames: list[str], **options: Any) -> SafeDictWriter:
-    return SafeDictWriter(fh, fieldnames=fieldnames, **{"quoting": csv.QUOTE_NONNUMERIC, **options})
+    return SafeDictWriter(fh, fieldnames=fieldnames, **{**options, "lineterminator": "\r\n"})
