@@ -173,7 +173,7 @@ def test_zip_bombs_and_broken_entries_are_reasons(db: Store, tmp_path: Path, goo
     archive = tmp_path / "form.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("interpol_Kenya_bomb.pdf", b"%PDF-1.4\n" + b"0" * (10 * 2**20))
-        z.writestr("interpol_Japan_crc.pdf", good)
+        z.writestr("interpol_Japan_crc.pdf", good, zipfile.ZIP_STORED)  # a flipped byte: bad CRC
         z.writestr("interpol_Ghana_method.pdf", good)
         z.writestr("interpol_Peru_locked.pdf", good)
         z.writestr("interpol_Peru_ok.pdf", good)
