@@ -137,4 +137,33 @@ def test_export_command_for_a_committee(db: Store, kenya: int, home: Path):
         main, ["export", "--committee", "interpol", "--drafts"], prog_name="munbook"
     )
     assert drafts.exit_code == 0 and "1 exported, 0 failed" in drafts.output
-    assert (home / "papers" / "interpol" / "kenya.pdf").exists()
+    assert (home / "papers" / "interpol" / "drafts" / "kenya.pdf").exists()
+
+
+def test_exporting_drafts_never_touches_submitted_papers(db: Store, kenya: int, home: Path):
+    write_draft(db, kenya, sections=FULL, sources=SOURCES, disclosure="None.")
+    receipt = submit.submit(db, kenya)
+    runner = CliRunner()
+    done = runner.invoke(main, ["export", "--committee", "interpol"], prog_name="munbook")
+    assert done.exit_code == 0, done.output
+    submitted = home / "papers" / "interpol" / "submitted" / "kenya.pdf"
+    assert "papers/interpol/submitted" in done.output and submitted.exists()
+    originals = {p: p.read_bytes() for p in (home / "submissions").rglob("*.pdf")}
+    assert list(originals) == [Path(receipt.path)]
+    before = submitted.read_bytes()
+    write_draft(db, kenya, sections={**FULL, "A.background": "A newer draft."})
+    done = runner.invoke(
+        main, ["export", "--committee", "interpol", "--drafts"], prog_name="munbook"
+    )
+    assert done.exit_code == 0 and "papers/interpol/drafts" in done.output
+    draft = home / "papers" / "interpol" / "drafts" / "kenya.pdf"
+    assert "A newer draft." in " ".join(PdfReader(draft).pages[0].extract_text().split())
+    assert submitted.read_bytes() == before
+    assert {p: p.read_bytes() for p in (home / "submissions").rglob("*.pdf")} == originals
+    into_originals = runner.invoke(
+        main,
+        ["export", "--committee", "interpol", "--drafts", "--out", str(home / "submissions")],
+        prog_name="munbook",
+    )
+    assert into_originals.exit_code == 2 and "never overwritten" in into_originals.output
+    assert {p: p.read_bytes() for p in (home / "submissions").rglob("*.pdf")} == originals

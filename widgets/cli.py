@@ -202,10 +202,15 @@ def generate_cmd(
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the PDFs (default outputs/papers).",
+    help="Folder for the PDFs (default outputs/papers/, with --committee "
+    "outputs/papers/<committee>/submitted/ or drafts/).",
 )
 @click.option("--jobs", default=2, show_default=True, type=click.IntRange(1, 64))
-@click.option("--blind", is_flag=True, help="Leave out delegate and school.")
+@click.option(
+    "--blind",
+    is_flag=True,
+    help="Leave out delegate and school (always, for a committee that grades blind).",
+)
 def export_cmd(paths, committee_name, drafts, out, jobs, blind) -> None:
     """Export paper notebooks (PATHS, or a committee's) to PDF with Typst."""
     from .core import committees
@@ -214,9 +219,13 @@ def export_cmd(paths, committee_name, drafts, out, jobs, blind) -> None:
     if bool(paths) == bool(committee_name):
         raise MunbookError("give paper notebooks as PATHS, or --committee, not both")
     if committee_name:
-        key = committees.load(committee_name).key
+        info = committees.load(committee_name)
+        key, blind = info.key, blind or info.rules.blind_grading
         paths = batch.committee_notebooks(key, "drafts" if drafts else "submissions")
-        out = out or settings.papers_dir(key)
+        # Drafts and submissions never share a folder: a draft export cannot overwrite.
+        out = out or settings.ensure_dir(
+            settings.export_dir(key, "drafts" if drafts else "submitted")
+        )
         if not paths:
             raise MunbookError(
                 f"no {'drafts' if drafts else 'submissions'} in {committee_name} yet"
@@ -260,15 +269,17 @@ def collect_cmd(
 ) -> None:
     """Show who submitted, on time or late, and who is missing; ingest e-mailed PDFs."""
     from .core import committees
+    from .core.printable import printable
     from .workflows import collect, ingest
 
     info = committees.load(committee_name)
     if source:
         result = ingest.ingest(info.key, source, pattern)
+        # Names come from outside: control characters would drive the terminal.
         for name, reason in result.refused:
-            click.echo(f"refused: {name}: {reason}", err=True)
+            click.echo(f"refused: {printable(name)}: {printable(reason)}", err=True)
         for name, reason in result.warnings:
-            click.echo(f"warning: {name}: {reason}", err=True)
+            click.echo(f"warning: {printable(name)}: {printable(reason)}", err=True)
         click.echo(f"ingested: {result.summary()}")
     from .store import Store
 
@@ -277,7 +288,7 @@ def collect_cmd(
     for r in rows:
         when = f"{r.submitted_at:%Y-%m-%d %H:%M}Z" if r.submitted_at else "-"
         late = f" late {r.seconds_late // 60} min" if r.seconds_late else ""
-        who = "" if blind else f"  {r.delegate or '-'}"
+        who = "" if blind else f"  {printable(r.delegate or '-')}"
         flags = (f"  {len(r.violations)} issue(s)" if r.violations else "") + (
             f"  similar to {r.similar_to} ({r.similarity:.0%})" if r.similar_to else ""
         )

@@ -96,6 +96,25 @@ def papers_dir(committee: str | None = None) -> Path:
     return base / slug(committee) if committee else base
 
 
+EXPORT_KINDS = ("drafts", "submitted")
+
+
+def export_dir(committee: str, kind: str) -> Path:
+    """Where ``munbook export --committee C`` writes: ``drafts`` or ``submitted``, never mixed.
+
+    Each export rewrites its own folder; submissions_dir() holds the write-once
+    originals and no export writes there.
+    """
+    if kind not in EXPORT_KINDS:
+        raise MunbookError(f"unknown export {kind!r}; choose {' or '.join(EXPORT_KINDS)}")
+    return papers_dir(committee) / kind
+
+
+def export_notebooks_dir(committee: str, kind: str) -> Path:
+    """The paper notebooks an export renders, kept beside its PDFs."""
+    return export_dir(committee, kind) / "notebooks"
+
+
 def grades_dir() -> Path:
     return home() / "grades"
 

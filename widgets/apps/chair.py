@@ -13,10 +13,12 @@ from html import escape
 import ipywidgets as w
 
 from ..core import committees, scoring, similarity
+from ..core.printable import printable
 from ..core.times import parse_local_time
 from ..exceptions import MunbookError
 from ..store import Store
 from ..workflows import binder, review
+from ..workflows.blind import chair_pdf
 from ..workflows.collect import Row, background_text, collect, latest_submissions, rows_csv
 from . import plots
 from .gate import CodeGate
@@ -54,7 +56,7 @@ def collection_html(rows: list[Row], blind: bool) -> str:
     ]
     body = []
     for r in rows:
-        who = [] if blind else [r.delegate or "–", r.school or "–"]
+        who = [] if blind else [printable(r.delegate) or "–", printable(r.school) or "–"]
         cells = "".join(f"<td>{escape(c)}</td>" for c in [r.country, *who])
         issues = "<br>".join(escape(v) for v in r.violations) or "–"
         similar = (
@@ -227,7 +229,10 @@ class ChairPage(w.VBox):
         }
         self.matches.value = matches_html(similarity.compare(texts, background_text(self.info.key)))
         self.paper.options = [
-            (r.country if self.blind else f"{r.country} · {r.delegate or '–'}", r.delegation_id)
+            (
+                r.country if self.blind else f"{r.country} · {printable(r.delegate) or '–'}",
+                r.delegation_id,
+            )
             for r in sorted(rows, key=lambda r: r.country)
             if r.status != "missing"
         ]
@@ -264,9 +269,15 @@ class ChairPage(w.VBox):
         self.comments.value = (mine or {}).get("comments", "")
         latest = self.latest[delegation_id]
         country = next(r.country for r in self.rows if r.delegation_id == delegation_id)
-        self.paper_link.value = _link(
-            latest["pdf"], f"{country}.pdf", "Open the paper (PDF)", "application/pdf"
-        )
+        try:  # blind: re-rendered without names (ingested: its text, names withheld)
+            pdf = chair_pdf(self.store.delegation(delegation_id), latest, self.blind)
+        except MunbookError as exc:
+            self.paper_link.value = (
+                f"<span class='mb-bad'>The blind copy could not be made: {escape(str(exc))}</span>"
+            )
+            return
+        label = "Open the paper (PDF, names withheld)" if self.blind else "Open the paper (PDF)"
+        self.paper_link.value = _link(pdf, f"{country}.pdf", label, "application/pdf")
 
     def save_review(
         self, delegation_id: int | None, chair: str, scores: dict[str, float], comments: str

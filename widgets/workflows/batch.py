@@ -49,7 +49,8 @@ def committee_notebooks(
 ) -> list[Path]:
     """Write the committee's latest submissions (or drafts) as paper notebooks; their paths."""
     store = store or Store()
-    folder = settings.ensure_dir(settings.papers_dir(committee) / f"{source}-notebooks")
+    kind = "submitted" if source == "submissions" else "drafts"
+    folder = settings.ensure_dir(settings.export_notebooks_dir(committee, kind))
     paths = []
     for delegation in store.delegations(settings.slug(committee)):
         if source == "submissions":
@@ -75,6 +76,12 @@ def export_many(
 ) -> BatchResult:
     """Export paper notebooks to ``out`` (default outputs/papers) with ``jobs`` processes."""
     out = Path(out) if out else settings.ensure_dir(settings.papers_dir())
+    originals = settings.submissions_dir().resolve()
+    if out.resolve() == originals or originals in out.resolve().parents:
+        raise MunbookError(
+            f"{out} holds the submitted originals, which are never overwritten: "
+            "export somewhere else (the default is outputs/papers/)"
+        )
     out.mkdir(parents=True, exist_ok=True)
     result = BatchResult()
     targets = {str(p): str(out / f"{Path(p).stem}.pdf") for p in paths}

@@ -13,6 +13,7 @@ from ..core import committees, countries
 from ..exceptions import MunbookError
 from ..paper.binder import BinderResult, assemble
 from ..store import Store, now
+from .blind import chair_pdf
 
 
 def chosen_submissions(
@@ -32,10 +33,19 @@ def chosen_submissions(
 
 
 def build_binder(
-    store: Store, committee: str, include_all: bool = False, out: Path | None = None
+    store: Store,
+    committee: str,
+    include_all: bool = False,
+    out: Path | None = None,
+    blind: bool | None = None,
 ) -> BinderResult:
-    """Write the binder PDF (default outputs/binders/<committee>-<time>.pdf)."""
+    """Write the binder PDF (default outputs/binders/<committee>-<time>.pdf).
+
+    In a committee that grades blind (or with ``blind``), every paper is its
+    blind copy: no delegate or school (see workflows.blind).
+    """
     info = committees.load(committee)
+    blind = info.rules.blind_grading if blind is None else blind
     chosen, left_out = chosen_submissions(store, info.key, include_all)
     if not chosen:
         raise MunbookError(
@@ -44,7 +54,14 @@ def build_binder(
     note = "all submissions" if include_all else "on-time submissions"
     folder = settings.ensure_dir(settings.binders_dir())
     path = Path(out) if out else folder / f"{info.key}-{now():%Y%m%dT%H%M%SZ}.pdf"
-    result = assemble(info, [(name, s["pdf"]) for name, s in chosen], note, path)
+    papers = []
+    for name, submission in chosen:
+        try:
+            delegation = store.delegation(submission["delegation_id"])
+            papers.append((name, chair_pdf(delegation, submission, blind)))
+        except MunbookError as exc:  # one paper's blind copy failed: the rest are bound
+            left_out.append((name, f"no blind copy: {exc}"))
+    result = assemble(info, papers, note + (", names withheld" if blind else ""), path)
     return BinderResult(
         result.path, result.papers, result.pages, sorted(left_out + result.left_out)
     )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
 
 import nbformat
 
-from ..core import committees, countries, similarity
+from ..core import committees, countries, csvsafe, similarity
 from ..core.checks import Rendered, check
 from ..store import Store
 from .review import grades
@@ -131,7 +130,7 @@ COLUMNS = [
 def rows_csv(rows: list[Row], blind: bool = False) -> str:
     out = io.StringIO()
     columns = [c for c in COLUMNS if not (blind and c in ("delegate", "school"))]
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer = csvsafe.dict_writer(out, columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for r in rows:
         writer.writerow(

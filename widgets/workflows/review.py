@@ -8,14 +8,13 @@ release time the chairs set.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from .. import settings
-from ..core import committees, countries
+from ..core import committees, countries, csvsafe
 from ..core.scoring import total
 from ..exceptions import MunbookError
 from ..paper.feedback import render_feedback
@@ -78,7 +77,7 @@ def grades_csv(store: Store, committee: str, blind: bool | None = None) -> str:
     info = committees.load(committee)
     blind = info.rules.blind_grading if blind is None else blind
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     names = [] if blind else ["delegate", "school"]
     writer.writerow(
         ["rank", "country", *names, *[c.name for c in info.rubric], "total", "chairs", "comments"]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import settings
 from ..core import committees, countries
+from ..core.csvsafe import dict_writer
 from ..exceptions import MunbookError, RosterError, UnknownCommittee, UnknownCountry
 from ..store import Store
 from ..store.schema import delegations
@@ -317,7 +318,7 @@ def write_codes(codes: list[dict[str, str]], folder: Path | None = None) -> Path
     path = folder / f"codes-{stamp}.csv"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=CODE_FIELDS, lineterminator="\n")
+        writer = dict_writer(fh, CODE_FIELDS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(codes)
     return path
