@@ -161,14 +161,15 @@ def test_missing_rows_are_unknown(tmp_path: Path):
     assert row.values == {"signed": "unknown", "ratified": "unknown"}
 
 
-def test_add_to_sources_saves_once(home: Path):
-    db = Store()
+def test_add_to_sources_saves_once(store: Store):
+    db = store
     delegation = db.add_delegation("interpol", "MLT", "Ella Borg", "St Aloysius")
     app = WorkbookApp(
         db, db.delegation(delegation), committees.load("interpol"), countries.lookup("Malta")
     )
     profile = app.profile
-    assert isinstance(profile, CountryProfile)
+    assert isinstance(profile, CountryProfile) and profile.profile is None  # built when opened
+    app.reading.selected_index = len(app.reading.children) - 1
     card = profile.children[0].value
     assert "G20: through the European Union" in card and "OECD" not in card
     eu = next(s for s in profile.profile.sources if s.publisher == "European Union")
@@ -184,6 +185,7 @@ def test_add_to_sources_saves_once(home: Path):
     reopened = WorkbookApp(
         db, db.delegation(delegation), committees.load("interpol"), countries.lookup("Malta")
     )
+    reopened.profile.show()
     assert reopened.profile.buttons[index].disabled
 
 

@@ -31,6 +31,7 @@ class Source:
     title: str
     url: str
     as_of: str
+    via: str = field(default="", compare=False)  # the library the data came through (not cited)
 
     def citation(self) -> dict[str, str]:
         """The source as a Sources-panel entry (fields of core.citations)."""
@@ -76,7 +77,9 @@ def _sources_yaml() -> dict:
 def column_source(column: str) -> Source:
     """The source of a column of countries.csv (capital, neighbours, un_since, ...)."""
     info = _sources_yaml()["columns"][column]
-    return Source(info["publisher"], info["title"], info["url"], str(info["as_of"]))
+    return Source(
+        info["publisher"], info["title"], info["url"], str(info["as_of"]), info.get("via", "")
+    )
 
 
 def cldr_source() -> Source:
@@ -85,9 +88,10 @@ def cldr_source() -> Source:
     from babel.core import get_cldr_version
 
     info = _sources_yaml()["cldr"]
-    title = info["title"].format(cldr=get_cldr_version(), babel=babel.__version__)
+    title = info["title"].format(cldr=get_cldr_version())
     as_of = str(info["as_of_by_babel"].get(babel.__version__, ""))
-    return Source(info["publisher"], title, info["url"], as_of)
+    via = info["via"].format(babel=babel.__version__)
+    return Source(info["publisher"], title, info["url"], as_of, via)
 
 
 @cache
