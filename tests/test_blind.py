@@ -3,6 +3,7 @@
 import base64
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,10 @@ def db(home: Path) -> Store:
     """INTERPOL (names shown) and BLINDPOL (the same committee, graded blind)."""
     text = (committees.settings.COMMITTEES_DIR / "interpol.yaml").read_text()
     (home / "committees").mkdir(parents=True)
+    # A copied committee brings its fact tables along, as a conference would copy them.
+    shutil.copytree(
+        committees.settings.COMMITTEES_DIR / "interpol", home / "committees" / "blindpol"
+    )
     (home / "committees" / "blindpol.yaml").write_text(
         text.replace("acronym: INTERPOL", "acronym: BLINDPOL").replace(
             "blind_grading: false", "blind_grading: true"

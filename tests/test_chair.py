@@ -2,6 +2,7 @@
 
 import csv
 import io
+import shutil
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -312,6 +313,9 @@ def test_delegate_sees_feedback_only_after_release(db: Store):
 def test_blind_committee_hides_names(db: Store, home: Path):
     text = (committees.settings.COMMITTEES_DIR / "interpol.yaml").read_text()
     (home / "committees").mkdir(parents=True)
+    shutil.copytree(
+        committees.settings.COMMITTEES_DIR / "interpol", home / "committees" / "blindpol"
+    )
     (home / "committees" / "blind.yaml").write_text(
         text.replace("acronym: INTERPOL", "acronym: BLINDPOL").replace(
             "blind_grading: false", "blind_grading: true"

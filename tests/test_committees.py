@@ -70,6 +70,7 @@ def test_missing_file_and_non_mapping():
 
 def test_adding_a_committee_is_adding_a_yaml_file(home: Path):
     text = Path(committees.settings.COMMITTEES_DIR / "interpol.yaml").read_text()
+    text = text.split("\nfacts:")[0]  # INTERPOL's fact tables are INTERPOL's own
     folder = home / "committees"
     folder.mkdir(parents=True)
     (folder / "unodc.yaml").write_text(

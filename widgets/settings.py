@@ -24,6 +24,8 @@ RESOURCE_ROOT = PACKAGE_DIR if _SHIPPED.is_dir() else PACKAGE_DIR.parent
 DATA_DIR = RESOURCE_ROOT / "data"
 COMMITTEES_DIR = DATA_DIR / "committees"
 COUNTRIES_CSV = DATA_DIR / "countries.csv"
+BLOCS_YAML = DATA_DIR / "blocs.yaml"  # bloc names, sources, dates, notes
+SOURCES_YAML = DATA_DIR / "sources.yaml"  # where the other country facts come from
 DEMO_ROSTER = DATA_DIR / "demo" / "roster.csv"
 TEMPLATES_DIR = RESOURCE_ROOT / "templates"
 NOTEBOOKS_DIR = RESOURCE_ROOT / "notebooks"
@@ -166,3 +168,8 @@ def slug(text: str, max_length: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     cleaned = _UNSAFE.sub("-", ascii_text.lower()).strip("-")[:max_length].strip("-")
     return cleaned or "unnamed"
+
+
+def fact_table_path(committee_file: Path, committee_key: str, file: str) -> Path:
+    """A committee's fact table: data/committees/<committee>/<file>, beside its YAML."""
+    return committee_file.parent / committee_key / file

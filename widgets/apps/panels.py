@@ -41,6 +41,13 @@ def _note(css: str, text: str) -> str:
     return f"<span class='{css}'>{escape(text)}</span>"
 
 
+def _source_key(source: dict[str, str]) -> tuple[str, str]:
+    return (
+        " ".join(str(source.get("title", "")).lower().split()),
+        str(source.get("url", "")).strip().lower(),
+    )
+
+
 class SourcesPanel(w.VBox):
     """Add, edit and remove sources; shows the works cited in the committee's style."""
 
@@ -123,6 +130,26 @@ class SourcesPanel(w.VBox):
         for box in self.fields.values():
             box.value = ""
         return True
+
+    def has_source(self, source: dict[str, str]) -> bool:
+        """Whether the list already holds this source (same title and URL, any case)."""
+        key = _source_key(source)
+        return any(_source_key(s) == key for s in self.sources)
+
+    def add_source(self, source: dict[str, str]) -> bool:
+        """Add a source from elsewhere (the country profile) unless the list holds it already.
+
+        Goes through ``add`` (and so its checks) but keeps what the delegate is typing
+        in the form.
+        """
+        if self.has_source(source):
+            self.message.value = _note("mb-status", "Already in your sources.")
+            return False
+        typing = self.form()
+        added = self.add({name: str(source.get(name, "")) for name in FIELDS})
+        for name, box in self.fields.items():
+            box.value = typing[name]
+        return added
 
     def update(self, index: int | None, source: dict[str, str]) -> bool:
         if index is None or not source.get("title"):

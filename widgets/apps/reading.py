@@ -6,13 +6,15 @@ the page, so no text can run as markup or script.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
 import ipywidgets as w
 
-from ..core import committees
+from ..core import committees, facts
+from ..core.citations import works_cited
 from ..core.committees import Committee
 from ..core.countries import Country
 
@@ -25,6 +27,13 @@ border-radius:10px;padding:0 .6em;margin:0 .3em .3em 0;font-size:.85em}
 .mb-box{border:1px solid #d5dde6;border-radius:8px;padding:.8em 1.1em;margin:.6em 0;background:#fbfcfe}
 .mb-card ol li{margin:.25em 0}
 .mb-header{background:#f3f6fa;border-radius:10px;padding:.7em 1.2em;margin-bottom:.4em}
+.mb-facts{border-collapse:collapse;width:100%;margin:.3em 0 .8em}.mb-facts th{text-align:left;
+font-weight:600;width:13em;vertical-align:top;padding:.25em .8em .25em 0;color:#33404d}
+.mb-facts td{vertical-align:top;padding:.25em .4em;border-bottom:1px solid #e6ebf1}
+.mb-ref{font-size:.8em;color:#5b6775;white-space:nowrap;text-align:right}
+.mb-note{font-size:.85em;color:#5b6775}.mb-unknown{color:#8a6d00;font-style:italic}
+.mb-fact-row{font-size:.9em;margin:.2em 0 .4em 1.2em;color:#33404d}
+.mb-source{font-size:.9em;padding-left:2em;text-indent:-2em}
 </style>
 """
 
@@ -67,13 +76,131 @@ def header_html(
     )
 
 
-def country_card_html(country: Country) -> str:
-    pills = "".join(f"<span class='mb-pill'>{escape(m)}</span>" for m in country.membership_names)
-    return (
-        f"{STYLE}<div class='mb-card mb-box'><h2>{escape(country.official_name)}</h2>"
-        f"<div class='mb-muted'>{escape(country.region)} · {escape(country.subregion)} · "
-        f"ISO {escape(country.alpha3)}</div><div style='margin-top:.4em'>{pills}</div></div>"
+def _value_html(fact: facts.Fact) -> str:
+    value = escape(fact.value).replace(
+        facts.UNKNOWN, f"<span class='mb-unknown'>{facts.UNKNOWN}</span>"
     )
+    note = f"<div class='mb-note'>{escape(fact.note)}</div>" if fact.note else ""
+    return f"<span>{value}</span>{note}"
+
+
+def facts_table_html(rows: list[facts.Fact], numbers: dict[facts.Source, int]) -> str:
+    """Label, value (and note), and the source's number with its date."""
+    body = "".join(
+        f"<tr><th>{escape(f.label)}</th><td>{_value_html(f)}</td>"
+        f"<td class='mb-ref'>[{numbers[f.source]}] {escape(f.source.as_of)}</td></tr>"
+        for f in rows
+    )
+    return f"<table class='mb-facts'>{body}</table>"
+
+
+def membership_pills(profile: facts.Profile) -> str:
+    names = [f.value for f in profile.facts if f.label in ("Member of", "Takes part in")]
+    return "".join(f"<span class='mb-pill mb-membership'>{escape(n)}</span>" for n in names)
+
+
+def country_card_html(profile: facts.Profile, committee: Committee) -> str:
+    """The citable card: basics, memberships, the committee's instruments; numbered sources."""
+    country, numbers = profile.country, {s: i + 1 for i, s in enumerate(profile.sources)}
+    local = (
+        f" <span class='mb-muted'>({escape(profile.name)})</span>"
+        if profile.name != country.name
+        else ""
+    )
+    basics = [
+        f for f in profile.facts if f.label not in ("Member of", "Not a member of", "Takes part in")
+    ]
+    blocs = [f for f in profile.facts if f not in basics]
+    parts = [
+        f"{STYLE}<div class='mb-card mb-box mb-profile'><h2>{escape(country.name)}{local}</h2>",
+        f"<div class='mb-muted'>{escape(country.official_name)} · ISO {escape(country.alpha3)}</div>",
+        f"<div style='margin:.4em 0'>{membership_pills(profile)}</div>",
+        "<p class='mb-muted'>Each fact names its source [n] and the date it was checked. "
+        "Open the source before you cite it: memberships and treaties change.</p>",
+        facts_table_html(basics, numbers),
+        f"<h2>Memberships</h2>{facts_table_html(blocs, numbers)}",
+    ]
+    if profile.instruments:
+        parts.append(
+            f"<h2>{escape(committee.acronym)}: where {escape(country.name)} stands</h2>"
+            "<p class='mb-muted'><i>unknown</i> means nobody checked it for this workbook: "
+            "find out from the source.</p>"
+            f"{facts_table_html(profile.instruments, numbers)}"
+        )
+    return "".join(parts) + "</div>"
+
+
+class CountryProfile(w.VBox):
+    """The country card and its sources, each with one click to add it to the delegate's Sources.
+
+    Built when first shown (``show``): Babel and the citation styles cost about
+    0.6 s and 13 MB, which a delegate who never opens the profile does not pay.
+    """
+
+    def __init__(
+        self,
+        committee: Committee,
+        country: Country,
+        on_add: Callable[[dict[str, str]], bool] | None = None,
+        is_added: Callable[[dict[str, str]], bool] | None = None,
+    ):
+        self.committee, self.country = committee, country
+        self._on_add, self._is_added = on_add, is_added or (lambda _: False)
+        self.profile: facts.Profile | None = None
+        self.buttons: list[w.Button] = []
+        super().__init__([w.HTML("<p class='mb-muted'>Loading the country profile…</p>")])
+        self.add_class("mb-profile-page")
+
+    def show(self) -> None:
+        """Build the card and the source list (once)."""
+        if self.profile is not None:
+            return
+        self.profile = facts.profile(self.country, self.committee.language, self.committee)
+        style = self.committee.rules.citation_style
+        rows = []
+        for number, source in enumerate(self.profile.sources, start=1):
+            entry = (works_cited([source.citation()], style) or [escape(source.title)])[0]
+            button = w.Button(
+                description="Add to sources", icon="plus", layout=w.Layout(width="11em")
+            )
+            button.add_class("mb-add-source")
+            button.on_click(lambda _, s=source: self.add(s))
+            self.buttons.append(button)
+            via = (
+                f" <span class='mb-note'>(data via {escape(source.via)})</span>"
+                if source.via
+                else ""
+            )
+            text = w.HTML(
+                f"<div class='mb-card mb-source'>[{number}] {entry}{via}</div>",
+                layout=w.Layout(width="44em"),
+            )
+            rows.append(w.HBox([text, button] if self._on_add else [text]))
+        heading = w.HTML(
+            f"{STYLE}<div class='mb-card'><h2>Sources ({escape(style.upper())})</h2>"
+            "<p class='mb-muted'>One click adds a source to your Sources tab, formatted for "
+            "your works cited.</p></div>"
+        )
+        card = w.HTML(country_card_html(self.profile, self.committee))
+        self.children = [card, heading, *rows]
+        self.refresh()
+
+    def add(self, source: facts.Source) -> bool:
+        """Add ``source`` to the delegate's Sources (once); False if it was there already."""
+        self.show()
+        added = bool(self._on_add and self._on_add(source.citation()))
+        self.refresh()
+        return added
+
+    def refresh(self) -> None:
+        """Mark the sources the delegate's list already holds."""
+        for button, source in zip(
+            self.buttons, self.profile.sources if self.profile else [], strict=True
+        ):
+            done = self._is_added(source.citation())
+            button.description = "In your sources" if done else "Add to sources"
+            button.icon = "check" if done else "plus"
+            button.disabled = done
 
 
 def committee_html(committee: Committee) -> str:
@@ -86,8 +213,34 @@ def committee_html(committee: Committee) -> str:
     )
 
 
-def topic_html(topic: committees.Topic) -> str:
-    prompts = "".join(f"<li>{escape(p)}</li>" for p in topic.prompts)
+def fact_line_html(fact: facts.Fact) -> str:
+    """One committee fact under the prompt it answers: value, source and date."""
+    value = escape(fact.value).replace(
+        facts.UNKNOWN, f"<span class='mb-unknown'>{facts.UNKNOWN}</span>"
+    )
+    return (
+        f"<div class='mb-fact-row'>▸ <b>{escape(fact.label)}</b>: {value} "
+        f"<span class='mb-note'>({escape(fact.source.publisher)}, as of "
+        f"{escape(fact.source.as_of)})</span></div>"
+    )
+
+
+def prompt_facts_html(committee: Committee, country: Country | None, topic: str, index: int) -> str:
+    """The delegate's own rows of the fact tables that answer this prompt ("" if none)."""
+    if country is None:
+        return ""
+    rows = committee.facts_for_prompt(topic, index, country.alpha3)
+    return "".join(fact_line_html(facts.table_fact(t, r)) for t, r in rows)
+
+
+def topic_html(
+    topic: committees.Topic, committee: Committee | None = None, country: Country | None = None
+) -> str:
+    prompts = "".join(
+        f"<li>{escape(p)}"
+        f"{prompt_facts_html(committee, country, topic.key, i) if committee else ''}</li>"
+        for i, p in enumerate(topic.prompts)
+    )
     return (
         f"{STYLE}<div class='mb-card'><h2>Topic {escape(topic.key)}: {escape(topic.title)}</h2>"
         f"{_paragraphs(topic.background)}<div class='mb-box'><b>Research prompts</b>"
@@ -95,15 +248,27 @@ def topic_html(topic: committees.Topic) -> str:
     )
 
 
-def reading_pages(committee: Committee, country: Country) -> w.Tab:
-    """Tabs with the committee, each topic and the country profile (read-only)."""
-    children = [w.HTML(committee_html(committee))]
+def reading_pages(
+    committee: Committee,
+    country: Country,
+    on_add: Callable[[dict[str, str]], bool] | None = None,
+    is_added: Callable[[dict[str, str]], bool] | None = None,
+) -> w.Tab:
+    """Tabs with the committee, each topic and the country profile (read-only).
+
+    ``on_add`` adds a profile source to the delegate's Sources; ``is_added`` says
+    whether they hold it already (the workbook passes its Sources panel's).
+    """
+    children: list[w.Widget] = [w.HTML(committee_html(committee))]
     titles = ["Committee"]
     for topic in committee.topics:
-        children.append(w.HTML(topic_html(topic)))
+        children.append(w.HTML(topic_html(topic, committee, country)))
         titles.append(f"Topic {topic.key}")
-    children.append(w.HTML(country_card_html(country)))
+    profile = CountryProfile(committee, country, on_add, is_added)
+    children.append(profile)
     titles.append(country.name)
     tabs = w.Tab(children=children)
     tabs.titles = tuple(titles)
+    last = len(children) - 1
+    tabs.observe(lambda change: change["new"] == last and profile.show(), names="selected_index")
     return tabs

@@ -26,7 +26,7 @@ from ..workflows.autosave import DraftSession
 from ..workflows.progress import deadline_for
 from .gate import CodeGate
 from .panels import FeedbackPanel, HistoryPanel, PaperPanel, SourcesPanel
-from .reading import header_html, reading_pages
+from .reading import header_html, prompt_facts_html, reading_pages
 
 SAVE_DELAY = 1.0  # seconds after a change; keeps every keystroke saved within 2 s
 TABS = ("Read", "Research", "Write", "Sources", "History", "Paper & submit", "Feedback")
@@ -103,9 +103,13 @@ class WorkbookApp(w.VBox):
         self.history_panel = HistoryPanel(store, delegation.id, on_restore=self.restore)
         self.paper_panel = PaperPanel(store, delegation, committee, country, before=self._flush)
         self.feedback_panel = FeedbackPanel(store, delegation, committee)
+        self.reading = reading_pages(
+            committee, country, on_add=self.add_source, is_added=self.sources_panel.has_source
+        )
+        self.profile = self.reading.children[-1]  # the country profile (Read tab, last page)
         self.tabs = w.Tab(
             children=[
-                reading_pages(committee, country),
+                self.reading,
                 self._research_tab(),
                 self._write_tab(),
                 self.sources_panel,
@@ -163,7 +167,10 @@ class WorkbookApp(w.VBox):
                 box.observe(self._changed, names="value")
                 self.notes[f"{topic.key}.{index}"] = box
                 rows += [
-                    w.HTML(f"<div class='mb-section-title'>{index + 1}. {escape(prompt)}</div>"),
+                    w.HTML(
+                        f"<div class='mb-section-title'>{index + 1}. {escape(prompt)}</div>"
+                        + prompt_facts_html(self.committee, self.country, topic.key, index)
+                    ),
                     box,
                 ]
         return w.VBox(rows)
@@ -248,6 +255,7 @@ class WorkbookApp(w.VBox):
         finally:
             self._loading = False
         self.sources_panel.set_sources(content.get("sources", []))
+        self.profile.refresh()
         self._update_counts()
 
     # ---- autosave ---------------------------------------------------------------
@@ -383,6 +391,12 @@ class WorkbookApp(w.VBox):
         )
 
     # ---- sources ----------------------------------------------------------------
+
+    def add_source(self, source: dict[str, str]) -> bool:
+        """Add a source from the country profile to the draft (once) and save it."""
+        added = self.sources_panel.add_source(source)  # its change autosaves the draft
+        self.profile.refresh()
+        return added
 
 
 def open_workbook(

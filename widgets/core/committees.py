@@ -8,7 +8,7 @@ every problem at once with its line and field, e.g.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PositiveInt,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -27,6 +28,7 @@ from pydantic import (
 
 from .. import settings
 from ..exceptions import CommitteeError, UnknownCommittee
+from .fact_tables import FIELDS, FactRow, read_table, unknown_row
 
 Text = Annotated[str, Field(min_length=1)]
 
@@ -111,6 +113,23 @@ class RubricCategory(Model):
     description: str = ""
 
 
+class FactTable(Model):
+    """A table of the committee's own facts (data/committees/<committee>/<file>)."""
+
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    title: Text
+    file: Annotated[str, Field(pattern=r"^[a-z0-9_-]+\.csv$")]
+    fields: Annotated[list[Literal[FIELDS]], Field(min_length=1)]  # type: ignore[valid-type]
+    publisher: Text
+    source_title: Text
+    url: Annotated[str, Field(pattern=r"^https?://")]
+    as_of: date
+    date_label: Text = "date"  # what the row's date is (e.g. ratified or acceded)
+    note: str = ""  # shown under the table's row on every profile
+    # Prompts this table helps answer, as "A.4" (topic A, fourth prompt).
+    answers: list[Annotated[str, Field(pattern=r"^[A-Z]\.[1-9][0-9]*$")]] = []
+
+
 class Committee(Model):
     acronym: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 _-]*$")]
     name: Text
@@ -125,12 +144,23 @@ class Committee(Model):
     topics: Annotated[list[Topic], Field(min_length=1)]
     rules: Rules
     rubric: Annotated[list[RubricCategory], Field(min_length=1)]
+    # CLDR language code for names on the country profile (e.g. es, fr, pt_BR).
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z][A-Za-z]{1,3})?$")] = "en"
+    facts: list[FactTable] = []
+    _rows: dict[str, dict[str, FactRow]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> Committee:
         keys = [t.key for t in self.topics]
         if len(keys) != len(set(keys)):
             raise ValueError("topic keys must be unique")
+        prompts = {f"{t.key}.{i + 1}" for t in self.topics for i in range(len(t.prompts))}
+        for table in self.facts:
+            for ref in table.answers:
+                if ref not in prompts:
+                    raise ValueError(f"facts {table.key}: answers {ref}: no such prompt")
+        if len({t.key for t in self.facts}) != len(self.facts):
+            raise ValueError("fact table keys must be unique")
         total = sum(c.weight for c in self.rubric)
         if abs(total - 100) > 1e-6:
             raise ValueError(f"rubric weights must add up to 100, not {total:g}")
@@ -140,6 +170,30 @@ class Committee(Model):
     def key(self) -> str:
         """The committee's identifier in paths, the store and the CLI."""
         return settings.slug(self.acronym)
+
+    def load_facts(self, committee_file: Path) -> list[str]:
+        """Read every fact table beside ``committee_file``; the problems found, if any."""
+        problems: list[str] = []
+        for table in self.facts:
+            path = settings.fact_table_path(committee_file, self.key, table.file)
+            rows, found = read_table(path, list(table.fields))
+            self._rows[table.key] = rows
+            problems += found
+        return problems
+
+    def fact_rows(self, alpha3: str) -> list[tuple[FactTable, FactRow]]:
+        """The country's row of every fact table (all unknown where it has none)."""
+        return [
+            (t, self._rows.get(t.key, {}).get(alpha3) or unknown_row(alpha3, list(t.fields)))
+            for t in self.facts
+        ]
+
+    def facts_for_prompt(
+        self, topic: str, index: int, alpha3: str
+    ) -> list[tuple[FactTable, FactRow]]:
+        """The country's rows of the tables that answer prompt ``index`` (0-based) of ``topic``."""
+        ref = f"{topic}.{index + 1}"
+        return [(t, row) for t, row in self.fact_rows(alpha3) if ref in t.answers]
 
 
 # ---- loading and checking -------------------------------------------------
@@ -156,6 +210,8 @@ FRIENDLY = {
     "datetime_parsing": "must be a date and time like 2027-02-26 23:59",
     "datetime_type": "must be a date and time like 2027-02-26 23:59",
     "too_short": "must not be empty",
+    "date_from_datetime_parsing": "must be a date like 2025-01-31",
+    "date_parsing": "must be a date like 2025-01-31",
     "string_too_short": "must not be empty",
 }
 
@@ -232,7 +288,11 @@ def check_file(path: str | Path) -> Committee:
         raise CommitteeError(str(path), ["file not found"]) from None
     except UnicodeDecodeError as exc:
         raise CommitteeError(str(path), [f"not UTF-8 text (byte {exc.start})"]) from None
-    return parse(text, str(path))
+    committee = parse(text, str(path))
+    problems = committee.load_facts(path)
+    if problems:
+        raise CommitteeError(str(path), problems)
+    return committee
 
 
 def committee_files() -> list[Path]:

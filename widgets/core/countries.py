@@ -19,22 +19,45 @@ from ..exceptions import MunbookError, UnknownCountry
 
 # Columns of countries.csv that are not membership flags.
 _INFO = ("alpha2", "alpha3", "name", "official_name", "region", "subregion", "pattern")
+_FACTS = ("capital", "neighbours", "un_since")
 
-BLOC_NAMES = {
-    "un": "United Nations",
-    "un_observer": "UN observer state",
-    "interpol": "INTERPOL",
-    "au": "African Union",
-    "asean": "ASEAN",
-    "eu": "European Union",
-    "oecd": "OECD",
-    "g7": "G7",
-    "g20": "G20",
-    "apec": "APEC",
-    "coe": "Council of Europe",
-    "cis": "CIS",
-    "bric": "BRICS (founding)",
-}
+
+@dataclass(frozen=True)
+class Bloc:
+    """A group a country may belong to, with where and when its list was checked."""
+
+    key: str
+    name: str
+    full_name: str
+    publisher: str
+    title: str
+    url: str
+    as_of: str
+    notes: dict[str, str]
+    through: tuple[str, ...] = ()  # blocs that are members as bodies (G20: EU, AU)
+
+
+@cache
+def bloc_info() -> dict[str, Bloc]:
+    """Every bloc of data/blocs.yaml, in its order (the profile's order)."""
+    import yaml  # already loaded by the committee files; kept local for scripts
+
+    raw = yaml.safe_load(settings.BLOCS_YAML.read_text(encoding="utf-8"))
+    return {
+        key: Bloc(
+            key=key,
+            name=b["name"],
+            full_name=b["full_name"],
+            publisher=b["publisher"],
+            title=b["title"],
+            url=b["url"],
+            as_of=str(b["as_of"]),
+            notes=dict(b.get("notes") or {}),
+            through=tuple(b.get("through") or ()),
+        )
+        for key, b in raw.items()
+    }
+
 
 # Names that the shipped patterns miss or that need a firm answer.
 _ALIASES = {
@@ -73,6 +96,9 @@ class Country:
     region: str
     subregion: str
     memberships: frozenset[str]
+    capital: str = ""
+    neighbours: tuple[str, ...] = ()  # ISO alpha-2 codes (GeoNames' land borders)
+    un_since: str = ""  # year of UN admission, "" for non-members
 
     def is_member(self, bloc: str) -> bool:
         return bloc.lower() in self.memberships
@@ -80,7 +106,17 @@ class Country:
     @property
     def membership_names(self) -> list[str]:
         """Human names of the blocs this country belongs to, in a stable order."""
-        return [BLOC_NAMES.get(b, b.upper()) for b in BLOC_NAMES if b in self.memberships]
+        return [b.name for b in bloc_info().values() if b.key in self.memberships]
+
+    def through(self) -> list[tuple[Bloc, Bloc]]:
+        """(group, body) pairs where the country takes part only through a body (G20, EU)."""
+        info = bloc_info()
+        return [
+            (group, info[body])
+            for group in info.values()
+            for body in group.through
+            if group.key not in self.memberships and body in self.memberships
+        ]
 
 
 def _fold(text: str) -> str:
@@ -94,8 +130,15 @@ def _table() -> tuple[tuple[Country, ...], dict[str, Country], list[tuple[str, s
     countries, index, patterns = [], {}, []
     with settings.COUNTRIES_CSV.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            flags = frozenset(k for k, v in row.items() if k not in _INFO and v == "1")
-            country = Country(**{k: row[k] for k in _INFO if k != "pattern"}, memberships=flags)
+            skip = _INFO + _FACTS
+            flags = frozenset(k for k, v in row.items() if k not in skip and v == "1")
+            country = Country(
+                **{k: row[k] for k in _INFO if k != "pattern"},
+                memberships=flags,
+                capital=row["capital"],
+                neighbours=tuple(c for c in row["neighbours"].split(";") if c),
+                un_since=row["un_since"],
+            )
             countries.append(country)
             for key in (country.alpha2, country.alpha3, country.name, country.official_name):
                 index[_fold(key)] = country
@@ -120,14 +163,14 @@ def all_countries() -> tuple[Country, ...]:
 
 def blocs() -> list[str]:
     """The membership columns a country list can be filtered by."""
-    return list(BLOC_NAMES)
+    return list(bloc_info())
 
 
 def members(bloc: str) -> list[Country]:
     """The countries that belong to ``bloc`` (a column such as ``interpol`` or ``eu``)."""
     bloc = bloc.lower()
-    if bloc not in BLOC_NAMES:
-        raise MunbookError(f"unknown bloc {bloc!r}; known: {', '.join(BLOC_NAMES)}")
+    if bloc not in bloc_info():
+        raise MunbookError(f"unknown bloc {bloc!r}; known: {', '.join(bloc_info())}")
     return [c for c in all_countries() if bloc in c.memberships]
 
 
