@@ -70,7 +70,9 @@ def test_lab_without_the_token_shows_nothing(lab_server):
 
 
 def run_all(page) -> None:
-    page.locator(".jp-Notebook").first.wait_for(timeout=60_000)
+    page.wait_for_selector(".jp-Notebook", state="attached", timeout=60_000)
+    # The status bar says "Python 3 (ipykernel) | Idle" once the kernel is up.
+    page.get_by_text("| Idle").wait_for(timeout=90_000)
     page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
     page.get_by_text("Run All Cells", exact=True).click()
 
@@ -79,9 +81,8 @@ def test_chair_analysis_renders_its_table_in_lab(lab_server, page):
     url, _ = lab_server
     page.goto(url.replace("/lab?", "/lab/tree/analysis/chair-analysis.ipynb?"))
     run_all(page)
-    table = page.locator(".jp-OutputArea-output table").first
-    table.wait_for(timeout=120_000)
-    assert "Kenya" in table.inner_text()
+    table = page.wait_for_selector(".jp-OutputArea-output table", state="attached", timeout=120_000)
+    assert "Kenya" in table.text_content()
     page.screenshot(path=str(Path(os.environ.get("MUNBOOK_HOME", ".")) / "lab.png"))
 
 
@@ -92,5 +93,7 @@ def test_a_workbook_opens_in_lab_behind_its_gate(lab_server, page):
     page.get_by_text("Enter the access code").wait_for(timeout=120_000)
     page.locator(".mb-gate input[type=password]").fill(made.delegate_code)
     page.locator(".mb-gate button").click()
-    page.get_by_text("Write", exact=True).first.wait_for(timeout=60_000)
-    assert page.get_by_text("Kenya").first.is_visible()
+    output = page.locator(".jp-OutputArea-output")
+    output.get_by_text("Write", exact=True).first.wait_for(timeout=60_000)
+    assert output.get_by_text("Kenya", exact=False).first.is_visible()
+    page.screenshot(path=str(Path(os.environ["MUNBOOK_HOME"]) / "lab-workbook.png"))

@@ -53,6 +53,8 @@ def prepare(
         "--ServerApp.open_browser=False",
         "--ServerApp.terminals_enabled=False",
         f"--IdentityProvider.token={token}",
+        # The layout Lab remembers belongs to this conference's folder, not the user's.
+        f"--LabApp.workspaces_dir={settings.cache_dir() / 'lab-workspaces'}",
     ]
     if allow_root:  # Jupyter refuses root unless asked; containers and CI run as root
         argv.append("--ServerApp.allow_root=True")
