@@ -51,10 +51,15 @@ def committees_group() -> None:
 @committees_group.command("list")
 def committees_list() -> None:
     """List the committees munbook knows."""
+    from zoneinfo import ZoneInfo
+
     from .core import committees
 
     for key, committee in committees.all_committees().items():
-        deadline = committee.rules.deadline_utc.strftime("%Y-%m-%d %H:%M UTC")
+        # The committee's own zone, as every page shows it.
+        zone = committee.rules.timezone
+        local = committee.rules.deadline_utc.astimezone(ZoneInfo(zone))
+        deadline = f"{local:%Y-%m-%d %H:%M} ({zone})"
         topics = ", ".join(t.key for t in committee.topics)
         click.echo(
             f"{key:<12} {committee.acronym:<10} topics {topics:<6} due {deadline}  {committee.name}"
@@ -95,6 +100,23 @@ def countries_cmd(committee_name: str | None, bloc: str | None) -> None:
     click.echo(f"{len(found)} countries", err=True)
 
 
+def _public_url_option(command):
+    return click.option(
+        "--public-url",
+        envvar="MUNBOOK_PUBLIC_URL",
+        help="The address people open (links in code files and slips), e.g. "
+        "https://mun.example.org; default $MUNBOOK_PUBLIC_URL or http://127.0.0.1:8866.",
+    )(command)
+
+
+def _use_public_url(url: str | None) -> None:
+    """Check ``--public-url`` and hand it on (kernels of ``serve`` inherit it)."""
+    import os
+
+    if url:
+        os.environ["MUNBOOK_PUBLIC_URL"] = settings.check_public_url(url)
+
+
 # ---- roster ----------------------------------------------------------------------
 
 
@@ -111,16 +133,39 @@ def roster_group() -> None:
     help="Hand delegations to the delegate or school this FILE names: the old code stops "
     "working, a new one is issued, the draft and submissions stay with the delegation.",
 )
-def roster_import(file: Path, reassign: bool) -> None:
+@_public_url_option
+def roster_import(file: Path, reassign: bool, public_url: str | None) -> None:
     """Create one delegation and access code per row of the roster FILE (CSV).
 
-    Codes go to outputs/access/codes-<time>.csv (every code, for the secretariat) and
-    to one file per school under outputs/access/schools/ (that school's codes only).
+    Codes go to outputs/access/codes-<time>.csv (every code with its link, for the
+    secretariat) and to one file per school under outputs/access/schools/ (that
+    school's codes only), each with a mail-merge-<time>.csv beside it.
     """
     from .workflows import roster
 
+    _use_public_url(public_url)
     result = roster.import_roster(file, reassign=reassign)
     click.echo(result.summary())
+
+
+# ---- codes -------------------------------------------------------------------------
+
+
+@main.group("codes", cls=MunbookGroup)
+def codes_group() -> None:
+    """Hand out access codes."""
+
+
+@codes_group.command("slips")
+@click.option("--school", help="Only this school's delegates (default: every school).")
+@_public_url_option
+def codes_slips(school: str | None, public_url: str | None) -> None:
+    """Write printable code slips (PDF, one per delegate) under outputs/access/."""
+    from .store import Store
+    from .workflows import slips
+
+    _use_public_url(public_url)
+    click.echo(slips.write_slips(Store(), school).summary())
 
 
 # ---- generate --------------------------------------------------------------------
@@ -392,7 +437,35 @@ def _serve(
     click.echo(f"  advisor:  {serve.url_for(base, apps['advisor'])}")
     for line in _staff_code_lines(codes):
         click.echo(f"            {line}")
+    click.echo(f"  links in new code files and slips start {settings.public_url()}")
+    _stop_on_ctrl_c(app)
     app.start()
+
+
+def _stop_on_ctrl_c(app) -> None:
+    """Ctrl-C stops the server the first time, whatever its loop is busy with.
+
+    Left to Python, Ctrl-C is a KeyboardInterrupt raised wherever the main thread
+    happens to be (a request, a kernel message, a callback) and may be caught
+    there; a signal handler that asks the loop to stop is always heard. Voilà
+    then shuts its kernels down; a second Ctrl-C quits at once.
+    """
+    import os
+    import signal
+
+    pressed: list[int] = []
+
+    def handler(signum, frame) -> None:
+        loop = getattr(app, "ioloop", None)
+        if pressed or loop is None:
+            if loop is None:
+                raise KeyboardInterrupt
+            os._exit(130)
+        pressed.append(signum)
+        click.echo("\nStopping: closing the kernels (Ctrl-C again quits at once)", err=True)
+        loop.asyncio_loop.call_soon_threadsafe(loop.stop)
+
+    signal.signal(signal.SIGINT, handler)
 
 
 def _staff_code_lines(codes: dict) -> list[str]:
@@ -410,8 +483,10 @@ def _staff_code_lines(codes: dict) -> list[str]:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
-def serve_cmd(host: str, port: int) -> None:
+@_public_url_option
+def serve_cmd(host: str, port: int, public_url: str | None) -> None:
     """Serve the workbooks and the advisor and chair apps with Voilà."""
+    _use_public_url(public_url)
     _serve(host, port)
 
 
@@ -456,10 +531,12 @@ def lab_cmd(host: str, port: int, allow_root: bool) -> None:
 @click.option("--serve/--no-serve", "serve_after", default=True, help="Start serving when ready.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
-def demo(serve_after: bool, host: str, port: int) -> None:
+@_public_url_option
+def demo(serve_after: bool, host: str, port: int, public_url: str | None) -> None:
     """Load the INTERPOL demo (roster, workbooks, codes) and serve it."""
     from .workflows import demo as demo_module
 
+    _use_public_url(public_url)
     made = demo_module.prepare()
     staff = {
         "chair": made.chair_code,

@@ -12,6 +12,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from .exceptions import MunbookError
 
@@ -173,3 +174,61 @@ def slug(text: str, max_length: int = 60) -> str:
 def fact_table_path(committee_file: Path, committee_key: str, file: str) -> Path:
     """A committee's fact table: data/committees/<committee>/<file>, beside its YAML."""
     return committee_file.parent / committee_key / file
+
+
+# ---- the public URL: where people open the served pages -----------------------------
+
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8866"
+MAX_PUBLIC_URL = 200  # characters; a link on a paper slip must stay short enough to type
+
+
+def public_url(override: str | None = None) -> str:
+    """The base URL in every link munbook hands out (code files, mail merge, slips).
+
+    ``override`` (``--public-url``), else ``$MUNBOOK_PUBLIC_URL`` (``munbook serve
+    --public-url`` sets it for its kernels, so the advisor app's imports agree),
+    else ``http://127.0.0.1:8866``.
+    """
+    return check_public_url(override or os.environ.get("MUNBOOK_PUBLIC_URL") or DEFAULT_PUBLIC_URL)
+
+
+def check_public_url(text: str) -> str:
+    """``text`` as a base URL (no trailing slash), or a MunbookError saying what is wrong."""
+    url = text.strip().rstrip("/")
+    hint = "give the address people open, e.g. https://mun.example.org or http://10.0.0.5:8866"
+    if len(url) > MAX_PUBLIC_URL:
+        raise MunbookError(f"the public URL is {len(url)} characters (at most {MAX_PUBLIC_URL})")
+    if not url.isascii() or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        raise MunbookError(
+            f"the public URL {url!r} has spaces or non-ASCII characters; {hint} "
+            "(an international domain in its xn-- form)"
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises on a bad port
+    except ValueError:
+        raise MunbookError(f"the public URL {url!r} is not a URL; {hint}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise MunbookError(f"the public URL {url!r} needs http:// or https:// and a host; {hint}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise MunbookError(
+            f"the public URL {url!r} may not carry ?query, #fragment or user:password; {hint}"
+        )
+    return url
+
+
+def workbook_file(committee: str, country_name: str) -> Path:
+    """A delegation's served workbook: site/workbooks/<committee>/<country-slug>.ipynb."""
+    return workbooks_dir(committee) / f"{slug(country_name)}.ipynb"
+
+
+def app_file(name: str) -> Path:
+    """A staff app as served: site/apps/<name>.ipynb (advisor, chair)."""
+    return apps_dir() / f"{name}.ipynb"
+
+
+def page_url(path: Path, code: str | None = None, base: str | None = None) -> str:
+    """The public URL of a served notebook (under site_dir()), optionally with ``?code=``."""
+    relative = path.relative_to(site_dir()).as_posix()
+    url = f"{public_url(base)}/voila/render/{quote(relative)}"
+    return f"{url}?code={quote(code)}" if code else url

@@ -27,7 +27,7 @@ from ..core.access import Grant, name_key
 from ..core.times import parse_local_time
 from ..exceptions import MunbookError, RosterError
 from ..store import Store
-from ..workflows import generate, roster
+from ..workflows import generate, roster, slips
 from ..workflows.progress import committee_status
 from .gate import CodeGate
 from .html import STATUS_CLASS, TABLE_STYLE, download_link
@@ -65,7 +65,9 @@ def code_files(store: Store, grant: Grant) -> list[tuple[str, list[Path]]]:
     """The code files a grant may download, newest first, as (heading, files) groups."""
 
     def newest(folder: Path) -> list[Path]:
-        return sorted(folder.glob("codes-*.csv"), reverse=True) if folder.is_dir() else []
+        # A code file and its mail-merge file share their time: newest pair first.
+        found = [*folder.glob("codes-*.csv"), *folder.glob("mail-merge-*.csv")]
+        return sorted(found, key=lambda p: (p.stem.split("-")[-1], p.name), reverse=True)
 
     if not grant.is_secretariat:
         return [("", newest(settings.school_access_dir(name_key(grant.school or ""))))]
@@ -98,6 +100,11 @@ class AdvisorPage(w.VBox):
         self.reissue_button = w.Button(description="Issue a new code")
         self.reissue_button.on_click(lambda _: self.reissue(self.delegation.value))
         self.code_message = w.HTML()
+        self.slips_school = w.Dropdown(description="Slips for", layout=w.Layout(width="26em"))
+        self.slips_button = w.Button(description="Download code slips (PDF)", icon="print")
+        self.slips_button.layout.width = "auto"
+        self.slips_button.on_click(lambda _: self.code_slips(self.slips_school.value))
+        self.slips_message = w.HTML()
         parts = self._secretariat_parts() if grant.is_secretariat else self._advisor_parts()
         numbered = [
             _section(f"{n}. {part}") if isinstance(part, str) else part
@@ -113,6 +120,13 @@ class AdvisorPage(w.VBox):
             self.codes,
             w.HBox([self.delegation, self.reissue_button]),
             self.code_message,
+            # Only the secretariat chooses a school; an advisor's slips are always their own.
+            w.HBox(
+                [self.slips_school, self.slips_button]
+                if self.grant.is_secretariat
+                else [self.slips_button]
+            ),
+            self.slips_message,
         ]
 
     def _advisor_parts(self) -> list:
@@ -260,6 +274,27 @@ class AdvisorPage(w.VBox):
         self.refresh()
         return True
 
+    def code_slips(self, school: str | None = None) -> slips.SlipsResult | None:
+        """Write the slips PDF (the advisor's school; the secretariat's choice) and link it."""
+        if not self.grant.is_secretariat:
+            school = self.grant.school  # an advisor prints their own school's, whatever is asked
+        try:
+            result = slips.write_slips(self.store, school or None)
+        except MunbookError as exc:
+            self.slips_message.value = f"<span class='mb-bad'>{escape(str(exc))}</span>"
+            return None
+        link = download_link(result.path, "Download code slips (PDF)", "application/pdf")
+        missing = (
+            f"<br>No code on file for {escape(', '.join(result.without_code))}: issue a new code."
+            if result.without_code
+            else ""
+        )
+        self.slips_message.value = (
+            f"<span class='mb-ok'>{result.count} slip(s), one per delegate, to cut out:</span> "
+            f"{link}{missing}"
+        )
+        return result
+
     def refresh(self) -> None:
         self.table.value = status_table_html(self.store, grant=self.grant)
         options = [
@@ -270,6 +305,9 @@ class AdvisorPage(w.VBox):
         for box in (self.delegation, getattr(self, "extended", None)):
             if box is not None:
                 _set_options(box, options)
+        if self.grant.is_secretariat:
+            schools = sorted({d.school for d in self.store.delegations() if d.school}, key=name_key)
+            _set_options(self.slips_school, [("Every school", ""), *[(s, s) for s in schools]])
         groups = code_files(self.store, self.grant)
         links = "".join(
             (f"<p><b>{escape(title)}</b><br>" if title else "<p>")

@@ -317,18 +317,22 @@ class ChairPage(w.VBox):
         except MunbookError as exc:
             self.binder_message.value = f"<span class='mb-bad'>{escape(str(exc))}</span>"
             return None
+        # A chair in a browser cannot open a server path: offer the file itself.
         size = result.path.stat().st_size
         link = (
             _link(
-                result.path.read_bytes(), result.path.name, "Download the binder", "application/pdf"
+                result.path.read_bytes(),
+                result.path.name,
+                f"Download the binder ({result.path.name}, {size / 2**20:.1f} MB)",
+                "application/pdf",
             )
             if size < 15 * 2**20
-            else ""
+            else f"The binder is {size / 2**20:.0f} MB, too large to download here (at most "
+            f"15 MB): ask the secretariat for {escape(result.path.name)}."
         )
         left = "".join(f"<li>{escape(c)}: {escape(why)}</li>" for c, why in result.left_out)
         self.binder_message.value = (
-            f"<p>{result.papers} papers, {result.pages} pages, written to "
-            f"<code>{escape(str(result.path))}</code>. {link}</p>"
+            f"<p>{result.papers} papers, {result.pages} pages. {link}</p>"
             + (f"Left out:<ul>{left}</ul>" if left else "")
         )
         return result

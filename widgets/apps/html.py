@@ -13,10 +13,10 @@ TABLE_STYLE = """<style>
 STATUS_CLASS = {"submitted": "mb-ok", "late": "mb-bad", "overdue": "mb-bad"}
 
 
-def download_link(path, label: str) -> str:
+def download_link(path, label: str, mime: str = "text/csv") -> str:
     """An <a download> link carrying the file's bytes (for small files such as code lists)."""
     data = base64.b64encode(path.read_bytes()).decode()
     return (
-        f"<a download='{escape(path.name)}' href='data:text/csv;base64,{data}' "
+        f"<a download='{escape(path.name)}' href='data:{mime};base64,{data}' "
         f"style='margin-right:1em'>{escape(label)}</a>"
     )

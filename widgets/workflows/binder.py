@@ -61,7 +61,14 @@ def build_binder(
             papers.append((name, chair_pdf(delegation, submission, blind)))
         except MunbookError as exc:  # one paper's blind copy failed: the rest are bound
             left_out.append((name, f"no blind copy: {exc}"))
-    result = assemble(info, papers, note + (", names withheld" if blind else ""), path)
+    try:
+        result = assemble(info, papers, note + (", names withheld" if blind else ""), path)
+    except OSError as exc:
+        # assemble writes a temporary file beside ``path`` first: name what was asked for.
+        raise MunbookError(
+            f"cannot write the binder {path}: {exc.strerror or exc}; choose a folder that "
+            "exists and that you may write to"
+        ) from None
     return BinderResult(
         result.path, result.papers, result.pages, sorted(left_out + result.left_out)
     )

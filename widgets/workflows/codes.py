@@ -7,6 +7,11 @@ What each code file holds (written by ``roster.write_code_files``):
 - a school's file, ``access/schools/<slug>-<hash>/codes-<time>.csv``: the new
   codes of that school's delegations and nothing else.
 
+Each line carries a full link (``settings.public_url``): a delegate's workbook
+with its ``?code=``, the chair or advisor app for staff (staff codes stay out of
+URLs: they open more than one page). Beside each file with delegate codes, a
+``mail-merge-<time>.csv`` has the columns a mail merge wants.
+
 The store keeps only salted hashes: a lost code is replaced (the old one
 revoked), never shown again.
 """
@@ -89,6 +94,42 @@ def ensure_advisor_codes(
             made.append(code_row(ADVISOR, code, school=school))
             have.add(key)
     return made
+
+
+def link_for(row: dict[str, str], base: str | None = None) -> str:
+    """The full link a code's holder opens (see the module docstring)."""
+    role = row["role"]
+    if role == "delegate":
+        page = settings.workbook_file(row["committee"], row["country"])
+        return settings.page_url(page, row["code"], base)
+    return settings.page_url(
+        settings.app_file("chair" if role == "chair" else "advisor"), base=base
+    )
+
+
+def with_links(rows: list[dict[str, str]], base: str | None = None) -> list[dict[str, str]]:
+    """``rows`` with their ``link`` column filled in."""
+    base = settings.public_url(base)
+    return [{**row, "link": link_for(row, base)} for row in rows]
+
+
+MAIL_MERGE_FIELDS = ["name", "school", "committee", "country", "link", "code"]
+
+
+def mail_merge_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """One line per delegate code, with e-mail-friendly columns (committee by acronym)."""
+    return [
+        {
+            "name": row["delegate"],
+            "school": row["school"],
+            "committee": committees.load(row["committee"]).acronym,
+            "country": row["country"],
+            "link": row["link"],
+            "code": row["code"],
+        }
+        for row in rows
+        if row["role"] == "delegate"
+    ]
 
 
 def by_school(codes: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:

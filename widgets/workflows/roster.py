@@ -308,17 +308,34 @@ def write_code_files(
     return main, schools
 
 
-CODE_FIELDS = ["role", "committee", "country", "delegate", "school", "code"]
+# The code stays last: readers (and people) take the last column as the code.
+CODE_FIELDS = ["role", "committee", "country", "delegate", "school", "link", "code"]
 
 
-def write_codes(codes: list[dict[str, str]], folder: Path | None = None) -> Path:
-    """Write new codes once, to a file only its owner can read; return its path."""
+def write_codes(
+    rows: list[dict[str, str]], folder: Path | None = None, public_url: str | None = None
+) -> Path:
+    """Write new codes once, with their links, to files only their owner can read.
+
+    ``codes-<time>.csv`` holds every row; ``mail-merge-<time>.csv`` beside it (when
+    there are delegate codes) the columns of codes.MAIL_MERGE_FIELDS. Returns the
+    codes file's path.
+    """
     folder = settings.ensure_dir(folder or settings.access_dir())
+    linked = codes.with_links(rows, public_url)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = folder / f"codes-{stamp}.csv"
+    _write_private_csv(path, CODE_FIELDS, linked)
+    merge = codes.mail_merge_rows(linked)
+    if merge:
+        _write_private_csv(folder / f"mail-merge-{stamp}.csv", codes.MAIL_MERGE_FIELDS, merge)
+    return path
+
+
+def _write_private_csv(path: Path, fields: list[str], rows: list[dict[str, str]]) -> None:
+    # Plain 0600 writes for now; a shared private-file helper in settings may replace this.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-        writer = dict_writer(fh, CODE_FIELDS, lineterminator="\n")
+        writer = dict_writer(fh, fields, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(codes)
-    return path
+        writer.writerows(rows)
