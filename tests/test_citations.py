@@ -145,7 +145,7 @@ def test_sorting_ignores_case_accents_and_articles():
     titles = ["The Zambezi Plan", "Ébola Response", "apple report", "Drug Routes"]
     entries = works_cited([{"title": t, "kind": "document"} for t in titles], "mla")
     assert [e.split("</i>")[0].removeprefix("<i>") for e in entries] == [
-        "Apple report",
+        "Apple Report",
         "Drug Routes",
         "Ébola Response",
         "The Zambezi Plan",
@@ -156,7 +156,7 @@ def test_text_is_escaped_and_markdown_keeps_every_character():
     source = {"author": "<b>Evil</b> & Co", "title": "*Not italic* [x](y)", "date": "2020"}
     (entry,) = works_cited([source], "mla")
     assert "<b>" not in entry and "&lt;b&gt;Evil&lt;/b&gt; &amp; Co" in entry
-    assert "\\*Not italic\\* \\[x\\](y)" in notebook.entry_markdown(entry)
+    assert "\\*Not Italic\\* \\[x\\](y)" in notebook.entry_markdown(entry)
 
 
 def test_sources_limit_stays():
