@@ -304,22 +304,36 @@ def export_cmd(paths, committee_name, drafts, out, jobs, blind) -> None:
     help="How the PDF file names are made.",
 )
 @click.option(
+    "--received",
+    "received_text",
+    metavar='"YYYY-MM-DD HH:MM"',
+    help="When the mail came, in the committee's time zone (default: now, when munbook receives the files).",
+)
+@click.option(
     "--csv",
     "csv_out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the table as CSV.",
 )
 def collect_cmd(
-    committee_name: str, source: Path | None, pattern: str, csv_out: Path | None
+    committee_name: str,
+    source: Path | None,
+    pattern: str,
+    received_text: str | None,
+    csv_out: Path | None,
 ) -> None:
     """Show who submitted, on time or late, and who is missing; ingest e-mailed PDFs."""
     from .core import committees
     from .core.printable import printable
+    from .core.times import parse_local_time
     from .workflows import collect, ingest
 
     info = committees.load(committee_name)
+    if received_text and not source:
+        raise MunbookError("--received goes with --ingest (the time the mailed PDFs came)")
+    received = parse_local_time(received_text, info.rules.timezone) if received_text else None
     if source:
-        result = ingest.ingest(info.key, source, pattern)
+        result = ingest.ingest(info.key, source, pattern, received=received)
         # Names come from outside: control characters would drive the terminal.
         for name, reason in result.refused:
             click.echo(f"refused: {printable(name)}: {printable(reason)}", err=True)

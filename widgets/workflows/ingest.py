@@ -3,8 +3,11 @@
 ``pattern`` names the parts of a file name, e.g. ``{committee}_{country}_{delegate}.pdf``
 (nbgrader's zip_collect is the model). Each file is matched to a delegation
 (country names through the countries lookup), read with pypdf for pages,
-words and text, and stored as a submission marked ingested, timed by the
-file. Every file that cannot be used is listed with the reason and the rest
+words and text, and stored as a submission marked ingested. Pages and words
+follow the one counting rule (``core.bodycount``: pages before the works
+cited, words of the body). The submission time is when munbook received the
+files (the start of the run), or the time the chair gives (the mail's), never
+a file's or zip entry's own timestamp, which the sender's machine sets. Every file that cannot be used is listed with the reason and the rest
 goes on. Every input is bounded: see ingest_sources (files, sizes, zips) and
 pdftext (pages, text, time, memory).
 """
@@ -13,13 +16,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from ..core import committees, countries
+from ..core.bodycount import count_body
 from ..core.namepattern import MAX_NAME_CHARS, NamePattern, compile_pattern
-from ..core.words import count_words
 from ..exceptions import MunbookError, UnknownCountry
-from ..store import Store
+from ..store import Store, now
 from .ingest_sources import Candidate, Refusal, from_folder, from_zip
 from .pdftext import PdfWorker
 from .progress import seconds_late
@@ -40,9 +44,19 @@ class IngestResult:
 
 
 def ingest(
-    committee: str, source: str | Path, pattern: str, store: Store | None = None
+    committee: str,
+    source: str | Path,
+    pattern: str,
+    store: Store | None = None,
+    received: datetime | None = None,
 ) -> IngestResult:
-    """Ingest every PDF of a folder or zip file into ``committee``'s submissions."""
+    """Ingest every PDF of a folder or zip file into ``committee``'s submissions.
+
+    Each is submitted at ``received`` (an aware time, e.g. the mail's), by default now.
+    """
+    if received is not None and received.tzinfo is None:
+        raise MunbookError("the time received needs a time zone")
+    received = received or now()
     info = committees.load(committee)
     store = store or Store()
     source = Path(source)
@@ -59,7 +73,7 @@ def ingest(
             if isinstance(item, Refusal):
                 result.refused.append((item.name, item.reason))
                 continue
-            reason = _ingest_one(item, matcher, info, store, result, worker)
+            reason = _ingest_one(item, matcher, info, store, result, worker, received)
             if reason:
                 result.refused.append((item.name, reason))
     return result
@@ -72,6 +86,7 @@ def _ingest_one(
     store: Store,
     result: IngestResult,
     worker: PdfWorker,
+    received: datetime,
 ) -> str | None:
     name = PurePosixPath(candidate.name.replace("\\", "/")).name
     if len(name) > MAX_NAME_CHARS:
@@ -94,22 +109,31 @@ def _ingest_one(
         result.skipped.append((candidate.name, "already ingested"))
         return None
     try:
-        pages, text = worker.read(candidate.data)
+        pages, texts = worker.read_pages(candidate.data)
     except MunbookError as exc:
         return str(exc)
-    words = count_words(text)
-    if not words:
+    text = "\n".join(texts)
+    body = count_body(texts, info)
+    if not text.strip():
         result.warnings.append(
             (candidate.name, "no text could be read (a scan?): words and similarity unavailable")
         )
+    elif body.heading is None:
+        result.warnings.append(
+            (
+                candidate.name,
+                f"no works-cited heading (Works Cited, References, Bibliography) found: "
+                f"all {pages} pages and all {body.words:,} words counted",
+            )
+        )
     store.add_submission(
         delegation.id,
-        submitted_at=candidate.modified,
+        submitted_at=received,
         pdf=candidate.data,
         sha256=sha,
-        seconds_late=seconds_late(store, delegation, candidate.modified),
-        pages=pages,
-        words=words,
+        seconds_late=seconds_late(store, delegation, received),
+        pages=body.pages if text.strip() else pages,
+        words=body.words,
         text=text,
         ingested=True,
         source_name=candidate.name,

@@ -32,8 +32,8 @@ STARTUP_SECONDS = 60
 MEMORY_BYTES = 768 * 2**20  # the worker's address space (Python and pypdf take ~150 MB)
 
 
-def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> tuple[int, str]:
-    """(pages, text) of a PDF; MunbookError saying why it cannot be read."""
+def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> tuple[int, list[str]]:
+    """(pages, text of each page) of a PDF; MunbookError saying why it cannot be read."""
     check_header(data)
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -42,7 +42,7 @@ def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> tuple[int, str]:
                 "the PDF is encrypted (password-protected); ask for an unprotected copy"
             )
         pages = count_pages(reader, max_pages)
-        text = _text(reader)
+        texts = _page_texts(reader)
     except MunbookError:
         raise
     except RecursionError:
@@ -59,7 +59,7 @@ def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> tuple[int, str]:
         raise MunbookError(f"the PDF is damaged or truncated ({type(exc).__name__})") from None
     if pages == 0:
         raise MunbookError("the PDF has no pages")
-    return pages, text
+    return pages, texts
 
 
 def check_header(data: bytes) -> None:
@@ -97,7 +97,8 @@ def count_pages(reader: PdfReader, max_pages: int) -> int:
     return count
 
 
-def _text(reader: PdfReader) -> str:
+def _page_texts(reader: PdfReader) -> list[str]:
+    """Each page's text (kept apart: the counting rule needs to know where pages end)."""
     parts, size = [], 0
     for page in reader.pages:
         part = page.extract_text() or ""
@@ -105,7 +106,7 @@ def _text(reader: PdfReader) -> str:
         size += len(parts[-1])
         if size >= MAX_TEXT_CHARS:
             break
-    return "\n".join(parts)
+    return parts
 
 
 def _limit_memory() -> None:
@@ -114,12 +115,12 @@ def _limit_memory() -> None:
 
 def _answer(data: bytes) -> dict:
     try:
-        pages, text = read_pdf(data)
+        pages, texts = read_pdf(data)
     except MunbookError as exc:
         return {"error": str(exc)}
     except MemoryError:
         return {"error": f"reading the PDF needs more than {MEMORY_BYTES // 2**20} MB; refused"}
-    return {"pages": pages, "text": text}
+    return {"pages": pages, "texts": texts}
 
 
 def _serve() -> None:
@@ -152,6 +153,11 @@ class PdfWorker:
 
     def read(self, data: bytes) -> tuple[int, str]:
         """(pages, text), or MunbookError with the reason (bad PDF, too slow, too big)."""
+        pages, texts = self.read_pages(data)
+        return pages, "\n".join(texts)
+
+    def read_pages(self, data: bytes) -> tuple[int, list[str]]:
+        """(pages, text of each page), or MunbookError with the reason."""
         check_header(data)
         if self.process is None:
             self._start()
@@ -167,7 +173,7 @@ class PdfWorker:
             ) from None
         if "error" in answer:
             raise MunbookError(answer["error"])
-        return answer["pages"], answer["text"]
+        return answer["pages"], answer["texts"]
 
     def _start(self) -> None:
         root = str(Path(__file__).resolve().parents[2])  # where ``widgets`` is imported from
