@@ -101,8 +101,8 @@ def free_port() -> int:
 class Served:
     """``munbook serve`` in a subprocess, restartable, with its log kept."""
 
-    def __init__(self, home: Path, log: Path):
-        self.home, self.log, self.port = home, log, free_port()
+    def __init__(self, home: Path, log: Path, db: str | None = None):
+        self.home, self.log, self.port, self.db = home, log, free_port(), db
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = None
 
@@ -115,6 +115,8 @@ class Served:
         munbook = Path(sys.executable).parent / "munbook"
         env = {**os.environ, "MUNBOOK_HOME": str(self.home)}
         env.pop("MUNBOOK_DB", None)
+        if self.db:  # a PostgreSQL store (the load benchmark); SQLite in home() otherwise
+            env["MUNBOOK_DB"] = self.db
         out = self.log.open("a")
         self.process = subprocess.Popen(
             [str(munbook), "serve", "--port", str(self.port)],
