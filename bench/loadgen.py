@@ -103,7 +103,9 @@ class Page:
         self.got_states = asyncio.Event()
         self.saved = asyncio.Event()
         self.status_id = ""
-        self.sent_at: list[float] = []
+        # Updates sent and not yet known saved: [sent at, model id, value, echoed by the kernel].
+        # A save covers an update only if the kernel echoed it first (messages keep their order).
+        self.unsaved: list[list] = []
         self.latencies: list[float] = []
         self.saving_at: float | None = None
         self.saves: list[float] = []
@@ -122,6 +124,8 @@ class Page:
                 (k for k, s in self.states.items() if "mb-status" in str(s.get("value", ""))), ""
             )
             self.got_states.set()
+        elif data.get("method") == "echo_update":
+            self.on_echo(content.get("comm_id"), data.get("state", {}).get("value"))
         elif data.get("method") == "update" and content.get("comm_id") == self.status_id:
             value = str(data.get("state", {}).get("value", ""))
             if SAVING in value and self.saving_at is None:
@@ -131,9 +135,17 @@ class Page:
                 if self.saving_at is not None:
                     self.saves.append(max(0.0, now - self.saving_at - AUTOSAVE_DELAY))
                     self.saving_at = None
-                self.latencies += [now - sent for sent in self.sent_at]
-                self.sent_at.clear()
-                self.saved.set()
+                self.latencies += [now - sent for sent, *_, echoed in self.unsaved if echoed]
+                self.unsaved = [entry for entry in self.unsaved if not entry[3]]
+                if not self.unsaved:
+                    self.saved.set()
+
+    def on_echo(self, model_id: str | None, value: object) -> None:
+        for index, (_, sent_to, sent_value, echoed) in enumerate(self.unsaved):
+            if not echoed and (sent_to, sent_value) == (model_id, value):
+                for entry in self.unsaved[: index + 1]:
+                    entry[3] = True
+                return
 
     async def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> None:
         await self.ws.write_message(message(msg_type, content, self.session, metadata))
@@ -160,7 +172,7 @@ class Page:
         return found
 
     async def type(self, model_id: str, value: str) -> None:
-        self.sent_at.append(time.monotonic())
+        self.unsaved.append([time.monotonic(), model_id, value, False])
         self.saved.clear()
         data = {"method": "update", "state": {"value": value}, "buffer_paths": []}
         await self.send("comm_msg", {"comm_id": model_id, "data": data})
@@ -203,6 +215,8 @@ async def run_delegate(base: str, who: Delegate, seconds: float, interval: float
 async def _type(client: Page, boxes: dict, out: Outcome, seconds: float, interval, chunk: int):
     keys = sorted(boxes)[:2]  # two sections, as a delegate writes one paragraph at a time
     text = words(400, out.delegate.country)
+    while len(text) < (seconds / interval + 2) * chunk:  # every chunk must change the text
+        text += " " + text
     end = time.monotonic() + seconds
     n = 0
     while time.monotonic() < end:
@@ -296,6 +310,18 @@ async def drive(base: str, who: list[Delegate], seconds: float, interval: float,
     return await asyncio.gather(*(run_delegate(base, d, seconds, interval, chunk) for d in who))
 
 
+def run_async(coro):
+    """``asyncio.run``, in a thread of its own when this one already has a loop (playwright)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -318,7 +344,7 @@ def run(
     """Drive ``delegates`` simulated delegates for ``seconds``; return the figures."""
     who = delegates_from(home, delegates)
     cpu_before, wall = (cpu_seconds(server_pid) if server_pid else 0.0), time.monotonic()
-    outcomes = asyncio.run(drive(base, who, seconds, interval, chunk))
+    outcomes = run_async(drive(base, who, seconds, interval, chunk))
     wall = time.monotonic() - wall
     cpu = (cpu_seconds(server_pid) - cpu_before) if server_pid else float("nan")
     opened = [o.open_seconds for o in outcomes if o.open_seconds is not None]
