@@ -10,7 +10,10 @@ they are stamped with the revision their columns match, then upgraded.
 
 from __future__ import annotations
 
+import fcntl
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +22,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from ..exceptions import StoreError
 from . import engine as engines
@@ -69,7 +72,7 @@ def upgrade(url: str | None = None) -> Revision:
     """Bring the store at ``url`` (default: the configured one) to the newest revision."""
     engine = engines.make_engine(url, pooled=False)
     try:
-        with _IN_PROCESS, engines.connect(engine) as conn, conn.begin():
+        with _IN_PROCESS, _file_lock(engine), engines.connect(engine) as conn, conn.begin():
             if engine.dialect.name == "postgresql":
                 # Two staff commands starting at once: the second waits, then finds head.
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
@@ -84,6 +87,17 @@ def upgrade(url: str | None = None) -> Revision:
         raise StoreError(f"could not upgrade the store: {getattr(exc, 'orig', exc)}") from None
     finally:
         engine.dispose()
+
+
+@contextmanager
+def _file_lock(engine: Engine) -> Iterator[None]:
+    """On SQLite, one upgrading process at a time (a lock file beside the database)."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        yield
+        return
+    with open(f"{engine.url.database}.upgrade-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 def _legacy_revision(conn: Connection) -> str | None:
