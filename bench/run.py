@@ -803,6 +803,79 @@ def startup() -> None:
     )
 
 
+def _bench_postgres() -> str:
+    """A PostgreSQL URL for the load benchmark: $MUNBOOK_BENCH_PG or scripts/test-postgres."""
+    url = (
+        os.environ.get("MUNBOOK_BENCH_PG")
+        or subprocess.run(
+            [str(ROOT / "scripts" / "test-postgres")], capture_output=True, text=True
+        ).stdout.strip()
+    )
+    return url
+
+
+def _fresh_database(url: str, suffix: str) -> str:
+    """A new empty database beside ``url``'s (its data stays untouched)."""
+    from widgets.store.engine import make_engine
+
+    base = make_engine(url, pooled=False).url
+    name = f"{base.database}_{suffix}"
+    admin = make_engine(url, pooled=False).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@benchmark
+def load() -> None:
+    """Simulated delegates through the real protocol (bench/loadgen.py) on one munbook serve.
+
+    LOAD_DELEGATES (default 20) delegates type for LOAD_SECONDS (default 30), on
+    SQLite and on PostgreSQL.
+    """
+    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT / "bench"))
+    import loadgen
+    from conftest import Served
+
+    from widgets.core import countries
+    from widgets.store import migrate
+    from widgets.workflows import generate as gen
+
+    delegates = int(os.environ.get("LOAD_DELEGATES", "20"))
+    seconds = float(os.environ.get("LOAD_SECONDS", "30"))
+    pg = _bench_postgres()
+    for backend in ("sqlite", "postgresql"):
+        home = fresh_home()
+        if backend == "postgresql":
+            if not pg:
+                print("load       postgresql: skipped (no server; set MUNBOOK_BENCH_PG)")
+                continue
+            os.environ["MUNBOOK_DB"] = _fresh_database(pg, "load")
+        migrate.upgrade()
+        names = [c.name for c in countries.members("interpol")][:delegates]
+        gen.generate("interpol", country_names=names, progress=False)
+        server = Served(home, home / "serve.log", os.environ.get("MUNBOOK_DB"))
+        server.start()
+        try:
+            figures = loadgen.run(
+                server.base, home, delegates, seconds, server_pid=server.process.pid
+            )
+        finally:
+            server.kill(15)
+            os.environ.pop("MUNBOOK_DB", None)
+        report(
+            "load",
+            f"{backend}, {delegates} delegates for {seconds:.0f} s: " + loadgen.summary(figures),
+            "every page editable, 0 saves lost, save p95 at most 200 ms",
+            figures["opened"] == delegates and figures["lost"] == 0 and figures["save_p95"] <= 0.2,
+        )
+        for error in figures["errors"][:5]:
+            print(f"{'':<10} failed: {error}")
+
+
 def main(names: list[str]) -> int:
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:

@@ -3,23 +3,51 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from widgets.store import Store
-from widgets.store.schema import metadata
+from widgets.store import Store, migrate
 
 FILES = Path(__file__).parent / "files"
+# Every munbook table and the write-once function, as migrations/ makes them.
+STORE_TABLES = (
+    "alembic_version, access_failures, feedback_releases, reviews, extensions, "
+    "submissions, drafts, access_codes, delegations"
+)
+
+
+@pytest.fixture(scope="session")
+def upgraded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store made by `munbook db upgrade` once per session, copied into each home."""
+    path = tmp_path_factory.mktemp("template") / "munbook.sqlite"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private MUNBOOK_HOME with a SQLite store in it, for every test."""
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, upgraded_sqlite: Path) -> Path:
+    """A private MUNBOOK_HOME with an upgraded SQLite store in it, for every test."""
     home = tmp_path / "home"
+    home.mkdir()
+    shutil.copyfile(upgraded_sqlite, home / "munbook.sqlite")
     monkeypatch.setenv("MUNBOOK_HOME", str(home))
     monkeypatch.delenv("MUNBOOK_DB", raising=False)
     return home
+
+
+def reset_postgres(url: str) -> None:
+    """Drop every munbook table from the test database (not the database itself)."""
+    import sqlalchemy as sa
+
+    from widgets.store.engine import make_engine
+
+    engine = make_engine(url, pooled=False)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {STORE_TABLES} CASCADE"))
+        conn.execute(sa.text("DROP FUNCTION IF EXISTS munbook_write_once() CASCADE"))
+    engine.dispose()
 
 
 def _postgres_url() -> str:
@@ -37,13 +65,11 @@ def store(request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.Monkey
         return
     url = _postgres_url()
     monkeypatch.setenv("MUNBOOK_DB", url)
-    fresh = Store(url)
-    metadata.drop_all(fresh.engine)
-    fresh.dispose()
-    db = Store(url)
+    reset_postgres(url)
+    db = Store.open_for_admin(url)
     yield db
-    metadata.drop_all(db.engine)
     db.dispose()
+    reset_postgres(url)
 
 
 @pytest.fixture
@@ -75,8 +101,8 @@ def free_port() -> int:
 class Served:
     """``munbook serve`` in a subprocess, restartable, with its log kept."""
 
-    def __init__(self, home: Path, log: Path):
-        self.home, self.log, self.port = home, log, free_port()
+    def __init__(self, home: Path, log: Path, db: str | None = None):
+        self.home, self.log, self.port, self.db = home, log, free_port(), db
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = None
 
@@ -89,6 +115,8 @@ class Served:
         munbook = Path(sys.executable).parent / "munbook"
         env = {**os.environ, "MUNBOOK_HOME": str(self.home)}
         env.pop("MUNBOOK_DB", None)
+        if self.db:  # a PostgreSQL store (the load benchmark); SQLite in home() otherwise
+            env["MUNBOOK_DB"] = self.db
         out = self.log.open("a")
         self.process = subprocess.Popen(
             [str(munbook), "serve", "--port", str(self.port)],

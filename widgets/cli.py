@@ -40,6 +40,13 @@ def main() -> None:
     """munbook: Model UN position papers, from research to binder."""
 
 
+def _upgrade_store() -> None:
+    """Make or migrate the schema once, here, so no delegate's kernel ever runs DDL."""
+    from .store import migrate
+
+    migrate.upgrade()
+
+
 # ---- committees ----------------------------------------------------------------
 
 
@@ -144,6 +151,7 @@ def roster_import(file: Path, reassign: bool, public_url: str | None) -> None:
     from .workflows import roster
 
     _use_public_url(public_url)
+    _upgrade_store()
     result = roster.import_roster(file, reassign=reassign)
     click.echo(result.summary())
 
@@ -216,6 +224,7 @@ def generate_cmd(
     """Write one workbook per delegation under outputs/site/workbooks/<committee>/."""
     from .workflows import generate
 
+    _upgrade_store()
     result = generate.generate(
         committee_name,
         roster_file=roster_file,
@@ -266,6 +275,7 @@ def export_cmd(paths, committee_name, drafts, out, jobs, blind) -> None:
     if committee_name:
         info = committees.load(committee_name)
         key, blind = info.key, blind or info.rules.blind_grading
+        _upgrade_store()
         paths = batch.committee_notebooks(key, "drafts" if drafts else "submissions")
         # Drafts and submissions never share a folder: a draft export cannot overwrite.
         out = out or settings.ensure_dir(
@@ -332,6 +342,7 @@ def collect_cmd(
     if received_text and not source:
         raise MunbookError("--received goes with --ingest (the time the mailed PDFs came)")
     received = parse_local_time(received_text, info.rules.timezone) if received_text else None
+    _upgrade_store()
     if source:
         result = ingest.ingest(info.key, source, pattern, received=received)
         # Names come from outside: control characters would drive the terminal.
@@ -375,7 +386,7 @@ def grades_cmd(committee_name: str, out: Path | None) -> None:
     from .store import Store
     from .workflows import review
 
-    path = review.write_grades(Store(), committee_name, out)
+    path = review.write_grades(Store.open_for_admin(), committee_name, out)
     click.echo(f"grades written to {path}")
 
 
@@ -394,7 +405,7 @@ def feedback_cmd(committee_name: str, release_text: str | None) -> None:
     from .workflows import review
 
     info = committees.load(committee_name)
-    store = Store()
+    store = Store.open_for_admin()
     if release_text:
         when = parse_local_time(release_text, info.rules.timezone)
         store.set_feedback_release(info.key, when)
@@ -421,10 +432,64 @@ def binder_cmd(committee_name: str, include_all: bool, out: Path | None) -> None
     from .store import Store
     from .workflows import binder
 
-    result = binder.build_binder(Store(), committee_name, include_all, out)
+    result = binder.build_binder(Store.open_for_admin(), committee_name, include_all, out)
     for country, why in result.left_out:
         click.echo(f"left out: {country}: {why}", err=True)
     click.echo(f"binder: {result.papers} papers, {result.pages} pages: {result.path}")
+
+
+# ---- the store: schema, backups ----------------------------------------------------
+
+
+@main.group("db", cls=MunbookGroup)
+def db_group() -> None:
+    """The store's schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Make the store's tables, or migrate them to this munbook's revision."""
+    from .store import migrate
+
+    before = migrate.current()
+    after = migrate.upgrade()
+    if before.current == after.current:
+        click.echo(f"store {after.url} already at revision {after.current}")
+    else:
+        click.echo(f"store {after.url}: revision {before.current or 'none'} -> {after.current}")
+
+
+@db_group.command("current")
+def db_current() -> None:
+    """Show the store's revision and the one this munbook needs (exit 1 if they differ)."""
+    from .store import migrate
+
+    rev = migrate.current()
+    state = "ready" if rev.ready else "needs `munbook db upgrade`"
+    click.echo(
+        f"store {rev.url}: revision {rev.current or 'none'} (this munbook: {rev.head}), {state}"
+    )
+    if not rev.ready:
+        sys.exit(1)
+
+
+@main.command("backup")
+def backup_cmd() -> None:
+    """Copy the store, while it is in use, into a private timestamped file under backups/."""
+    from .store import backup
+
+    made = backup.backup()
+    click.echo(f"backup: {made.path} ({made.size:,} bytes, {made.seconds:.1f} s)")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_cmd(file: Path) -> None:
+    """Restore a `munbook backup` FILE into the configured store, which must be empty."""
+    from .store import backup
+
+    rev = backup.restore(file)
+    click.echo(f"restored {file} into {rev.url} (revision {rev.current})")
 
 
 # ---- serve and demo --------------------------------------------------------------
@@ -501,6 +566,7 @@ def _staff_code_lines(codes: dict) -> list[str]:
 def serve_cmd(host: str, port: int, public_url: str | None) -> None:
     """Serve the workbooks and the advisor and chair apps with Voilà."""
     _use_public_url(public_url)
+    _upgrade_store()
     _serve(host, port)
 
 
@@ -519,6 +585,7 @@ def report_cmd(committee_name, kind, school, to, out, notebook) -> None:
     """Run an analysis notebook (Papermill) and convert it to HTML or PDF (nbconvert)."""
     from .workflows.report import run_report
 
+    _upgrade_store()
     made = run_report(kind, committee_name, school, to, out, notebook)
     click.echo(f"report: {made.path}")
     click.echo(f"executed notebook: {made.notebook}")
@@ -532,6 +599,7 @@ def lab_cmd(host: str, port: int, allow_root: bool) -> None:
     """Start JupyterLab on munbook's folder for staff (prints the URL with its token)."""
     from . import lab
 
+    _upgrade_store()
     launch = lab.prepare(host, port, allow_root=allow_root)
     click.echo(f"JupyterLab for staff on {launch.root} (Ctrl-C stops)")
     click.echo(f"  open: {launch.url}")
@@ -551,6 +619,7 @@ def demo(serve_after: bool, host: str, port: int, public_url: str | None) -> Non
     from .workflows import demo as demo_module
 
     _use_public_url(public_url)
+    _upgrade_store()
     made = demo_module.prepare()
     staff = {
         "chair": made.chair_code,

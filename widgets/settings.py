@@ -145,6 +145,11 @@ def analysis_dir() -> Path:
     return home() / "analysis"
 
 
+def backups_dir() -> Path:
+    """``munbook backup`` files (private: 0600 in a 0700 folder)."""
+    return home() / "backups"
+
+
 def ensure_dir(path: Path) -> Path:
     """Create ``path`` (which must lie inside home()) and return it."""
     inside(path)

@@ -417,7 +417,10 @@ def workbook_page(
     committee: str, country: str, delegation_id: int = 0, store: Store | None = None
 ) -> w.Widget:
     """The delegate's page behind their access code; a notebook shows it as its output."""
-    store = store or Store()
+    try:
+        store = store or Store()
+    except StoreError as exc:  # e.g. the schema is not made yet: say so, never a blank page
+        return w.HTML(f"<p class='mb-over'>{escape(str(exc))}</p>")
     delegation = open_workbook(store, committee, country, delegation_id)
     if delegation is None:
         page: w.Widget = w.HTML(

@@ -1,4 +1,4 @@
-"""The store: the schema (``schema``) and the one API that reads and writes it (``api``)."""
+"""The store: the schema (``schema``), its migrations (``migrate``) and the one API (``api``)."""
 
 from .api import Delegation, Draft, DraftConflict, Store, now
 

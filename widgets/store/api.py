@@ -15,26 +15,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from .. import settings
 from ..core import access
 from ..core.limits import DRAFT_BYTES
 from ..exceptions import StoreError
+from . import engine as engines
 from .schema import (
-    WRITE_ONCE,
+    SCHEMA_REVISION,
     access_codes,
     access_failures,
     delegations,
     drafts,
     extensions,
     feedback_releases,
-    metadata,
     reviews,
     submissions,
 )
@@ -73,42 +70,26 @@ class DraftConflict(StoreError):
         )
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
-
-
-def _normalize_url(url: str) -> str:
-    # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
-    if url.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
-
-
 class Store:
-    """One database; create it with ``Store()`` for the configured URL."""
+    """One database; create it with ``Store()`` for the configured URL.
+
+    ``Store()`` runs no DDL: it checks that the schema is at this munbook's
+    revision and raises StoreError (engine.NOT_READY) otherwise. Staff commands
+    use ``Store.open_for_admin()``, which makes or migrates the schema first.
+    """
 
     def __init__(self, url: str | None = None):
-        self.url = _normalize_url(url or settings.db_url())
-        if self.url.startswith("sqlite:///"):
-            path = Path(self.url.removeprefix("sqlite:///"))
-            path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.engine: Engine = sa.create_engine(self.url)
-        except (sa.exc.ArgumentError, ImportError) as exc:
-            raise StoreError(f"cannot use store URL {url!r}: {exc}") from None
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        try:
-            with self.engine.begin() as conn:
-                metadata.create_all(conn)
-                for statement in WRITE_ONCE.get(self.engine.dialect.name, []):
-                    conn.exec_driver_sql(statement)
-        except sa.exc.OperationalError as exc:
-            raise StoreError(f"cannot open the store at {self.engine.url!r}: {exc.orig}") from None
+        self.engine: Engine = engines.make_engine(url)
+        self.url = self.engine.url.render_as_string(hide_password=False)
+        engines.check_ready(self.engine, SCHEMA_REVISION)
+
+    @classmethod
+    def open_for_admin(cls, url: str | None = None) -> Store:
+        """Upgrade the schema (Alembic, once, under a lock), then open the store."""
+        from . import migrate  # Alembic stays out of delegates' kernels
+
+        migrate.upgrade(url)
+        return cls(url)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:

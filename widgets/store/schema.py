@@ -1,7 +1,9 @@
 """The store's tables (SQLAlchemy Core), shared by SQLite and PostgreSQL.
 
 Times are aware and stored as UTC; submissions are write-once, enforced by
-triggers in the database itself (``WRITE_ONCE``, per dialect).
+triggers in the database itself (made by migration 0001, per dialect). The
+database is made from migrations/, never from these tables: a change here needs
+a new revision there (tests/test_migrations.py compares the two).
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ class UtcDateTime(sa.types.TypeDecorator):
 
 
 metadata = sa.MetaData()
+
+# The Alembic revision these tables match (migrations/versions/). A kernel's Store
+# compares the database's revision with this one and never imports Alembic itself;
+# tests/test_migrations.py checks that it names the newest migration.
+SCHEMA_REVISION = "0002"
 
 delegations = sa.Table(
     "delegations",
@@ -130,17 +137,3 @@ access_failures = sa.Table(
     sa.Column("scope", sa.String(128), nullable=False, index=True),
     sa.Column("at", UtcDateTime(), nullable=False),
 )
-
-WRITE_ONCE = {
-    "sqlite": [
-        f"CREATE TRIGGER IF NOT EXISTS submissions_no_{op.lower()} BEFORE {op} ON submissions "
-        "BEGIN SELECT RAISE(ABORT, 'submissions are write-once'); END"
-        for op in ("UPDATE", "DELETE")
-    ],
-    "postgresql": [
-        "CREATE OR REPLACE FUNCTION munbook_write_once() RETURNS trigger AS $$ "
-        "BEGIN RAISE EXCEPTION 'submissions are write-once'; END; $$ LANGUAGE plpgsql",
-        "CREATE OR REPLACE TRIGGER submissions_write_once BEFORE UPDATE OR DELETE "
-        "ON submissions FOR EACH ROW EXECUTE FUNCTION munbook_write_once()",
-    ],
-}

@@ -1,0 +1,409 @@
+"""A load generator that speaks the served page's own protocol (no browser).
+
+For each simulated delegate, as chromium would: GET the workbook page with
+``?code=`` (Voilà runs the notebook, the gate opens the workbook), read the
+kernel id from the page's ``jupyter-config-data``, open the kernel websocket
+(``/api/kernels/<id>/channels``), ask for the widget states as ipywidgets'
+manager does (``comm_info_request``, a ``jupyter.widget.control`` comm,
+``request_states``), then type into the section Textareas with ``comm_msg``
+``{method: "update", state: {value}}`` at a human pace. A save counts when the
+page's status widget says "All changes saved"; at the end every typed text is
+looked up in the store. One asyncio process drives hundreds of delegates.
+
+    python bench/loadgen.py --base http://127.0.0.1:8866 --delegates 20 --seconds 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import re
+import statistics
+import struct
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.websocket import websocket_connect
+
+KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]+)"')
+SAVED = "All changes saved"
+SAVING = "Saving…"
+AUTOSAVE_DELAY = 1.0  # widgets.apps.workbook.SAVE_DELAY: the page saves this long after a change
+OPEN_SECONDS = 300  # a page (and its kernel start) slower than this counts as failed
+SECTION_CLASS = re.compile(r"^mb-section-(\w+)-(\w+)$")
+
+
+@dataclass
+class Delegate:
+    country: str
+    committee: str
+    code: str
+    path: str  # the workbook, relative to Voilà's root
+    delegation_id: int
+
+
+@dataclass
+class Outcome:
+    delegate: Delegate
+    open_seconds: float | None = None  # GET until the sections are editable
+    latencies: list[float] = field(default_factory=list)  # update sent -> "All changes saved"
+    saves: list[float] = field(default_factory=list)  # "Saving…" -> saved, less the delay
+    typed: dict[str, str] = field(default_factory=dict)  # section key -> text sent
+    kernel_id: str = ""
+    memory_kb: tuple[int, int] | None = None  # (RSS, PSS) of its kernel
+    error: str = ""
+
+
+def message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> str:
+    """A Jupyter message as the server's JSON websocket protocol takes it."""
+    header = {
+        "msg_id": uuid.uuid4().hex,
+        "msg_type": msg_type,
+        "session": session,
+        "username": "loadgen",
+        "version": "5.3",
+        "date": datetime.now(UTC).isoformat(),
+    }
+    return json.dumps(
+        {
+            "header": header,
+            "parent_header": {},
+            "metadata": metadata or {},
+            "content": content,
+            "channel": "shell",
+            "buffers": [],
+        }
+    )
+
+
+def decode(frame: str | bytes) -> dict:
+    """A message from the websocket: JSON text, or the binary form when it carries buffers."""
+    if isinstance(frame, str):
+        return json.loads(frame)
+    count = struct.unpack("!I", frame[:4])[0]
+    offsets = struct.unpack(f"!{count}I", frame[4 : 4 + 4 * count])
+    end = offsets[1] if count > 1 else len(frame)
+    return json.loads(frame[offsets[0] : end])
+
+
+class Page:
+    """One delegate's open page: its kernel websocket and the widget states it learnt."""
+
+    def __init__(self, ws, session: str):
+        self.ws, self.session = ws, session
+        self.states: dict[str, dict] = {}
+        self.got_states = asyncio.Event()
+        self.saved = asyncio.Event()
+        self.status_id = ""
+        # Updates sent and not yet known saved: [sent at, model id, value, echoed by the kernel].
+        # A save covers an update only if the kernel echoed it first (messages keep their order).
+        self.unsaved: list[list] = []
+        self.latencies: list[float] = []
+        self.saving_at: float | None = None
+        self.saves: list[float] = []
+
+    async def read(self) -> None:
+        while (frame := await self.ws.read_message()) is not None:
+            msg = decode(frame)
+            if msg.get("msg_type", msg.get("header", {}).get("msg_type")) == "comm_msg":
+                self.on_comm(msg["content"])
+
+    def on_comm(self, content: dict) -> None:
+        data = content.get("data", {})
+        if data.get("method") == "update_states":
+            self.states = {k: v["state"] for k, v in data["states"].items()}
+            self.status_id = next(
+                (k for k, s in self.states.items() if "mb-status" in str(s.get("value", ""))), ""
+            )
+            self.got_states.set()
+        elif data.get("method") == "echo_update":
+            self.on_echo(content.get("comm_id"), data.get("state", {}).get("value"))
+        elif data.get("method") == "update" and content.get("comm_id") == self.status_id:
+            value = str(data.get("state", {}).get("value", ""))
+            if SAVING in value and self.saving_at is None:
+                self.saving_at = time.monotonic()  # the kernel's autosave timer starts now
+            if SAVED in value:
+                now = time.monotonic()
+                if self.saving_at is not None:
+                    self.saves.append(max(0.0, now - self.saving_at - AUTOSAVE_DELAY))
+                    self.saving_at = None
+                self.latencies += [now - sent for sent, *_, echoed in self.unsaved if echoed]
+                self.unsaved = [entry for entry in self.unsaved if not entry[3]]
+                if not self.unsaved:
+                    self.saved.set()
+
+    def on_echo(self, model_id: str | None, value: object) -> None:
+        for index, (_, sent_to, sent_value, echoed) in enumerate(self.unsaved):
+            if not echoed and (sent_to, sent_value) == (model_id, value):
+                for entry in self.unsaved[: index + 1]:
+                    entry[3] = True
+                return
+
+    async def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> None:
+        await self.ws.write_message(message(msg_type, content, self.session, metadata))
+
+    async def load_widgets(self) -> None:
+        """What ipywidgets' manager does when a page opens: ask the kernel for every state."""
+        await self.send("comm_info_request", {"target_name": "jupyter.widget"})
+        control = uuid.uuid4().hex
+        await self.send(
+            "comm_open",
+            {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+            {"version": "1.0.0"},
+        )
+        await self.send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
+        await asyncio.wait_for(self.got_states.wait(), OPEN_SECONDS)
+
+    def sections(self) -> dict[str, str]:
+        """Section key (``A.background``) -> the Textarea's model id."""
+        found = {}
+        for model_id, state in self.states.items():
+            for css in state.get("_dom_classes", []):
+                if match := SECTION_CLASS.match(css):
+                    found[f"{match[1]}.{match[2]}"] = model_id
+        return found
+
+    async def type(self, model_id: str, value: str) -> None:
+        self.unsaved.append([time.monotonic(), model_id, value, False])
+        self.saved.clear()
+        data = {"method": "update", "state": {"value": value}, "buffer_paths": []}
+        await self.send("comm_msg", {"comm_id": model_id, "data": data})
+
+
+def words(n: int, seed: str) -> str:
+    """Deterministic text with accents and a non-Latin word, so encoding is exercised too."""
+    vocab = ["police", "médicaments", "Lyon", "cyber", "AFRIPOL", "警察", "réseau", "data"]
+    return " ".join(f"{vocab[(i * 7 + len(seed)) % len(vocab)]}{i}" for i in range(n))
+
+
+async def run_delegate(base: str, who: Delegate, seconds: float, interval: float, chunk: int):
+    """Open the page, type for ``seconds``, wait for the last save; return an Outcome."""
+    out = Outcome(who)
+    started = time.monotonic()
+    url = f"{base}/voila/render/{quote(who.path)}?code={quote(who.code)}"
+    try:
+        page = await AsyncHTTPClient().fetch(HTTPRequest(url, request_timeout=OPEN_SECONDS))
+        out.kernel_id = KERNEL_ID.search(page.body.decode())[1]
+        ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{out.kernel_id}/channels"
+        session = uuid.uuid4().hex
+        ws = await websocket_connect(f"{ws_url}?session_id={session}", max_message_size=2**26)
+        client = Page(ws, session)
+        reader = asyncio.ensure_future(client.read())
+        await client.load_widgets()
+        boxes = client.sections()
+        if not boxes:
+            raise RuntimeError("no section boxes: the gate did not open the workbook")
+        out.open_seconds = time.monotonic() - started
+        await _type(client, boxes, out, seconds, interval, chunk)
+        out.memory_kb = kernel_memory(out.kernel_id)
+        ws.close()
+        reader.cancel()
+        out.latencies, out.saves = client.latencies, client.saves
+    except Exception as exc:  # one delegate's failure is a figure, not the end of the run
+        out.error = f"{type(exc).__name__}: {exc}"[:300]
+    return out
+
+
+async def _type(client: Page, boxes: dict, out: Outcome, seconds: float, interval, chunk: int):
+    keys = sorted(boxes)[:2]  # two sections, as a delegate writes one paragraph at a time
+    text = words(400, out.delegate.country)
+    while len(text) < (seconds / interval + 2) * chunk:  # every chunk must change the text
+        text += " " + text
+    end = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < end:
+        key = keys[(n // 20) % len(keys)]  # 20 chunks in one section, then the next
+        out.typed[key] = out.typed.get(key, "") + text[n * chunk : (n + 1) * chunk]
+        await client.type(boxes[key], out.typed[key])
+        n += 1
+        await asyncio.sleep(interval)
+    await asyncio.wait_for(client.saved.wait(), 60)  # the autosave after the last chunk
+
+
+def kernel_memory(kernel_id: str) -> tuple[int, int] | None:
+    """(RSS, PSS) in kB of the kernel process whose connection file names ``kernel_id``."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if f"kernel-{kernel_id}.json".encode() not in (proc / "cmdline").read_bytes():
+                continue
+            rollup = (proc / "smaps_rollup").read_text()
+        except OSError:
+            continue
+        values = dict(re.findall(r"^(Rss|Pss):\s+(\d+) kB", rollup, re.M))
+        return int(values["Rss"]), int(values["Pss"])
+    return None
+
+
+def cpu_seconds(root_pid: int) -> float:
+    """User + system CPU of ``root_pid`` and every live descendant (the kernels)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(proc.name)] = int(fields[1])
+            times[int(proc.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total, family = 0.0, {root_pid}
+    changed = True
+    while changed:
+        grown = {p for p, pp in parents.items() if pp in family} - family
+        family |= grown
+        changed = bool(grown)
+    for pid in family:
+        total += times.get(pid, 0.0)
+    return total
+
+
+def delegates_from(home: Path, limit: int) -> list[Delegate]:
+    """The first ``limit`` delegate codes of the newest codes file, with their workbooks."""
+    from widgets import settings
+    from widgets.core import countries
+    from widgets.store import Store
+
+    files = sorted((home / "access").glob("codes-*.csv"))
+    store = Store()
+    found = []
+    with files[-1].open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["role"] != "delegate" or len(found) >= limit:
+                continue
+            nation = countries.lookup(row["country"])
+            delegation = store.find_delegation(row["committee"], nation.alpha3)
+            path = f"workbooks/{settings.slug(row['committee'])}/{settings.slug(nation.name)}.ipynb"
+            found.append(Delegate(nation.name, row["committee"], row["code"], path, delegation.id))
+    store.dispose()
+    if len(found) < limit:
+        raise SystemExit(f"only {len(found)} delegate codes in {files[-1]}; {limit} asked")
+    return found
+
+
+def lost_saves(outcomes: list[Outcome]) -> int:
+    """Sections whose last typed text is not the stored latest draft's."""
+    from widgets.store import Store
+
+    store = Store()
+    lost = 0
+    for out in outcomes:
+        draft = store.latest_draft(out.delegate.delegation_id)
+        stored = draft.content.get("sections", {}) if draft else {}
+        lost += sum(stored.get(key) != text for key, text in out.typed.items())
+    store.dispose()
+    return lost
+
+
+async def drive(base: str, who: list[Delegate], seconds: float, interval: float, chunk: int):
+    AsyncHTTPClient.configure(None, max_clients=max(10, len(who)))
+    return await asyncio.gather(*(run_delegate(base, d, seconds, interval, chunk) for d in who))
+
+
+def run_async(coro):
+    """``asyncio.run``, in a thread of its own when this one already has a loop (playwright)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+        if len(values) > 1
+        else values[0]
+    )
+
+
+def run(
+    base: str,
+    home: Path,
+    delegates: int,
+    seconds: float,
+    interval: float = 1.0,
+    chunk: int = 5,
+    server_pid: int | None = None,
+) -> dict:
+    """Drive ``delegates`` simulated delegates for ``seconds``; return the figures."""
+    who = delegates_from(home, delegates)
+    cpu_before, wall = (cpu_seconds(server_pid) if server_pid else 0.0), time.monotonic()
+    outcomes = run_async(drive(base, who, seconds, interval, chunk))
+    wall = time.monotonic() - wall
+    cpu = (cpu_seconds(server_pid) - cpu_before) if server_pid else float("nan")
+    opened = [o.open_seconds for o in outcomes if o.open_seconds is not None]
+    latencies = [x for o in outcomes for x in o.latencies]
+    saves = [x for o in outcomes for x in o.saves]
+    memory = [o.memory_kb for o in outcomes if o.memory_kb]
+    return {
+        "delegates": delegates,
+        "opened": len(opened),
+        "errors": [f"{o.delegate.country}: {o.error}" for o in outcomes if o.error],
+        "open_p50": percentile(opened, 50),
+        "open_p95": percentile(opened, 95),
+        "typed_p50": percentile(latencies, 50),
+        "typed_p95": percentile(latencies, 95),
+        "save_p50": percentile(saves, 50),
+        "save_p95": percentile(saves, 95),
+        "saves": len(saves),
+        "lost": lost_saves(outcomes),
+        "rss_mb": statistics.median(m[0] for m in memory) / 1024 if memory else float("nan"),
+        "pss_mb": statistics.median(m[1] for m in memory) / 1024 if memory else float("nan"),
+        "cpu_seconds": cpu,
+        "wall_seconds": wall,
+        "outcomes": outcomes,
+    }
+
+
+def summary(figures: dict) -> str:
+    return (
+        f"{figures['opened']}/{figures['delegates']} pages editable, open p50 "
+        f"{figures['open_p50']:.1f} s p95 {figures['open_p95']:.1f} s; {figures['saves']} saves, "
+        f"save p50 {figures['save_p50'] * 1000:.0f} ms p95 {figures['save_p95'] * 1000:.0f} ms "
+        f"(after the {AUTOSAVE_DELAY:.0f} s autosave delay; keystroke to saved p95 "
+        f"{figures['typed_p95'] * 1000:.0f} ms); lost {figures['lost']}; "
+        f"kernel RSS {figures['rss_mb']:.0f} MB PSS {figures['pss_mb']:.0f} MB (median); "
+        f"server+kernels CPU {figures['cpu_seconds']:.0f} s in {figures['wall_seconds']:.0f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", default="http://127.0.0.1:8866")
+    parser.add_argument("--home", type=Path, default=None, help="MUNBOOK_HOME of the server")
+    parser.add_argument("--delegates", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--interval", type=float, default=1.0, help="seconds between chunks")
+    parser.add_argument("--chunk", type=int, default=5, help="characters per chunk")
+    parser.add_argument("--server-pid", type=int, default=None)
+    args = parser.parse_args()
+    from widgets import settings
+
+    home = args.home or settings.home()
+    os.environ["MUNBOOK_HOME"] = str(home)
+    figures = run(
+        args.base, home, args.delegates, args.seconds, args.interval, args.chunk, args.server_pid
+    )
+    print(summary(figures))
+    for error in figures["errors"]:
+        print("  failed:", error)
+
+
+if __name__ == "__main__":
+    main()

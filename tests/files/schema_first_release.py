@@ -1,0 +1,143 @@
+"""The store schema as the first release made it (commit 71bf351), frozen for tests/test_migrations.py.
+
+That release had no migrations: ``Store()`` ran ``metadata.create_all`` and the
+``WRITE_ONCE`` statements below. Do not edit: it stands for databases already out there.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import sqlalchemy as sa
+
+from widgets.exceptions import StoreError
+
+
+class UtcDateTime(sa.types.TypeDecorator):
+    """Aware datetimes, stored as UTC and read back as UTC on SQLite and PostgreSQL alike.
+
+    SQLite keeps no offset: a 18:00-06:00 value would come back as 18:00 UTC.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise StoreError("refusing a datetime without a time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC) if value is not None else None
+
+
+metadata = sa.MetaData()
+
+delegations = sa.Table(
+    "delegations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("committee", sa.String(64), nullable=False),
+    sa.Column("country", sa.String(3), nullable=False),  # ISO alpha-3
+    sa.Column("delegate", sa.Text, nullable=False),
+    sa.Column("school", sa.Text, nullable=False, default=""),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("committee", "country"),
+)
+
+access_codes = sa.Table(
+    "access_codes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),  # delegate, chair, advisor
+    sa.Column("committee", sa.String(64)),
+    sa.Column("delegation_id", sa.ForeignKey("delegations.id")),
+    sa.Column("salt", sa.String(64), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+drafts = sa.Table(
+    "drafts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("delegation_id", sa.ForeignKey("delegations.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("content", sa.Text, nullable=False),  # JSON
+    sa.Column("words", sa.Integer, nullable=False, default=0),
+    sa.Column("saved_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("delegation_id", "version"),
+)
+
+submissions = sa.Table(
+    "submissions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("delegation_id", sa.ForeignKey("delegations.id"), nullable=False),
+    sa.Column("submitted_at", UtcDateTime(), nullable=False),
+    sa.Column("notebook", sa.Text),  # the paper notebook (JSON); None when ingested
+    sa.Column("pdf", sa.LargeBinary, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("seconds_late", sa.Integer, nullable=False, default=0),
+    sa.Column("pages", sa.Integer),
+    sa.Column("words", sa.Integer),
+    sa.Column("text", sa.Text),  # extracted text, for similarity
+    sa.Column("ingested", sa.Boolean, nullable=False, default=False),
+    sa.Column("source_name", sa.Text),
+)
+
+extensions = sa.Table(
+    "extensions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("delegation_id", sa.ForeignKey("delegations.id"), nullable=False),
+    sa.Column("until", UtcDateTime(), nullable=False),
+    sa.Column("granted_at", UtcDateTime(), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+)
+
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("delegation_id", sa.ForeignKey("delegations.id"), nullable=False),
+    sa.Column("chair", sa.Text, nullable=False),
+    sa.Column("scores", sa.Text, nullable=False),  # JSON {category: points}
+    sa.Column("comments", sa.Text, nullable=False, default=""),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("delegation_id", "chair"),
+)
+
+feedback_releases = sa.Table(
+    "feedback_releases",
+    metadata,
+    sa.Column("committee", sa.String(64), primary_key=True),
+    sa.Column("release_at", UtcDateTime(), nullable=False),
+    sa.Column("set_at", UtcDateTime(), nullable=False),
+)
+
+access_failures = sa.Table(
+    "access_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("scope", sa.String(128), nullable=False, index=True),
+    sa.Column("at", UtcDateTime(), nullable=False),
+)
+
+WRITE_ONCE = {
+    "sqlite": [
+        f"CREATE TRIGGER IF NOT EXISTS submissions_no_{op.lower()} BEFORE {op} ON submissions "
+        "BEGIN SELECT RAISE(ABORT, 'submissions are write-once'); END"
+        for op in ("UPDATE", "DELETE")
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION munbook_write_once() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'submissions are write-once'; END; $$ LANGUAGE plpgsql",
+        "CREATE OR REPLACE TRIGGER submissions_write_once BEFORE UPDATE OR DELETE "
+        "ON submissions FOR EACH ROW EXECUTE FUNCTION munbook_write_once()",
+    ],
+}
