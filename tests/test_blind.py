@@ -26,7 +26,7 @@ SOURCES = [{"title": f"Source {i}", "author": "WHO", "date": "2020"} for i in ra
 
 
 @pytest.fixture
-def db(home: Path) -> Store:
+def db(home: Path, store: Store) -> Store:
     """INTERPOL (names shown) and BLINDPOL (the same committee, graded blind)."""
     text = (committees.settings.COMMITTEES_DIR / "interpol.yaml").read_text()
     (home / "committees").mkdir(parents=True)
@@ -39,7 +39,6 @@ def db(home: Path) -> Store:
             "blind_grading: false", "blind_grading: true"
         )
     )
-    store = Store()
     for committee in ("interpol", "blindpol"):
         store.add_delegation(committee, "KEN", DELEGATE, SCHOOL)
         store.add_delegation(committee, "GHA", "Ama Mensah", "Accra Girls")

@@ -26,8 +26,8 @@ TEXT = {
 
 
 @pytest.fixture
-def db(home: Path) -> Store:
-    store = Store()
+def db(store: Store) -> Store:
+    """Four INTERPOL delegations, on SQLite and on PostgreSQL."""
     for country, code in (("Kenya", "KEN"), ("Japan", "JPN"), ("Ghana", "GHA"), ("Peru", "PER")):
         store.add_delegation("interpol", code, f"Delegate of {country}", f"School of {country}")
     return store

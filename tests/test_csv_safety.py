@@ -22,8 +22,7 @@ COUNTRIES = ["KEN", "JPN", "GHA", "PER", "BRA", "MEX"]
 
 
 @pytest.fixture
-def db(home: Path) -> Store:
-    store = Store()
+def db(store: Store) -> Store:
     for code, (delegate, school) in zip(COUNTRIES, PAYLOADS.values(), strict=True):
         store.add_delegation("interpol", code, delegate, school)
     return store

@@ -19,7 +19,7 @@ from ..exceptions import MunbookError
 from ..store import Store
 from ..workflows import binder, review
 from ..workflows.blind import chair_pdf
-from ..workflows.collect import Row, background_text, collect, latest_submissions, rows_csv
+from ..workflows.collect import Row, collection, rows_csv
 from . import plots
 from .gate import CodeGate
 from .html import STATUS_CLASS, TABLE_STYLE
@@ -193,10 +193,9 @@ class ChairPage(w.VBox):
         return {name: box.value for name, box in self.scores.items()}
 
     def refresh(self) -> None:
-        self.latest = latest_submissions(self.store, self.info.key)
-        rows = sorted(
-            collect(self.store, self.info.key, latest=self.latest), key=SORT_KEYS[self.sort.value]
-        )
+        found = collection(self.store, self.info.key, passages=True)
+        self.latest = found.latest
+        rows = sorted(found.rows, key=SORT_KEYS[self.sort.value])
         self.rows = rows
         counts = {s: sum(r.status == s for r in rows) for s in ("submitted", "late", "missing")}
         self.summary.value = (
@@ -212,7 +211,7 @@ class ChairPage(w.VBox):
         )
         times = [r.submitted_at for r in rows if r.submitted_at]
         self.timeline.value = plots.submissions_over_time(times, self.info.rules.deadline_utc)
-        graded = review.grades(self.store, self.info.key)
+        graded = found.grades
         means: dict[str, float] = {}
         scored = [g for g in graded if g.total is not None]
         for c in self.info.rubric:
@@ -222,12 +221,7 @@ class ChairPage(w.VBox):
         self.category_plot.value = plots.scores_by_category(
             means, {c.name: c.max_points for c in self.info.rubric}
         )
-        texts = {
-            r.country: s[-1]["text"] or ""
-            for r in rows
-            if (s := self.store.submissions(r.delegation_id))
-        }
-        self.matches.value = matches_html(similarity.compare(texts, background_text(self.info.key)))
+        self.matches.value = matches_html(found.matches)
         self.paper.options = [
             (
                 r.country if self.blind else f"{r.country} · {printable(r.delegate) or '–'}",
@@ -267,7 +261,7 @@ class ChairPage(w.VBox):
         for name, box in self.scores.items():
             box.value = float((mine or {}).get("scores", {}).get(name, 0))
         self.comments.value = (mine or {}).get("comments", "")
-        latest = self.latest[delegation_id]
+        latest = self.store.submission(self.latest[delegation_id]["id"])
         country = next(r.country for r in self.rows if r.delegation_id == delegation_id)
         try:  # blind: re-rendered without names (ingested: its text, names withheld)
             pdf = chair_pdf(self.store.delegation(delegation_id), latest, self.blind)

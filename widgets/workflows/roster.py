@@ -19,7 +19,6 @@ from ..core import committees, countries
 from ..core.csvsafe import dict_writer
 from ..exceptions import MunbookError, RosterError, UnknownCommittee, UnknownCountry
 from ..store import Store
-from ..store.schema import delegations
 from . import codes
 from .codes import ensure_staff_codes
 
@@ -222,7 +221,7 @@ def import_rows(
     result = ImportResult()
     new_codes: list[dict[str, str]] = []
     with store.begin() as conn:
-        existing = {(d.committee, d.country): d for d in conn.execute(delegations.select())}
+        existing = {(d.committee, d.country): d for d in store.delegations(conn=conn)}
         olds = {row.line: existing.get((row.committee, row.country)) for row in rows}
         handovers = [
             row for row in rows if olds[row.line] and codes.hands_over(olds[row.line], row)
@@ -256,18 +255,15 @@ def _store_row(
     store: Store, conn, row: RosterRow, old, result: ImportResult, handover: bool
 ) -> int:
     """Insert or update one row's delegation; a handover also revokes the old code."""
-    if old is None:
-        result.created.append(row)
-        return store.add_delegation(row.committee, row.country, row.delegate, row.school, conn=conn)
-    if (old.delegate, old.school) == (row.delegate, row.school):
+    if old is not None and (old.delegate, old.school) == (row.delegate, row.school):
         result.unchanged.append(row)
         return old.id
-    conn.execute(
-        delegations.update()
-        .where(delegations.c.id == old.id)
-        .values(delegate=row.delegate, school=row.school)
+    delegation_id, _ = store.upsert_delegation(
+        row.committee, row.country, row.delegate, row.school, conn=conn
     )
-    result.updated.append(row)
+    (result.created if old is None else result.updated).append(row)
+    if old is None:
+        return delegation_id
     if handover:
         store.revoke_codes("delegate", old.id, conn)
         result.reassigned.append(codes.handed(row, old))
