@@ -6,7 +6,6 @@ them and tells them when the draft changed.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from html import escape
 
@@ -19,6 +18,7 @@ from ..core.committees import Committee
 from ..core.countries import Country
 from ..exceptions import MunbookError
 from ..store import Delegation, Store
+from .html import data_link, shows_errors
 
 FIELD_LABELS = {
     "author": "Author(s)",
@@ -188,9 +188,7 @@ class SourcesPanel(w.VBox):
         except limits.LimitExceeded as exc:
             self.cited.value = f"<div class='mb-conflict'>{escape(str(exc))}</div>"
             return
-        items = "".join(
-            f"<p style='padding-left:2em;text-indent:-2em;margin:.3em 0'>{e}</p>" for e in entries
-        )
+        items = "".join(f"<p class='mb-cited'>{e}</p>" for e in entries)
         self.cited.value = (
             f"<div class='mb-card mb-box'><b>Works cited</b>{items}</div>" if entries else ""
         )
@@ -224,6 +222,7 @@ class HistoryPanel(w.VBox):
             (f"version {v} · {t:%Y-%m-%d %H:%M:%S} UTC · {n} words", v) for v, t, n in entries
         ]
 
+    @shows_errors("message")
     def restore(self, version: int | None) -> bool:
         if not version or not self._on_restore(version):
             return False
@@ -294,6 +293,7 @@ class PaperPanel(w.VBox):
             ]
         )
 
+    @shows_errors("checklist")
     def refresh(self) -> None:
         """Render the latest saved draft: checklist, page images, page count, PDF link."""
         from ..core.checks import check
@@ -321,11 +321,7 @@ class PaperPanel(w.VBox):
             f" (plus {pdf.pages - pdf.body_pages} for works cited)</div>"
         )
         name = f"{settings.slug(self.country.name)}-{self.committee.key}-position-paper.pdf"
-        data = base64.b64encode(pdf.pdf).decode()
-        self.download.value = (
-            f"<a download='{name}' href='data:application/pdf;base64,{data}' "
-            f"class='mb-download'>Download PDF</a>"
-        )
+        self.download.value = data_link(pdf.pdf, name, "Download PDF", css="mb-download")
         self.preview.children = [
             w.Image(
                 value=png,
@@ -335,6 +331,7 @@ class PaperPanel(w.VBox):
             for png in pdf.images
         ]
 
+    @shows_errors("receipt")
     def submit(self):
         """Submit the latest saved draft; show the receipt or what blocks it."""
         from ..workflows.submit import SubmissionBlocked, submit
@@ -373,6 +370,7 @@ class FeedbackPanel(w.VBox):
         self.html = w.HTML()
         super().__init__([self.html])
 
+    @shows_errors("html")
     def show(self) -> bool:
         from ..workflows import review
 
@@ -396,11 +394,12 @@ class FeedbackPanel(w.VBox):
             for c in self.committee.rubric
         )
         comments = "".join(f"<blockquote>{escape(text)}</blockquote>" for _, text in grade.comments)
-        pdf = base64.b64encode(review.feedback_pdf(self.store, self.delegation.id)).decode()
+        pdf = review.feedback_pdf(self.store, self.delegation.id)
         self.html.value = (
             f"<div class='mb-card mb-feedback'><h2>Feedback</h2><table><tr><th>Category</th><th>Weight</th>"
             f"<th>Score</th></tr>{rows}<tr><td><b>Total</b></td><td></td><td><b>{grade.total:g} / 100</b>"
-            f"</td></tr></table>{comments}<a download='feedback.pdf' href='data:application/pdf;base64,{pdf}'>"
-            f"Download the feedback (PDF)</a></div>"
+            f"</td></tr></table>{comments}"
+            + data_link(pdf, "feedback.pdf", "Download the feedback (PDF)")
+            + "</div>"
         )
         return True
