@@ -1,0 +1,160 @@
+"""Commands that set a conference up: committees, countries, roster, generate."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import MunbookGroup, main
+
+# ---- committees ----------------------------------------------------------------
+
+
+@main.group("committees", cls=MunbookGroup)
+def committees_group() -> None:
+    """List and check committee files."""
+
+
+@committees_group.command("list")
+def committees_list() -> None:
+    """List the committees munbook knows."""
+    from ..core import committees
+
+    for key, committee in committees.all_committees().items():
+        deadline = committee.rules.deadline_utc.strftime("%Y-%m-%d %H:%M UTC")
+        topics = ", ".join(t.key for t in committee.topics)
+        click.echo(
+            f"{key:<12} {committee.acronym:<10} topics {topics:<6} due {deadline}  {committee.name}"
+        )
+
+
+@committees_group.command("check")
+@click.argument("file", type=click.Path(path_type=Path))
+def committees_check(file: Path) -> None:
+    """Validate a committee FILE and report every problem with its line."""
+    from ..core import committees
+
+    committee = committees.check_file(file)
+    click.echo(f"{file}: OK ({committee.acronym}, {len(committee.topics)} topics)")
+
+
+# ---- countries -----------------------------------------------------------------
+
+
+@main.command("countries")
+@click.option("--committee", "committee_name", help="Only countries the committee may seat.")
+@click.option(
+    "--member-of", "bloc", help="Only members of a bloc (un, interpol, eu, au, oecd, g20, ...)."
+)
+def countries_cmd(committee_name: str | None, bloc: str | None) -> None:
+    """List countries (ISO code, name, region)."""
+    from ..core import committees, countries
+
+    found = countries.all_countries()
+    if committee_name:
+        organisation = committees.load(committee_name).organisation
+        found = [c for c in found if c.is_member(organisation)]
+    if bloc:
+        keep = {c.alpha3 for c in countries.members(bloc)}
+        found = [c for c in found if c.alpha3 in keep]
+    for c in found:
+        click.echo(f"{c.alpha3}  {c.name:<34} {c.subregion}")
+    click.echo(f"{len(found)} countries", err=True)
+
+
+# ---- roster ----------------------------------------------------------------------
+
+
+@main.group("roster", cls=MunbookGroup)
+def roster_group() -> None:
+    """Import the delegations of a conference."""
+
+
+@roster_group.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--reassign",
+    is_flag=True,
+    help="Hand delegations to the delegate or school this FILE names: the old code stops "
+    "working, a new one is issued, the draft and submissions stay with the delegation.",
+)
+def roster_import(file: Path, reassign: bool) -> None:
+    """Create one delegation and access code per row of the roster FILE (CSV).
+
+    Codes go to outputs/access/codes-<time>.csv (every code, for the secretariat) and
+    to one file per school under outputs/access/schools/ (that school's codes only).
+    """
+    from ..workflows import roster
+
+    result = roster.import_roster(file, reassign=reassign)
+    click.echo(result.summary())
+
+
+# ---- generate --------------------------------------------------------------------
+
+
+@main.command("generate")
+@click.option(
+    "--committee", "committee_name", required=True, help="Committee acronym, e.g. INTERPOL."
+)
+@click.option(
+    "--roster",
+    "roster_file",
+    type=click.Path(path_type=Path),
+    help="Import this roster first and generate its delegations.",
+)
+@click.option(
+    "--all-members", is_flag=True, help="Every member country of the committee's organisation."
+)
+@click.option(
+    "--countries", "country_list", help='Comma-separated country names, e.g. "Kenya,Japan".'
+)
+@click.option("--force", is_flag=True, help="Rewrite workbooks even when unchanged.")
+@click.option(
+    "--execute",
+    is_flag=True,
+    help="Also run each workbook in a kernel to validate and pre-render it.",
+)
+@click.option(
+    "--jobs",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes for --execute.",
+)
+@click.option(
+    "--template", type=click.Path(path_type=Path), help="Another Papermill template notebook."
+)
+def generate_cmd(
+    committee_name: str,
+    roster_file: Path | None,
+    all_members: bool,
+    country_list: str | None,
+    force: bool,
+    execute: bool,
+    jobs: int,
+    template: Path | None,
+) -> None:
+    """Write one workbook per delegation under outputs/site/workbooks/<committee>/."""
+    from ..workflows import generate
+
+    result = generate.generate(
+        committee_name,
+        roster_file=roster_file,
+        country_names=country_list.split(",") if country_list else None,
+        all_members=all_members,
+        force=force,
+        execute=execute,
+        jobs=jobs,
+        template=template,
+    )
+    for target, reason in result.failed:
+        click.echo(f"failed: {target.country_name} ({target.path.name}): {reason}", err=True)
+    click.echo(f"workbooks: {result.summary()}")
+    if result.failed:
+        sys.exit(1)
+
+
+# ---- export ------------------------------------------------------------------------
