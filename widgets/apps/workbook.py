@@ -26,8 +26,9 @@ from ..workflows.autosave import DraftSession
 from ..workflows.progress import deadline_for
 from .gate import CodeGate
 from .html import shows_errors, stylesheet
-from .panels import FeedbackPanel, HistoryPanel, PaperPanel, SourcesPanel
+from .panels import FeedbackPanel, HistoryPanel, PaperPanel
 from .reading import header_html, prompt_facts_html, reading_pages
+from .sources import SourcesPanel
 
 SAVE_DELAY = 1.0  # seconds after a change; keeps every keystroke saved within 2 s
 TABS = ("Read", "Research", "Write", "Sources", "History", "Paper & submit", "Feedback")

@@ -118,6 +118,12 @@ class Store(CodeMethods, SubmissionMethods, ReviewMethods):
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def rows_of(self, table: sa.Table, delegation_id: int, *order) -> list[dict[str, Any]]:
+        """Every row of ``table`` for one delegation, in ``order``, as dicts."""
+        query = table.select().where(table.c.delegation_id == delegation_id).order_by(*order)
+        with self.begin() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
     # ---- delegations ------------------------------------------------------
 
     def add_delegation(

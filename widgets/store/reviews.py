@@ -57,15 +57,8 @@ class ReviewMethods:
             return conn.execute(query).scalar()
 
     def reviews(self, delegation_id: int) -> list[dict[str, Any]]:
-        query = (
-            reviews.select()
-            .where(reviews.c.delegation_id == delegation_id)
-            .order_by(reviews.c.chair)
-        )
-        with self.begin() as conn:
-            return [
-                {**row._mapping, "scores": json.loads(row.scores)} for row in conn.execute(query)
-            ]
+        rows = self.rows_of(reviews, delegation_id, reviews.c.chair)
+        return [{**row, "scores": json.loads(row["scores"])} for row in rows]
 
     def committee_reviews(self, committee: str) -> dict[int, list[dict[str, Any]]]:
         """Every review in ``committee``, by delegation id (chairs in name order), in one query."""

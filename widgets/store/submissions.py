@@ -44,13 +44,9 @@ class SubmissionMethods:
 
     def submissions(self, delegation_id: int) -> list[dict[str, Any]]:
         """Every submission of a delegation, oldest first."""
-        query = (
-            submissions.select()
-            .where(submissions.c.delegation_id == delegation_id)
-            .order_by(submissions.c.submitted_at, submissions.c.id)
+        return self.rows_of(
+            submissions, delegation_id, submissions.c.submitted_at, submissions.c.id
         )
-        with self.begin() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
 
     def submission(self, submission_id: int) -> dict[str, Any]:
         """One submission by its id (with its PDF)."""
@@ -160,10 +156,4 @@ class SubmissionMethods:
 
     def extensions(self, delegation_id: int) -> list[dict[str, Any]]:
         """Every extension granted to a delegation, oldest first."""
-        query = (
-            extensions.select()
-            .where(extensions.c.delegation_id == delegation_id)
-            .order_by(extensions.c.granted_at, extensions.c.id)
-        )
-        with self.begin() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
+        return self.rows_of(extensions, delegation_id, extensions.c.granted_at, extensions.c.id)

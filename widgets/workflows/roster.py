@@ -168,24 +168,25 @@ def _validate(line: int, values: dict[str, list[str]]) -> tuple[RosterRow | None
             problems.append(f"line {line}: {label} contains control characters or line breaks")
     if not delegate:
         problems.append(f"line {line}: no delegate name")
-    committee = country = None
-    try:
-        committee = committees.load(committee_name) if committee_name else None
-        if committee is None:
-            problems.append(f"line {line}: no committee")
-    except UnknownCommittee as exc:
-        problems.append(f"line {line}: {exc}")
-    try:
-        country = countries.lookup(country_name) if country_name else None
-        if country is None:
-            problems.append(f"line {line}: no country")
-    except UnknownCountry as exc:
-        problems.append(f"line {line}: {exc}")
+    committee = _find(committees.load, committee_name, "committee", line, problems)
+    country = _find(countries.lookup, country_name, "country", line, problems)
     if committee and country and not country.is_member(committee.organisation):
         problems.append(f"line {line}: {country.name} is not a member of {committee.acronym}")
     if problems or not (committee and country):
         return None, problems
     return RosterRow(line, committee.key, country.alpha3, country.name, delegate, school), []
+
+
+def _find(lookup, name: str, label: str, line: int, problems: list[str]):
+    """``lookup(name)``, or None with the reason added to ``problems``."""
+    try:
+        found = lookup(name) if name else None
+    except (UnknownCommittee, UnknownCountry) as exc:
+        problems.append(f"line {line}: {exc}")
+        return None
+    if found is None:
+        problems.append(f"line {line}: no {label}")
+    return found
 
 
 REASSIGN_HINT = "use `munbook roster import --reassign` to hand it over"
