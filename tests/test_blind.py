@@ -75,8 +75,8 @@ def chair_link_pdf(db: Store, committee: str, delegation: int) -> tuple[bytes, s
     from widgets.apps.chair import ChairPage
 
     page = ChairPage(db, committee)
-    page.paper.value = delegation
-    link = page.paper_link.value
+    page.scoring.paper.value = delegation
+    link = page.scoring.paper_link.value
     return base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", link).group(1)), link
 
 

@@ -105,6 +105,6 @@ def test_chair_app_csv_download(db: Store):
     from widgets.apps.chair import ChairPage
 
     page = ChairPage(db, "interpol")
-    encoded = re.search(r"base64,([A-Za-z0-9+/=]+)", page.csv_link.value).group(1)
+    encoded = re.search(r"base64,([A-Za-z0-9+/=]+)", page.collection.csv_link.value).group(1)
     assert_neutralised(cells(base64.b64decode(encoded).decode()))
     assert_neutralised(cells(rows_csv(collect(db, "interpol"))))
