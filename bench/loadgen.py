@@ -121,7 +121,13 @@ class Page:
         if data.get("method") == "update_states":
             self.states = {k: v["state"] for k, v in data["states"].items()}
             self.status_id = next(
-                (k for k, s in self.states.items() if "mb-status" in str(s.get("value", ""))), ""
+                # The status line is a span of class mb-status (the stylesheet widget names it too).
+                (
+                    k
+                    for k, s in self.states.items()
+                    if "class='mb-status" in str(s.get("value", ""))
+                ),
+                "",
             )
             self.got_states.set()
         elif data.get("method") == "echo_update":

@@ -17,8 +17,8 @@ GOOD = b"delegate,school,committee,country\nWanjiru Kamau,Nairobi Academy,INTERP
 
 
 @pytest.fixture
-def page(home: Path) -> AdvisorPage:
-    return AdvisorPage(Store(), Grant(SECRETARIAT))
+def page(store: Store) -> AdvisorPage:
+    return AdvisorPage(store, Grant(SECRETARIAT))
 
 
 def test_upload_shows_every_problem_and_imports_nothing(page: AdvisorPage, files: Path):

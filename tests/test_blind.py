@@ -26,7 +26,7 @@ SOURCES = [{"title": f"Source {i}", "author": "WHO", "date": "2020"} for i in ra
 
 
 @pytest.fixture
-def db(home: Path) -> Store:
+def db(home: Path, store: Store) -> Store:
     """INTERPOL (names shown) and BLINDPOL (the same committee, graded blind)."""
     text = (committees.settings.COMMITTEES_DIR / "interpol.yaml").read_text()
     (home / "committees").mkdir(parents=True)
@@ -39,7 +39,6 @@ def db(home: Path) -> Store:
             "blind_grading: false", "blind_grading: true"
         )
     )
-    store = Store()
     for committee in ("interpol", "blindpol"):
         store.add_delegation(committee, "KEN", DELEGATE, SCHOOL)
         store.add_delegation(committee, "GHA", "Ama Mensah", "Accra Girls")
@@ -76,8 +75,8 @@ def chair_link_pdf(db: Store, committee: str, delegation: int) -> tuple[bytes, s
     from widgets.apps.chair import ChairPage
 
     page = ChairPage(db, committee)
-    page.paper.value = delegation
-    link = page.paper_link.value
+    page.scoring.paper.value = delegation
+    link = page.scoring.paper_link.value
     return base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", link).group(1)), link
 
 

@@ -26,8 +26,8 @@ TEXT = {
 
 
 @pytest.fixture
-def db(home: Path) -> Store:
-    store = Store()
+def db(store: Store) -> Store:
+    """Four INTERPOL delegations, on SQLite and on PostgreSQL."""
     for country, code in (("Kenya", "KEN"), ("Japan", "JPN"), ("Ghana", "GHA"), ("Peru", "PER")):
         store.add_delegation("interpol", code, f"Delegate of {country}", f"School of {country}")
     return store
@@ -266,25 +266,34 @@ def test_chair_page_actions(db: Store):
             text=TEXT["Kenya"] * 3,
         )
     page = ChairPage(db, "interpol")
-    assert "1 on time" not in page.summary.value and "<b>2</b> on time" in page.summary.value
-    assert "Delegate of Kenya" in page.table.value  # INTERPOL does not grade blind
-    assert "Ghana and Kenya" in page.matches.value or "Kenya and Ghana" in page.matches.value
-    assert bytes(page.timeline.value).startswith(b"\x89PNG") and bytes(
-        page.category_plot.value
+    assert (
+        "1 on time" not in page.collection.summary.value
+        and "<b>2</b> on time" in page.collection.summary.value
+    )
+    assert "Delegate of Kenya" in page.collection.table.value  # INTERPOL does not grade blind
+    assert (
+        "Ghana and Kenya" in page.overlaps.matches.value
+        or "Kenya and Ghana" in page.overlaps.matches.value
+    )
+    assert bytes(page.plots.timeline.value).startswith(b"\x89PNG") and bytes(
+        page.plots.category_plot.value
     ).startswith(b"\x89PNG")
     kenya = db.find_delegation("interpol", "KEN").id
-    page.paper.value = kenya
-    assert "Open the paper (PDF)" in page.paper_link.value
+    page.scoring.paper.value = kenya
+    assert "Open the paper (PDF)" in page.scoring.paper_link.value
     names = [c.name for c in committees.load("interpol").rubric]
-    assert not page.save_review(kenya, "", {n: 5 for n in names}, "")
-    assert "enter your name" in page.review_message.value
-    assert not page.save_review(kenya, "Ximena", {names[0]: 99}, "")
-    assert page.save_review(kenya, "Ximena", {n: 7 for n in names}, "Good.")
-    assert "70 / 100 from you" in page.review_message.value and "Ranking" in page.ranking.value
-    page.sort.value = "score"
-    assert page.rows[0].country == "Kenya"
-    assert not page.release("someday") and page.release("2027-03-05 09:00")
-    assert page.build_binder() is not None and "2 papers" in page.binder_message.value
+    assert not page.scoring.save_review(kenya, "", {n: 5 for n in names}, "")
+    assert "enter your name" in page.scoring.review_message.value
+    assert not page.scoring.save_review(kenya, "Ximena", {names[0]: 99}, "")
+    assert page.scoring.save_review(kenya, "Ximena", {n: 7 for n in names}, "Good.")
+    assert (
+        "70 / 100 from you" in page.scoring.review_message.value
+        and "Ranking" in page.scoring.ranking.value
+    )
+    page.collection.sort.value = "score"
+    assert page.collection.rows[0].country == "Kenya"
+    assert not page.feedback.release("someday") and page.feedback.release("2027-03-05 09:00")
+    assert page.binder.build_binder() is not None and "2 papers" in page.binder.binder_message.value
 
 
 def test_delegate_sees_feedback_only_after_release(db: Store):
@@ -326,7 +335,7 @@ def test_blind_committee_hides_names(db: Store, home: Path):
     from widgets.workflows.collect import collect, rows_csv
 
     page = ChairPage(db, "blindpol")
-    assert "Kenya" in page.table.value and "Secret" not in page.table.value
+    assert "Kenya" in page.collection.table.value and "Secret" not in page.collection.table.value
     assert "Secret" not in rows_csv(collect(db, "blindpol"), blind=True)
     assert "Secret" not in review.grades_csv(db, "blindpol")
     nb = notebook.paper_notebook(
@@ -335,3 +344,63 @@ def test_blind_committee_hides_names(db: Store, home: Path):
     assert "Secret" not in " ".join(
         PdfReader(io.BytesIO(export.render(nb, blind=True).pdf)).pages[0].extract_text().split()
     )
+
+
+def test_a_chair_refresh_reads_submissions_once_and_scores_once(db: Store, monkeypatch):
+    import sqlalchemy as sa
+
+    from widgets.apps.chair import ChairPage
+    from widgets.workflows import collect
+
+    for code in ("KEN", "GHA", "JPN"):
+        db.add_submission(
+            db.find_delegation("interpol", code).id,
+            pdf=b"%PDF-1.7 " + code.encode(),
+            sha256=code * 21 + "x",
+            seconds_late=0,
+            pages=1,
+            words=15,
+            text=TEXT["Kenya"],
+        )
+    page = ChairPage(db, "interpol")
+    statements: list[str] = []
+    sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    calls = {"compare": 0, "grades": 0}
+    for name, module in (("compare", collect.similarity), ("grades", collect)):
+        original = getattr(module, name)
+
+        def counted(*args, _original=original, _name=name, **kwargs):
+            calls[_name] += 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+    page.refresh()
+    reads = [s for s in statements if "FROM submissions" in s]
+    assert len(reads) == 1, reads
+    assert "pdf" not in reads[0].split("FROM submissions")[0].lower()  # no PDF bytes read
+    assert calls == {"compare": 1, "grades": 1}
+    assert "<b>3</b> on time" in page.collection.summary.value
+    statements.clear()
+    page.collection.sort.value = "words"  # sorting reads nothing again
+    assert statements == [] and page.collection.rows[0].words == 15
+
+
+def test_chair_page_errors_are_shown_not_raised(db: Store, monkeypatch):
+    from widgets.apps import html
+    from widgets.apps.chair import ChairPage
+    from widgets.exceptions import StoreError
+
+    page = ChairPage(db, "interpol")
+    monkeypatch.setattr(
+        page.store,
+        "latest_submissions",
+        lambda *a, **k: (_ for _ in ()).throw(StoreError("db gone")),
+    )
+    page.refresh()
+    assert "db gone" in page.message.value
+    monkeypatch.setattr(page.store, "latest_submissions", lambda *a, **k: 1 / 0)
+    page.refresh()
+    assert html.UNEXPECTED in page.message.value
+    monkeypatch.undo()
+    assert page.binder.build_binder() is None
+    assert "no on-time submissions" in page.binder.binder_message.value

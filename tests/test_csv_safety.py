@@ -22,8 +22,7 @@ COUNTRIES = ["KEN", "JPN", "GHA", "PER", "BRA", "MEX"]
 
 
 @pytest.fixture
-def db(home: Path) -> Store:
-    store = Store()
+def db(store: Store) -> Store:
     for code, (delegate, school) in zip(COUNTRIES, PAYLOADS.values(), strict=True):
         store.add_delegation("interpol", code, delegate, school)
     return store
@@ -106,6 +105,6 @@ def test_chair_app_csv_download(db: Store):
     from widgets.apps.chair import ChairPage
 
     page = ChairPage(db, "interpol")
-    encoded = re.search(r"base64,([A-Za-z0-9+/=]+)", page.csv_link.value).group(1)
+    encoded = re.search(r"base64,([A-Za-z0-9+/=]+)", page.collection.csv_link.value).group(1)
     assert_neutralised(cells(base64.b64decode(encoded).decode()))
     assert_neutralised(cells(rows_csv(collect(db, "interpol"))))

@@ -1,3 +1,5 @@
+"""Generating workbooks; store-touching tests run on SQLite and PostgreSQL (`store` fixture)."""
+
 import json
 import re
 from pathlib import Path
@@ -7,6 +9,7 @@ import pytest
 
 from widgets import settings
 from widgets.exceptions import MunbookError, RosterError
+from widgets.store import Store
 from widgets.workflows import generate
 
 
@@ -14,7 +17,7 @@ def files_under(root: Path) -> set[Path]:
     return {p for p in root.rglob("*") if p.is_file()}
 
 
-def test_parameters_are_injected_and_recorded(home: Path):
+def test_parameters_are_injected_and_recorded(home: Path, store: Store):
     result = generate.generate("interpol", country_names=["Kenya", "Japan"])
     assert len(result.written) == 2
     kenya = nbformat.read(home / "site" / "workbooks" / "interpol" / "kenya.ipynb", as_version=4)
@@ -28,7 +31,7 @@ def test_parameters_are_injected_and_recorded(home: Path):
     nbformat.validate(kenya)
 
 
-def test_codes_are_created_but_never_written_into_workbooks(home: Path):
+def test_codes_are_created_but_never_written_into_workbooks(home: Path, store: Store):
     result = generate.generate("interpol", country_names=["Kenya"])
     codes = [row.split(",")[-1] for row in result.codes_file.read_text().splitlines()[1:]]
     assert codes
@@ -36,7 +39,7 @@ def test_codes_are_created_but_never_written_into_workbooks(home: Path):
     assert not any(code in text for code in codes)
 
 
-def test_all_members_writes_196_safely_named_files(home: Path):
+def test_all_members_writes_196_safely_named_files(home: Path, store: Store):
     result = generate.generate("interpol", all_members=True)
     assert len(result.written) == 196 and not result.failed
     names = [p.name for p in (home / "site" / "workbooks" / "interpol").iterdir()]
@@ -45,7 +48,7 @@ def test_all_members_writes_196_safely_named_files(home: Path):
     assert "cote-d-ivoire.ipynb" in names and "curacao.ipynb" in names
 
 
-def test_idempotent_and_force_rewrites(home: Path):
+def test_idempotent_and_force_rewrites(home: Path, store: Store):
     generate.generate("interpol", country_names=["Kenya", "Japan"])
     path = home / "site" / "workbooks" / "interpol" / "kenya.ipynb"
     before = path.stat().st_mtime_ns
@@ -60,7 +63,9 @@ def test_idempotent_and_force_rewrites(home: Path):
     assert len(forced.written) == 2
 
 
-def test_roster_with_hostile_values_writes_only_inside_home(tmp_path: Path, home: Path):
+def test_roster_with_hostile_values_writes_only_inside_home(
+    tmp_path: Path, home: Path, store: Store
+):
     hostile = tmp_path / "hostile.csv"
     hostile.write_text(
         "delegate,school,committee,country\n"

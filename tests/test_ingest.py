@@ -53,8 +53,7 @@ def pages_pdf(pages: int, declared: int | None = None) -> bytes:
 
 
 @pytest.fixture
-def db(home: Path) -> Store:
-    store = Store()
+def db(store: Store) -> Store:
     for code, name in (("KEN", "Kenya"), ("JPN", "Japan"), ("GHA", "Ghana"), ("PER", "Peru")):
         store.add_delegation("interpol", code, f"Delegate of {name}", f"School of {name}")
     return store

@@ -183,8 +183,8 @@ def test_chair_gets_the_binder_as_a_download_not_a_server_path(submitted: Store,
     from widgets.apps.chair import ChairPage
 
     page = ChairPage(submitted, "interpol")
-    result = page.build_binder()
-    message = page.binder_message.value
+    result = page.binder.build_binder()
+    message = page.binder.binder_message.value
     assert result is not None and "2 papers" in message
     assert "data:application/pdf;base64," in message and "Download the binder" in message
     assert str(home) not in message and "<code>" not in message

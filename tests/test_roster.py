@@ -58,7 +58,7 @@ def test_two_delegate_columns_make_a_double_delegation():
     assert roster.parse(data)[0].delegate == "Ana & Luis"
 
 
-def test_import_creates_delegations_and_codes_once(tmp_path: Path, home: Path):
+def test_import_creates_delegations_and_codes_once(tmp_path: Path, home: Path, store: Store):
     path = write(tmp_path, "r.csv", GOOD.encode())
     result = roster.import_roster(path)
     assert len(result.created) == 2
@@ -68,7 +68,6 @@ def test_import_creates_delegations_and_codes_once(tmp_path: Path, home: Path):
     roles = sorted(c["role"] for c in codes)
     assert roles == ["advisor", "advisor", "chair", "delegate", "delegate", "secretariat"]
     assert sorted(result.school_files) == ["Nairobi Academy", "SAS"]
-    store = Store()
     kenya = store.find_delegation("interpol", "KEN")
     kenya_code = next(c["code"] for c in codes if c["country"] == "Kenya")
     assert store.check_code(kenya_code, "delegate", "interpol", kenya.id)
@@ -82,7 +81,7 @@ def test_import_creates_delegations_and_codes_once(tmp_path: Path, home: Path):
     assert len(list((home / "access").rglob("codes-*.csv"))) == 3  # secretariat + 2 schools
 
 
-def test_a_corrected_spelling_updates_and_keeps_the_code(tmp_path: Path):
+def test_a_corrected_spelling_updates_and_keeps_the_code(tmp_path: Path, store: Store):
     first = roster.import_roster(write(tmp_path, "a.csv", GOOD.encode()))
     code = next(c["code"] for c in codes_in(first.codes_file) if c["country"] == "Kenya")
     respelled = GOOD.replace("Wanjiru Kamau", " wanjirú   KAMAU").replace(
@@ -91,13 +90,14 @@ def test_a_corrected_spelling_updates_and_keeps_the_code(tmp_path: Path):
     second = roster.import_roster(write(tmp_path, "b.csv", respelled.encode()))
     assert [r.country for r in second.updated] == ["KEN"] and not second.reassigned
     assert second.codes_file is None  # same person, same school: no new code
-    store = Store()
     kenya = store.find_delegation("interpol", "KEN")
     assert (kenya.delegate, kenya.school) == ("wanjirú   KAMAU", "NAIROBI ACADEMY")
     assert store.check_code(code, "delegate", "interpol", kenya.id)
 
 
-def test_every_bad_row_is_reported_and_nothing_imported(tmp_path: Path, files: Path, home: Path):
+def test_every_bad_row_is_reported_and_nothing_imported(
+    tmp_path: Path, files: Path, home: Path, store: Store
+):
     path = files / "roster_bad_rows.csv"
     with pytest.raises(RosterError) as caught:
         roster.import_roster(path)
@@ -111,7 +111,7 @@ def test_every_bad_row_is_reported_and_nothing_imported(tmp_path: Path, files: P
     assert "line 8: North Korea is not a member of INTERPOL" in problems
     assert any(p.startswith("line 9: delegate contains control characters") for p in problems)
     assert len(problems) == 6
-    assert Store().delegations() == []
+    assert store.delegations() == []
     assert not (home / "access").exists()
 
 

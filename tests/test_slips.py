@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from widgets import settings
 from widgets.apps.advisor import advisor_app
 from widgets.cli import main
+from widgets.core import access
 from widgets.exceptions import MunbookError
 from widgets.paper import fonts
 from widgets.paper import slips as paper_slips
@@ -98,7 +99,7 @@ def test_advisor_and_secretariat_download_slips(school):
     store, codes = school
     pdfs = {}
     for role, school_name in (("advisor", "Tokyo International School"), ("secretariat", None)):
-        code = roster.codes.access.new_code()
+        code = access.new_code()
         store.add_code(code, role, school=school_name)
         gate = advisor_app(store)
         gate._sleep = lambda seconds: None

@@ -126,3 +126,82 @@ def test_times_with_an_offset_come_back_as_the_same_instant(store: Store, delega
     assert store.extension_until(delegation).tzinfo == UTC
     store.set_feedback_release("interpol", local)
     assert store.feedback_release("interpol") == datetime(2027, 3, 2, 0, 0, tzinfo=UTC)
+
+
+def _submit(store: Store, delegation: int, at: datetime, late: int = 0, notebook=None) -> int:
+    return store.add_submission(
+        delegation,
+        submitted_at=at,
+        pdf=b"%PDF-" + at.isoformat().encode(),
+        sha256=at.isoformat()[:64],
+        seconds_late=late,
+        notebook=notebook,
+        text=f"text of {at:%H:%M}",
+    )
+
+
+def test_latest_submissions_of_a_committee_in_one_query(store: Store, delegation: int):
+    japan = store.add_delegation("interpol", "JPN", "Haruto Sato")
+    other = store.add_delegation("unodc", "KEN", "Someone")
+    t = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    first = _submit(store, delegation, t, notebook="{}")
+    _submit(store, delegation, t + timedelta(hours=2), late=60)
+    # An ingested PDF dated earlier than the newest does not become the latest.
+    _submit(store, delegation, t + timedelta(hours=1))
+    _submit(store, other, t)
+    statements = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    latest = store.latest_submissions("interpol")
+    assert len(statements) == 1
+    assert set(latest) == {delegation} and japan not in latest
+    assert latest[delegation]["seconds_late"] == 60 and latest[delegation]["pdf"].startswith(
+        b"%PDF"
+    )
+    on_time = store.latest_submissions("interpol", on_time=True, pdf=False)
+    assert on_time[delegation]["text"] == "text of 10:00" and "pdf" not in on_time[delegation]
+    assert store.latest_submissions("interpol", notebooks_only=True)[delegation]["id"] == first
+    assert store.submission(first)["notebook"] == "{}"
+    assert store.has_submission(delegation, t.isoformat()[:64])
+    assert not store.has_submission(japan, t.isoformat()[:64])
+    with pytest.raises(StoreError, match="no submission with id 999"):
+        store.submission(999)
+
+
+def test_progress_reads_drafts_submissions_and_extensions_at_once(store: Store, delegation: int):
+    japan = store.add_delegation("interpol", "JPN", "Haruto Sato")
+    v1 = store.save_draft(delegation, {"a": "x"}, None, words=10)
+    store.save_draft(delegation, {"a": "x y"}, v1, words=12)
+    until = datetime(2030, 1, 1, tzinfo=UTC)
+    store.grant_extension(delegation, until - timedelta(days=1))
+    store.grant_extension(delegation, until)
+    _submit(store, japan, datetime(2027, 3, 1, tzinfo=UTC), late=5)
+    rows = {row["country"]: row for row in store.progress("interpol")}
+    assert rows["KEN"]["words"] == 12 and rows["KEN"]["saved_at"] is not None
+    assert rows["KEN"]["extension_until"] == until and rows["KEN"]["submitted_at"] is None
+    assert rows["JPN"]["seconds_late"] == 5 and rows["JPN"]["words"] is None
+    assert [r["country"] for r in store.progress()] == ["JPN", "KEN"]
+    assert store.progress("unodc") == []
+
+
+def test_upsert_delegation_and_issue_code(store: Store, delegation: int):
+    assert store.upsert_delegation("interpol", "KEN") == (delegation, False)
+    assert store.delegation(delegation).delegate == "Wanjiru Kamau"  # None keeps it
+    assert store.upsert_delegation("interpol", "KEN", "Amani Otieno", None)[1] is False
+    changed = store.delegation(delegation)
+    assert (changed.delegate, changed.school) == ("Amani Otieno", "Nairobi Academy")
+    new, created = store.upsert_delegation("interpol", "JPN", school="TIS")
+    assert (
+        created and store.delegation(new).school == "TIS" and store.delegation(new).delegate == ""
+    )
+    code = store.issue_code("delegate", "interpol", new)
+    assert store.check_code(code, "delegate", "interpol", new)
+    assert not store.check_code(code, "delegate", "interpol", delegation)
+
+
+def test_committee_reviews_in_one_query(store: Store, delegation: int):
+    japan = store.add_delegation("interpol", "JPN", "Haruto Sato")
+    store.save_review(delegation, "Ximena", {"Solutions": 8}, "Good.")
+    store.save_review(delegation, "Fausto", {"Solutions": 6})
+    found = store.committee_reviews("interpol")
+    assert [r["chair"] for r in found[delegation]] == ["Fausto", "Ximena"]
+    assert found[delegation][1]["scores"] == {"Solutions": 8} and japan not in found

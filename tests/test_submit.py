@@ -24,8 +24,8 @@ SOURCES = [{"title": f"Source {i}", "author": "WHO", "date": "2020"} for i in ra
 
 
 @pytest.fixture
-def db(home: Path) -> Store:
-    return Store()
+def db(store: Store) -> Store:
+    return store  # SQLite and PostgreSQL
 
 
 @pytest.fixture

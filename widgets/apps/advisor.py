@@ -15,6 +15,7 @@ method, so tests drive the same code the buttons do.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -30,7 +31,7 @@ from ..store import Store
 from ..workflows import generate, roster, slips
 from ..workflows.progress import committee_status
 from .gate import CodeGate
-from .html import STATUS_CLASS, TABLE_STYLE, download_link
+from .html import STATUS_CLASS, download_link, ok, shows_errors, stylesheet, table, title
 
 REASSIGN_LABEL = "Hand over delegations to the delegates in this file (reassign)"
 
@@ -44,7 +45,7 @@ def status_table_html(
 ) -> str:
     """The delegations table (only those ``grant`` sees, when given), every value escaped."""
     header = ["Country", "Committee", "Delegate", "School", "Status", "Words", "Last saved"]
-    rows = []
+    rows: list[str] = []
     for row in committee_status(store, committee):
         d = row.delegation
         if grant and not grant.sees(d.school):
@@ -56,9 +57,7 @@ def status_table_html(
             + "".join(f"<td>{escape(c)}</td>" for c in cells)
             + f"<td>{status}</td><td>{row.words}</td><td>{_when(row.last_saved)}</td></tr>"
         )
-    head = "".join(f"<th>{h}</th>" for h in header)
-    body = "".join(rows) or f"<tr><td colspan='{len(header)}'>No delegations yet.</td></tr>"
-    return f"{TABLE_STYLE}<table class='mb-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return table(header, rows)
 
 
 def code_files(store: Store, grant: Grant) -> list[tuple[str, list[Path]]]:
@@ -83,8 +82,20 @@ def code_files(store: Store, grant: Grant) -> list[tuple[str, list[Path]]]:
     return [(title, files) for title, files in groups if files]
 
 
-def _section(title: str) -> w.HTML:
-    return w.HTML(f"<h3 style='font-family:Georgia,serif'>{escape(title)}</h3>")
+def _section(text: str) -> w.HTML:
+    return w.HTML(title(text, 3))
+
+
+def _secretariat_only(action):
+    """Refuse the action (raise) unless the page was opened with the secretariat's code."""
+
+    @functools.wraps(action)
+    def run(self, *args, **kwargs):
+        if not self.grant.is_secretariat:
+            raise MunbookError("only the secretariat's code can do this")
+        return action(self, *args, **kwargs)
+
+    return run
 
 
 class AdvisorPage(w.VBox):
@@ -110,7 +121,7 @@ class AdvisorPage(w.VBox):
             _section(f"{n}. {part}") if isinstance(part, str) else part
             for n, part in _numbered(parts)
         ]
-        super().__init__(numbered)
+        super().__init__([*numbered, stylesheet()])
         self.add_class("mb-advisor")
         self.refresh()
 
@@ -132,7 +143,7 @@ class AdvisorPage(w.VBox):
     def _advisor_parts(self) -> list:
         school = escape(self.grant.school or "")
         return [
-            w.HTML(f"<h2 style='font-family:Georgia,serif'>munbook · advisor · {school}</h2>"),
+            w.HTML(title(f"munbook · advisor · {self.grant.school or ''}")),
             w.HTML(
                 f"<p>You see the delegations of <b>{school}</b>: hand each delegate their code, "
                 "follow their progress. The secretariat imports the roster, generates the "
@@ -165,7 +176,7 @@ class AdvisorPage(w.VBox):
         )
         self.extension_message = w.HTML()
         return [
-            w.HTML("<h2 style='font-family:Georgia,serif'>munbook · secretariat</h2>"),
+            w.HTML(title("munbook · secretariat")),
             "Import the roster",
             w.HTML("Columns: delegate, school, committee, country (any order, any case)."),
             self.reassign,
@@ -185,21 +196,18 @@ class AdvisorPage(w.VBox):
 
     # ---- actions -----------------------------------------------------------
 
-    def _require_secretariat(self) -> None:
-        if not self.grant.is_secretariat:
-            raise MunbookError("only the secretariat's code can do this")
-
     def _on_upload(self, change: dict) -> None:
         files = change["new"]
         if files:
             item = files[0]
             self.import_roster(bytes(item["content"]), item["name"], self.reassign.value)
 
+    @_secretariat_only
+    @shows_errors("roster_message")
     def import_roster(
         self, data: bytes, name: str, reassign: bool = False
     ) -> roster.ImportResult | None:
         """Validate and import an uploaded roster; show every problem or the summary."""
-        self._require_secretariat()
         hint = f"tick “{REASSIGN_LABEL}” and upload again to hand it over"
         try:
             rows = roster.parse(data, name)
@@ -216,9 +224,10 @@ class AdvisorPage(w.VBox):
         self.refresh()
         return result
 
+    @_secretariat_only
+    @shows_errors("generate_message")
     def generate(self, committee: str) -> generate.GenerateResult | None:
         """Generate the committee's workbooks for every delegation it has."""
-        self._require_secretariat()
         names = [d.country for d in self.store.delegations(committee)]
         if not names:
             self.generate_message.value = (
@@ -237,39 +246,18 @@ class AdvisorPage(w.VBox):
         self.refresh()
         return result
 
+    @_secretariat_only
+    @shows_errors("extension_message")
     def grant_extension(self, delegation_id: int | None, until_text: str) -> bool:
         """Grant an extension until a local date and time of the committee."""
-        self._require_secretariat()
-        try:
-            if delegation_id is None:
-                raise MunbookError("choose a delegation first")
-            delegation = self.store.delegation(delegation_id)
-            zone = committees.load(delegation.committee).rules.timezone
-            until = parse_local_time(until_text, zone)
-            self.store.grant_extension(delegation_id, until, "granted in the advisor app")
-        except MunbookError as exc:
-            self.extension_message.value = f"<span class='mb-bad'>{escape(str(exc))}</span>"
-            return False
-        self.extension_message.value = f"<span class='mb-ok'>Extension granted until {until:%Y-%m-%d %H:%M} ({escape(zone)}).</span>"
-        self.refresh()
-        return True
-
-    def reissue(self, delegation_id: int | None) -> bool:
-        """Revoke a delegation's code and issue a new one, written to the code files."""
-        try:
-            if delegation_id is None:
-                raise MunbookError("choose a delegation first")
-            delegation = self.store.delegation(delegation_id)
-            if not self.grant.sees(delegation.school):
-                raise MunbookError("that delegation is not one of your school's")
-            roster.reissue_code(self.store, delegation.id)
-        except MunbookError as exc:
-            self.code_message.value = f"<span class='mb-bad'>{escape(str(exc))}</span>"
-            return False
-        self.code_message.value = (
-            f"<span class='mb-ok'>New code for {escape(delegation.country)} "
-            f"({escape(delegation.committee.upper())}): it is in the newest code file above; "
-            "the old code no longer works.</span>"
+        if delegation_id is None:
+            raise MunbookError("choose a delegation first")
+        delegation = self.store.delegation(delegation_id)
+        zone = committees.load(delegation.committee).rules.timezone
+        until = parse_local_time(until_text, zone)
+        self.store.grant_extension(delegation_id, until, "granted in the advisor app")
+        self.extension_message.value = ok(
+            f"Extension granted until {until:%Y-%m-%d %H:%M} ({zone})."
         )
         self.refresh()
         return True
@@ -295,6 +283,23 @@ class AdvisorPage(w.VBox):
         )
         return result
 
+    @shows_errors("code_message")
+    def reissue(self, delegation_id: int | None) -> bool:
+        """Revoke a delegation's code and issue a new one, written to the code files."""
+        if delegation_id is None:
+            raise MunbookError("choose a delegation first")
+        delegation = self.store.delegation(delegation_id)
+        if not self.grant.sees(delegation.school):
+            raise MunbookError("that delegation is not one of your school's")
+        roster.reissue_code(self.store, delegation.id)
+        self.code_message.value = ok(
+            f"New code for {delegation.country} ({delegation.committee.upper()}): it is in the "
+            "newest code file above; the old code no longer works."
+        )
+        self.refresh()
+        return True
+
+    @shows_errors("table")
     def refresh(self) -> None:
         self.table.value = status_table_html(self.store, grant=self.grant)
         options = [

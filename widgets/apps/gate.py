@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 import ipywidgets as w
 
 from ..store import Store, now
+from .html import shows_errors, stylesheet
 
 FREE_TRIES = 3
 MAX_DELAY = 30.0
@@ -57,20 +58,20 @@ class CodeGate(w.VBox):
         self.message = w.HTML()
         self.button.on_click(lambda _: self.try_code(self.code.value))
         intro = w.HTML(
-            f"<h2 style='font-family:Georgia,serif'>{title}</h2>"
-            "<p>Enter the access code you were given.</p>"
+            f"<h2 class='mb-title'>{title}</h2><p>Enter the access code you were given.</p>"
         )
-        super().__init__([intro, w.HBox([self.code, self.button]), self.message])
+        super().__init__([intro, w.HBox([self.code, self.button]), self.message, stylesheet()])
         self.add_class("mb-gate")
         from_url = code_from_url()
         if from_url:
             self.try_code(from_url)
 
+    @shows_errors("message")  # a store or page that fails says so, never a blank page
     def try_code(self, code: str) -> bool:
         """Open the page if ``code`` is right; otherwise say so, after the delay."""
         code = code.strip()
         if not code:
-            self.message.value = "<span style='color:#a33'>Please enter your access code.</span>"
+            self.message.value = "<span class='mb-bad'>Please enter your access code.</span>"
             return False
         grant = self._check(code)
         if grant:
@@ -83,7 +84,7 @@ class CodeGate(w.VBox):
         self.button.disabled = False
         self.code.value = ""
         self.message.value = (
-            "<span class='mb-denied' style='color:#a33'>That code does not open this page. "
+            "<span class='mb-denied mb-bad'>That code does not open this page. "
             "Check it, or ask your advisor for yours.</span>"
         )
         return False

@@ -18,25 +18,6 @@ from ..core.citations import works_cited
 from ..core.committees import Committee
 from ..core.countries import Country
 
-STYLE = """
-<style>
-.mb-card{font-family:Georgia,'Times New Roman',serif;max-width:860px;line-height:1.5;color:#1d2733}
-.mb-card h1{font-size:1.7em;margin:.2em 0}.mb-card h2{font-size:1.25em;margin:.6em 0 .2em}
-.mb-muted{color:#5b6775;font-size:.92em}.mb-pill{display:inline-block;background:#e8eef5;
-border-radius:10px;padding:0 .6em;margin:0 .3em .3em 0;font-size:.85em}
-.mb-box{border:1px solid #d5dde6;border-radius:8px;padding:.8em 1.1em;margin:.6em 0;background:#fbfcfe}
-.mb-card ol li{margin:.25em 0}
-.mb-header{background:#f3f6fa;border-radius:10px;padding:.7em 1.2em;margin-bottom:.4em}
-.mb-facts{border-collapse:collapse;width:100%;margin:.3em 0 .8em}.mb-facts th{text-align:left;
-font-weight:600;width:13em;vertical-align:top;padding:.25em .8em .25em 0;color:#33404d}
-.mb-facts td{vertical-align:top;padding:.25em .4em;border-bottom:1px solid #e6ebf1}
-.mb-ref{font-size:.8em;color:#5b6775;white-space:nowrap;text-align:right}
-.mb-note{font-size:.85em;color:#5b6775}.mb-unknown{color:#8a6d00;font-style:italic}
-.mb-fact-row{font-size:.9em;margin:.2em 0 .4em 1.2em;color:#33404d}
-.mb-source{font-size:.9em;padding-left:2em;text-indent:-2em}
-</style>
-"""
-
 
 def _paragraphs(text: str) -> str:
     return "".join(f"<p>{escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip())
@@ -68,10 +49,10 @@ def header_html(
     who = " · ".join(escape(x) for x in (delegate, school) if x)
     local = deadline.astimezone(ZoneInfo(committee.rules.timezone))
     return (
-        f"{STYLE}<div class='mb-card mb-header'><div class='mb-muted'>{escape(committee.acronym)} · "
+        f"<div class='mb-card mb-header'><div class='mb-muted'>{escape(committee.acronym)} · "
         f"{escape(committee.name)} · position paper</div><h1>{escape(country.name)}</h1>"
         f"<div class='mb-muted'>{who}</div>"
-        f"<div style='margin-top:.3em'><span class='mb-pill'>Deadline {local:%a %d %b %Y, %H:%M} "
+        f"<div class='mb-deadline'><span class='mb-pill'>Deadline {local:%a %d %b %Y, %H:%M} "
         f"({escape(committee.rules.timezone)}) · {escape(time_left(deadline))}</span></div></div>"
     )
 
@@ -112,9 +93,9 @@ def country_card_html(profile: facts.Profile, committee: Committee) -> str:
     ]
     blocs = [f for f in profile.facts if f not in basics]
     parts = [
-        f"{STYLE}<div class='mb-card mb-box mb-profile'><h2>{escape(country.name)}{local}</h2>",
+        f"<div class='mb-card mb-box mb-profile'><h2>{escape(country.name)}{local}</h2>",
         f"<div class='mb-muted'>{escape(country.official_name)} · ISO {escape(country.alpha3)}</div>",
-        f"<div style='margin:.4em 0'>{membership_pills(profile)}</div>",
+        f"<div class='mb-pills'>{membership_pills(profile)}</div>",
         "<p class='mb-muted'>Each fact names its source [n] and the date it was checked. "
         "Open the source before you cite it: memberships and treaties change.</p>",
         facts_table_html(basics, numbers),
@@ -177,7 +158,7 @@ class CountryProfile(w.VBox):
             )
             rows.append(w.HBox([text, button] if self._on_add else [text]))
         heading = w.HTML(
-            f"{STYLE}<div class='mb-card'><h2>Sources ({escape(style.upper())})</h2>"
+            f"<div class='mb-card'><h2>Sources ({escape(style.upper())})</h2>"
             "<p class='mb-muted'>One click adds a source to your Sources tab, formatted for "
             "your works cited.</p></div>"
         )
@@ -207,7 +188,7 @@ def committee_html(committee: Committee) -> str:
     faculties = "".join(f"<li>{escape(f)}</li>" for f in committee.faculties)
     dais = ", ".join(escape(c) for c in committee.chairs)
     return (
-        f"{STYLE}<div class='mb-card'>{_paragraphs(committee.background)}"
+        f"<div class='mb-card'>{_paragraphs(committee.background)}"
         f"<h2>What {escape(committee.acronym)} can do</h2><ul>{faculties}</ul>"
         f"<div class='mb-muted'>President: {escape(committee.president)}<br>Chairs: {dais}</div></div>"
     )
@@ -242,7 +223,7 @@ def topic_html(
         for i, p in enumerate(topic.prompts)
     )
     return (
-        f"{STYLE}<div class='mb-card'><h2>Topic {escape(topic.key)}: {escape(topic.title)}</h2>"
+        f"<div class='mb-card'><h2>Topic {escape(topic.key)}: {escape(topic.title)}</h2>"
         f"{_paragraphs(topic.background)}<div class='mb-box'><b>Research prompts</b>"
         f"<ol>{prompts}</ol></div></div>"
     )

@@ -25,19 +25,13 @@ from ..store import Delegation, Store
 from ..workflows.autosave import DraftSession
 from ..workflows.progress import deadline_for
 from .gate import CodeGate
-from .panels import FeedbackPanel, HistoryPanel, PaperPanel, SourcesPanel
+from .html import shows_errors, stylesheet
+from .panels import FeedbackPanel, HistoryPanel, PaperPanel
 from .reading import header_html, prompt_facts_html, reading_pages
+from .sources import SourcesPanel
 
 SAVE_DELAY = 1.0  # seconds after a change; keeps every keystroke saved within 2 s
 TABS = ("Read", "Research", "Write", "Sources", "History", "Paper & submit", "Feedback")
-APP_STYLE = """<style>
-.mb-app{max-width:900px}.mb-app textarea{box-sizing:border-box;font-family:Georgia,'Times New Roman',serif;
-font-size:15px;line-height:1.45}.mb-count{color:#5b6775;font-size:12px;text-align:right}
-.mb-over{color:#b42318;font-weight:600}.mb-status{font-size:13px;color:#1a7f37}
-.mb-conflict{background:#fff4e5;border:1px solid #f0b35a;border-radius:8px;padding:.6em 1em}
-.mb-section-title{font-family:Georgia,serif;font-weight:600;margin-top:.6em}
-.mb-guidance{color:#5b6775;font-size:12px}
-</style>"""
 
 
 def _count_html(words: int, limit: int | None, unit: str = "words", problem: str = "") -> str:
@@ -130,7 +124,7 @@ class WorkbookApp(w.VBox):
                 deadline_for(store, delegation),
             )
         )
-        super().__init__([w.HTML(APP_STYLE), header, self.status, self.banner, self.tabs])
+        super().__init__([stylesheet(), header, self.status, self.banner, self.tabs])
         self.add_class("mb-app")
         self.set_content(self.session.load())
         self._show_status()
@@ -156,9 +150,7 @@ class WorkbookApp(w.VBox):
             self.notes_message,
         ]
         for topic in self.committee.topics:
-            rows.append(
-                w.HTML(f"<h3 style='font-family:Georgia,serif'>Topic {escape(topic.key)}</h3>")
-            )
+            rows.append(w.HTML(f"<h3 class='mb-title'>Topic {escape(topic.key)}</h3>"))
             for index, prompt in enumerate(topic.prompts):
                 box = w.Textarea(
                     placeholder="Your notes and where you found them…",
@@ -198,8 +190,7 @@ class WorkbookApp(w.VBox):
             self.topic_counts[topic.key] = count
             rows += [
                 w.HTML(
-                    f"<h3 style='font-family:Georgia,serif'>Topic {escape(topic.key)}: "
-                    f"{escape(topic.title)}</h3>"
+                    f"<h3 class='mb-title'>Topic {escape(topic.key)}: {escape(topic.title)}</h3>"
                 ),
                 count,
             ]
@@ -223,7 +214,7 @@ class WorkbookApp(w.VBox):
         if rules.ai_disclosure:
             rows += [
                 w.HTML(
-                    "<h3 style='font-family:Georgia,serif'>AI-use disclosure</h3>"
+                    "<h3 class='mb-title'>AI-use disclosure</h3>"
                     "<p class='mb-guidance'>This committee asks every paper to say whether "
                     f"and how AI tools were used (up to {limits.DISCLOSURE_CHARS:,} characters).</p>"
                 ),
@@ -266,7 +257,7 @@ class WorkbookApp(w.VBox):
         self._update_counts()
         if self.session.conflict:
             return  # the delegate decides first (banner)
-        self.status.value = "<span class='mb-status' style='color:#8a6d00'>Saving…</span>"
+        self.status.value = "<span class='mb-status mb-warn'>Saving…</span>"
         if self._pending is None:
             try:
                 loop = asyncio.get_event_loop()
@@ -283,6 +274,7 @@ class WorkbookApp(w.VBox):
         self._pending = None
         self.save_now()
 
+    @shows_errors("status")
     def save_now(self, overwrite: bool = False) -> bool:
         """Save the page's content as a new version (the autosave calls this)."""
         if self._pending is not None:
@@ -308,24 +300,20 @@ class WorkbookApp(w.VBox):
         if self.refused:
             more = len(self.refused) - 1
             self.status.value = (
-                "<span class='mb-status mb-refused' style='color:#b42318'>"
+                "<span class='mb-status mb-refused mb-bad'>"
                 f"Not saved: {escape(self.refused[0].message)}"
                 + (f" (and {more} more, marked below)" if more else "")
                 + "</span>"
             )
         elif self.session.conflict:
-            self.status.value = (
-                "<span class='mb-status' style='color:#b42318'>Not saved: see below.</span>"
-            )
+            self.status.value = "<span class='mb-status mb-bad'>Not saved: see below.</span>"
         elif self.session.saved_at:
             self.status.value = (
                 f"<span class='mb-status'>All changes saved · version {self.session.version} · "
                 f"{self.session.saved_at:%Y-%m-%d %H:%M:%S} UTC</span>"
             )
         else:
-            self.status.value = (
-                "<span class='mb-status' style='color:#5b6775'>Nothing written yet.</span>"
-            )
+            self.status.value = "<span class='mb-status mb-quiet'>Nothing written yet.</span>"
 
     def _show_conflict(self) -> None:
         load = w.Button(description="Load the newer version", button_style="warning")
@@ -341,12 +329,14 @@ class WorkbookApp(w.VBox):
             w.HBox([load, keep]),
         ]
 
+    @shows_errors("status")
     def reload(self) -> None:
         """Show the latest saved version (from this or any other tab)."""
         self.set_content(self.session.load())
         self.banner.children = []
         self._show_status()
 
+    @shows_errors("status")
     def restore(self, version: int) -> bool:
         """Show an earlier version and save it as the newest one."""
         self.set_content(self.session.load(version))

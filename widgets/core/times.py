@@ -1,11 +1,16 @@
-"""Times as people type them, in a committee's time zone."""
+"""Times: now in UTC, and times as people type them in a committee's time zone."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from ..exceptions import MunbookError
+
+
+def now() -> datetime:
+    """The current time, aware, in UTC (what the store keeps)."""
+    return datetime.now(UTC)
 
 
 def parse_local_time(text: str, timezone: str) -> datetime:

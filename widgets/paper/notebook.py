@@ -43,6 +43,19 @@ class Delegation(Protocol):
     school: str
 
 
+def header_metadata(info, country) -> dict[str, Any]:
+    """The committee, country and layout fields every paper notebook's header holds."""
+    return {
+        "committee": info.acronym,
+        "committee_key": info.key,
+        "committee_name": info.name,
+        "country": country.name,
+        "country_code": country.alpha3,
+        "font_size": info.rules.font_size,
+        "citation_style": info.rules.citation_style,
+    }
+
+
 def paper_notebook(
     committee: str,
     delegation: Delegation,
@@ -56,16 +69,10 @@ def paper_notebook(
     limits.enforce(content)
     nb = nbformat.v4.new_notebook()
     nb.metadata.munbook = {
-        "committee": info.acronym,
-        "committee_key": info.key,
-        "committee_name": info.name,
-        "country": country.name,
-        "country_code": country.alpha3,
+        **header_metadata(info, country),
         "delegate": delegation.delegate,
         "school": delegation.school,
         "topics": [{"key": t.key, "title": " ".join(t.title.split())} for t in info.topics],
-        "font_size": info.rules.font_size,
-        "citation_style": info.rules.citation_style,
         "draft_version": version,
     }
     nb.metadata.title = f"{country.name} · {info.acronym} position paper"

@@ -14,31 +14,20 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..core import access
 from ..core.limits import DRAFT_BYTES
+from ..core.times import now
 from ..exceptions import StoreError
 from . import engine as engines
-from .schema import (
-    SCHEMA_REVISION,
-    access_codes,
-    access_failures,
-    delegations,
-    drafts,
-    extensions,
-    feedback_releases,
-    reviews,
-    submissions,
-)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
+from .codes import CodeMethods
+from .reviews import ReviewMethods
+from .schema import SCHEMA_REVISION, delegations, drafts
+from .submissions import SubmissionMethods
 
 
 @dataclass(frozen=True)
@@ -70,9 +59,10 @@ class DraftConflict(StoreError):
         )
 
 
-class Store:
+class Store(CodeMethods, SubmissionMethods, ReviewMethods):
     """One database; create it with ``Store()`` for the configured URL.
 
+    Its methods are grouped by table in the mixins (codes, submissions, reviews).
     ``Store()`` runs no DDL: it checks that the schema is at this munbook's
     revision and raises StoreError (engine.NOT_READY) otherwise. Staff commands
     use ``Store.open_for_admin()``, which makes or migrates the schema first.
@@ -107,6 +97,12 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def rows_of(self, table: sa.Table, delegation_id: int, *order) -> list[dict[str, Any]]:
+        """Every row of ``table`` for one delegation, in ``order``, as dicts."""
+        query = table.select().where(table.c.delegation_id == delegation_id).order_by(*order)
+        with self.begin() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
 
     # ---- delegations ------------------------------------------------------
 
@@ -148,130 +144,47 @@ class Store:
             ).first()
         return _delegation(row) if row else None
 
-    def delegations(self, committee: str | None = None) -> list[Delegation]:
+    def delegations(
+        self, committee: str | None = None, conn: Connection | None = None
+    ) -> list[Delegation]:
         query = delegations.select().order_by(delegations.c.committee, delegations.c.country)
         if committee:
             query = query.where(delegations.c.committee == committee)
-        with self.begin() as conn:
+        with self.using(conn) as conn:
             return [_delegation(row) for row in conn.execute(query)]
 
-    # ---- access codes -----------------------------------------------------
-
-    def add_code(
+    def upsert_delegation(
         self,
-        code: str,
-        role: str,
-        committee: str | None = None,
-        delegation_id: int | None = None,
-        conn: Connection | None = None,
+        committee: str,
+        country: str,
+        delegate: str | None = None,
         school: str | None = None,
-    ) -> None:
-        salt = access.new_salt()
-        with self.using(conn) as conn:
-            conn.execute(
-                access_codes.insert().values(
-                    role=role,
-                    committee=committee,
-                    delegation_id=delegation_id,
-                    school=school,
-                    salt=salt,
-                    digest=access.digest(code, salt),
-                    created_at=now(),
-                )
-            )
-
-    def has_code(
-        self,
-        role: str,
-        committee: str | None = None,
-        delegation_id: int | None = None,
         conn: Connection | None = None,
-    ) -> bool:
-        return bool(self._codes(role, committee, delegation_id, conn))
+    ) -> tuple[int, bool]:
+        """(id, created): the delegation of ``country`` in ``committee``, made if missing.
 
-    def check_code(
-        self,
-        code: str,
-        role: str,
-        committee: str | None = None,
-        delegation_id: int | None = None,
-    ) -> bool:
-        """True when ``code`` is a live code of ``role`` for exactly this committee or delegation."""
-        return any(
-            access.matches(code, salt, dig)
-            for salt, dig in self._codes(role, committee, delegation_id)
-        )
-
-    def staff_grant(self, code: str) -> access.Grant | None:
-        """What a secretariat or school-advisor ``code`` opens, or None."""
-        query = sa.select(
-            access_codes.c.role, access_codes.c.school, access_codes.c.salt, access_codes.c.digest
-        ).where(
-            access_codes.c.revoked_at.is_(None),
-            access_codes.c.role.in_((access.SECRETARIAT, access.ADVISOR)),
-        )
-        with self.begin() as conn:
-            rows = list(conn.execute(query))
-        for role, school, salt, dig in rows:
-            # An advisor code without a school (stores made before schools had codes) opens nothing.
-            if access.matches(code, salt, dig) and (role == access.SECRETARIAT or school):
-                return access.Grant(role, school if role == access.ADVISOR else None)
-        return None
-
-    def advisor_schools(self, conn: Connection | None = None) -> list[str]:
-        """The schools that hold a live advisor code (names as first imported)."""
-        query = sa.select(access_codes.c.school).where(
-            access_codes.c.role == access.ADVISOR,
-            access_codes.c.revoked_at.is_(None),
-            access_codes.c.school.is_not(None),
-        )
+        ``delegate`` and ``school`` replace the stored ones unless None (a new
+        delegation gets "" for None).
+        """
         with self.using(conn) as conn:
-            return [school for (school,) in conn.execute(query)]
-
-    def revoke_codes(self, role: str, delegation_id: int, conn: Connection | None = None) -> int:
-        """Stop every live ``role`` code of a delegation from working; return how many."""
-        with self.using(conn) as conn:
-            return conn.execute(
-                access_codes.update()
-                .where(
-                    access_codes.c.role == role,
-                    access_codes.c.delegation_id == delegation_id,
-                    access_codes.c.revoked_at.is_(None),
+            row = conn.execute(
+                delegations.select().where(
+                    delegations.c.committee == committee, delegations.c.country == country
                 )
-                .values(revoked_at=now())
-            ).rowcount
-
-    def _codes(
-        self,
-        role: str,
-        committee: str | None,
-        delegation_id: int | None,
-        conn: Connection | None = None,
-    ) -> list:
-        query = sa.select(access_codes.c.salt, access_codes.c.digest).where(
-            access_codes.c.role == role,
-            access_codes.c.revoked_at.is_(None),
-            access_codes.c.committee.is_(None)
-            if committee is None
-            else access_codes.c.committee == committee,
-            access_codes.c.delegation_id.is_(None)
-            if delegation_id is None
-            else access_codes.c.delegation_id == delegation_id,
-        )
-        with self.using(conn) as conn:
-            return list(conn.execute(query))
-
-    def record_failure(self, scope: str) -> None:
-        """Remember a wrong code for ``scope`` (e.g. ``delegate:12``), to slow guessing."""
-        with self.begin() as conn:
-            conn.execute(access_failures.insert().values(scope=scope, at=now()))
-
-    def failures_since(self, scope: str, since: datetime) -> int:
-        query = sa.select(sa.func.count()).where(
-            access_failures.c.scope == scope, access_failures.c.at >= since
-        )
-        with self.begin() as conn:
-            return conn.execute(query).scalar_one()
+            ).first()
+            if row is None:
+                new = self.add_delegation(committee, country, delegate or "", school or "", conn)
+                return new, True
+            changes = {
+                key: value
+                for key, value in (("delegate", delegate), ("school", school))
+                if value is not None and value != getattr(row, key)
+            }
+            if changes:
+                conn.execute(
+                    delegations.update().where(delegations.c.id == row.id).values(**changes)
+                )
+            return row.id, False
 
     # ---- drafts -----------------------------------------------------------
 
@@ -363,109 +276,6 @@ class Store:
         )
         with self.begin() as conn:
             return [(v, t, w) for v, t, w in conn.execute(query)]
-
-    # ---- submissions --------------------------------------------------------
-
-    def add_submission(self, delegation_id: int, **values: Any) -> int:
-        values.setdefault("submitted_at", now())
-        with self.begin() as conn:
-            result = conn.execute(
-                submissions.insert().values(delegation_id=delegation_id, **values)
-            )
-            return result.inserted_primary_key[0]
-
-    def submissions(self, delegation_id: int) -> list[dict[str, Any]]:
-        """Every submission of a delegation, oldest first."""
-        query = (
-            submissions.select()
-            .where(submissions.c.delegation_id == delegation_id)
-            .order_by(submissions.c.submitted_at, submissions.c.id)
-        )
-        with self.begin() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
-
-    # ---- extensions ---------------------------------------------------------
-
-    def grant_extension(self, delegation_id: int, until: datetime, reason: str = "") -> None:
-        if until.tzinfo is None:
-            raise StoreError("an extension needs a time zone (or UTC) on its end time")
-        with self.begin() as conn:
-            conn.execute(
-                extensions.insert().values(
-                    delegation_id=delegation_id, until=until, granted_at=now(), reason=reason
-                )
-            )
-
-    def extension_until(self, delegation_id: int) -> datetime | None:
-        """The end of the most recently granted extension, if any."""
-        query = (
-            sa.select(extensions.c.until)
-            .where(extensions.c.delegation_id == delegation_id)
-            .order_by(extensions.c.granted_at.desc(), extensions.c.id.desc())
-            .limit(1)
-        )
-        with self.begin() as conn:
-            return conn.execute(query).scalar()
-
-    def extensions(self, delegation_id: int) -> list[dict[str, Any]]:
-        """Every extension granted to a delegation, oldest first."""
-        query = (
-            extensions.select()
-            .where(extensions.c.delegation_id == delegation_id)
-            .order_by(extensions.c.granted_at, extensions.c.id)
-        )
-        with self.begin() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
-
-    # ---- reviews ------------------------------------------------------------
-
-    def save_review(
-        self, delegation_id: int, chair: str, scores: dict[str, float], comments: str = ""
-    ) -> None:
-        """Insert or replace one chair's review of one delegation's paper."""
-        values = {"scores": json.dumps(scores), "comments": comments, "updated_at": now()}
-        with self.begin() as conn:
-            updated = conn.execute(
-                reviews.update()
-                .where(reviews.c.delegation_id == delegation_id, reviews.c.chair == chair)
-                .values(**values)
-            )
-            if updated.rowcount == 0:
-                conn.execute(
-                    reviews.insert().values(delegation_id=delegation_id, chair=chair, **values)
-                )
-
-    def set_feedback_release(self, committee: str, release_at: datetime) -> None:
-        """Feedback of ``committee`` becomes visible to delegates from ``release_at``."""
-        if release_at.tzinfo is None:
-            raise StoreError("a release time needs a time zone (or UTC)")
-        with self.begin() as conn:
-            conn.execute(
-                feedback_releases.delete().where(feedback_releases.c.committee == committee)
-            )
-            conn.execute(
-                feedback_releases.insert().values(
-                    committee=committee, release_at=release_at, set_at=now()
-                )
-            )
-
-    def feedback_release(self, committee: str) -> datetime | None:
-        query = sa.select(feedback_releases.c.release_at).where(
-            feedback_releases.c.committee == committee
-        )
-        with self.begin() as conn:
-            return conn.execute(query).scalar()
-
-    def reviews(self, delegation_id: int) -> list[dict[str, Any]]:
-        query = (
-            reviews.select()
-            .where(reviews.c.delegation_id == delegation_id)
-            .order_by(reviews.c.chair)
-        )
-        with self.begin() as conn:
-            return [
-                {**row._mapping, "scores": json.loads(row.scores)} for row in conn.execute(query)
-            ]
 
 
 def _delegation(row: Any) -> Delegation:

@@ -52,13 +52,14 @@ def committee_notebooks(
     kind = "submitted" if source == "submissions" else "drafts"
     folder = settings.ensure_dir(settings.export_notebooks_dir(committee, kind))
     paths = []
-    for delegation in store.delegations(settings.slug(committee)):
+    key = settings.slug(committee)
+    if source == "submissions":
+        submitted = store.latest_submissions(key, notebooks_only=True, pdf=False)
+    for delegation in store.delegations(key):
         if source == "submissions":
-            stored = store.submissions(delegation.id)
-            notebooks = [s["notebook"] for s in stored if s["notebook"]]
-            if not notebooks:
+            if delegation.id not in submitted:
                 continue
-            text = notebooks[-1]
+            text = submitted[delegation.id]["notebook"]
         else:
             text = nbformat.writes(latest_paper(store, delegation.id))
         path = folder / f"{settings.slug(countries.lookup(delegation.country).name)}.ipynb"

@@ -21,14 +21,16 @@ def chosen_submissions(
 ) -> tuple[list, list]:
     """(country name, submission) in name order, and the delegations left out with why."""
     chosen, left_out = [], []
+    papers = store.latest_submissions(committee, on_time=not include_all)
+    # Without the PDFs: only to tell "only late" from "none" for those left out.
+    anything = papers if include_all else store.latest_submissions(committee, pdf=False)
     for delegation in store.delegations(committee):
         name = countries.lookup(delegation.country).name
-        stored = store.submissions(delegation.id)
-        pool = stored if include_all else [s for s in stored if s["seconds_late"] == 0]
-        if pool:
-            chosen.append((name, pool[-1]))
+        if delegation.id in papers:
+            chosen.append((name, papers[delegation.id]))
         else:
-            left_out.append((name, "only late submissions" if stored else "no submission"))
+            why = "only late submissions" if delegation.id in anything else "no submission"
+            left_out.append((name, why))
     return sorted(chosen, key=lambda c: c[0]), sorted(left_out)
 
 
@@ -55,9 +57,10 @@ def build_binder(
     folder = settings.ensure_dir(settings.binders_dir())
     path = Path(out) if out else folder / f"{info.key}-{now():%Y%m%dT%H%M%SZ}.pdf"
     papers = []
+    by_id = {d.id: d for d in store.delegations(info.key)}
     for name, submission in chosen:
         try:
-            delegation = store.delegation(submission["delegation_id"])
+            delegation = by_id[submission["delegation_id"]]
             papers.append((name, chair_pdf(delegation, submission, blind)))
         except MunbookError as exc:  # one paper's blind copy failed: the rest are bound
             left_out.append((name, f"no blind copy: {exc}"))

@@ -17,6 +17,7 @@ from nbformat import NotebookNode
 from ..core import committees, countries
 from ..paper import fonts
 from ..paper.export import render
+from ..paper.notebook import header_metadata
 
 WITHHELD = "[withheld]"
 SECTION_CHARS = 10_000  # the text is split into sections of about this size
@@ -66,15 +67,9 @@ def ingested_notebook(delegation, text: str) -> NotebookNode:
     shown = shown.translate({ord(c): "?" for c in fonts.missing(shown) if c != "\n"})
     nb = nbformat.v4.new_notebook()
     nb.metadata.munbook = {
-        "committee": info.acronym,
-        "committee_key": info.key,
-        "committee_name": info.name,
-        "country": country.name,
-        "country_code": country.alpha3,
+        **header_metadata(info, country),
         # The template heads each topic "Topic <key>: <title>"; the text is one "topic".
         "topics": [{"key": "PDF", "title": "the submitted text, names withheld"}],
-        "font_size": info.rules.font_size,
-        "citation_style": info.rules.citation_style,
     }
     note = (
         f"{info.acronym} grades blind. This paper came in as a PDF, which is withheld: "

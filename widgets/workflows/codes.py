@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Connection
 
 from .. import settings
-from ..core import access, committees
+from ..core import committees
 from ..core.access import ADVISOR, SECRETARIAT, name_key
 from ..store import Delegation, Store
 
@@ -62,8 +62,7 @@ def delegate_code(
     school: str,
 ) -> dict[str, str]:
     """Issue a fresh code for a delegation (revoke old ones first to replace them)."""
-    code = access.new_code()
-    store.add_code(code, "delegate", committee, delegation_id, conn=conn)
+    code = store.issue_code("delegate", committee, delegation_id, conn=conn)
     return code_row("delegate", code, committee, country_name, delegate, school)
 
 
@@ -74,8 +73,7 @@ def ensure_staff_codes(
     made = []
     for role, scope in (("chair", committee), (SECRETARIAT, None)):
         if not store.has_code(role, scope, conn=conn):
-            code = access.new_code()
-            store.add_code(code, role, scope, conn=conn)
+            code = store.issue_code(role, scope, conn=conn)
             made.append(code_row(role, code, committee=scope or ""))
     return made
 
@@ -89,8 +87,7 @@ def ensure_advisor_codes(
     for school in schools:
         key = name_key(school)
         if key and key not in have:
-            code = access.new_code()
-            store.add_code(code, ADVISOR, conn=conn, school=school)
+            code = store.issue_code(ADVISOR, conn=conn, school=school)
             made.append(code_row(ADVISOR, code, school=school))
             have.add(key)
     return made

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import nbformat
@@ -11,7 +11,7 @@ import nbformat
 from ..core import committees, countries, csvsafe, similarity
 from ..core.checks import Rendered, check
 from ..store import Store
-from .review import grades
+from .review import Grade, grades
 
 
 @dataclass(frozen=True)
@@ -53,62 +53,80 @@ def background_text(committee: str) -> str:
     return "\n\n".join([info.background, *(t.background for t in info.topics)])
 
 
-def latest_submissions(store: Store, committee: str) -> dict[int, dict]:
-    """Each delegation's latest submission, by delegation id."""
-    latest = {}
-    for delegation in store.delegations(committee):
-        stored = store.submissions(delegation.id)
-        if stored:
-            latest[delegation.id] = stored[-1]
-    return latest
+@dataclass(frozen=True)
+class Collection:
+    """What a chair's refresh shows, computed once: rows, overlaps, grades."""
+
+    rows: list[Row]  # in country order
+    latest: dict[int, dict]  # each delegation's latest submission, without its PDF
+    matches: list[similarity.Match]
+    grades: list[Grade]
 
 
-def collect(
+def collection(
     store: Store,
     committee: str,
     threshold: float = similarity.THRESHOLD,
-    latest: dict[int, dict] | None = None,
-) -> list[Row]:
-    """Every delegation of the committee with its latest submission, checks, flags and score."""
+    passages: bool = False,
+) -> Collection:
+    """Every delegation of the committee with its latest submission, checks, flags and score.
+
+    One store query reads the submissions; similarity and grades run once.
+    ``passages`` also keeps the shared passages of flagged pairs (for a page).
+    """
     info = committees.load(committee)
     delegations = store.delegations(info.key)
-    latest = latest_submissions(store, info.key) if latest is None else latest
+    latest = store.latest_submissions(info.key, pdf=False)
     names = {d.id: countries.lookup(d.country).name for d in delegations}
     matches = similarity.compare(
         {names[i]: s["text"] or "" for i, s in latest.items()},
         background_text(info.key),
         threshold,
-        passages=False,
+        passages=passages,
     )
+    graded = grades(store, info.key)
+    scores = {g.delegation_id: g.total for g in graded}
+    best = _most_similar(matches)
+    rows = []
+    for d in delegations:
+        score, other = best.get(names[d.id], (0.0, ""))
+        row = _row(d, names[d.id], latest.get(d.id), info, scores.get(d.id))
+        rows.append(replace(row, similar_to=other if score >= threshold else "", similarity=score))
+    return Collection(sorted(rows, key=lambda r: r.country), latest, matches, graded)
+
+
+def collect(store: Store, committee: str, threshold: float = similarity.THRESHOLD) -> list[Row]:
+    """The rows of ``collection``: one per delegation, in country order."""
+    return collection(store, committee, threshold).rows
+
+
+def _most_similar(matches: list[similarity.Match]) -> dict[str, tuple[float, str]]:
+    """For each paper, its highest share with another paper (or the background)."""
     best: dict[str, tuple[float, str]] = {}
     for m in matches:
         for me, other in ((m.first, m.second), (m.second, m.first)):
             if me != "background" and m.score > best.get(me, (0.0, ""))[0]:
                 best[me] = (m.score, other)
-    scores = {g.delegation_id: g.total for g in grades(store, info.key)}
-    rows = []
-    for d in delegations:
-        sub = latest.get(d.id)
-        score, other = best.get(names[d.id], (0.0, ""))
-        rows.append(
-            Row(
-                delegation_id=d.id,
-                country=names[d.id],
-                delegate=d.delegate,
-                school=d.school,
-                status=("late" if sub["seconds_late"] else "submitted") if sub else "missing",
-                submitted_at=sub["submitted_at"] if sub else None,
-                seconds_late=sub["seconds_late"] if sub else 0,
-                pages=sub["pages"] if sub else None,
-                words=sub["words"] if sub else None,
-                violations=_violations(sub, info) if sub else [],
-                similar_to=other if score >= threshold else "",
-                similarity=score,
-                score=scores.get(d.id),
-                ingested=bool(sub and sub["ingested"]),
-            )
-        )
-    return sorted(rows, key=lambda r: r.country)
+    return best
+
+
+def _row(d, country: str, sub: dict | None, info, score: float | None) -> Row:
+    return Row(
+        delegation_id=d.id,
+        country=country,
+        delegate=d.delegate,
+        school=d.school,
+        status=("late" if sub["seconds_late"] else "submitted") if sub else "missing",
+        submitted_at=sub["submitted_at"] if sub else None,
+        seconds_late=sub["seconds_late"] if sub else 0,
+        pages=sub["pages"] if sub else None,
+        words=sub["words"] if sub else None,
+        violations=_violations(sub, info) if sub else [],
+        similar_to="",
+        similarity=0.0,
+        score=score,
+        ingested=bool(sub and sub["ingested"]),
+    )
 
 
 COLUMNS = [

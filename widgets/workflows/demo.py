@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import settings
-from ..core import access
 from ..core.access import ADVISOR, SECRETARIAT, name_key
 from ..store import Store
 from . import codes, generate, roster
@@ -67,9 +66,8 @@ def prepare(store: Store | None = None) -> Demo:
     fresh = []
     for role, scope in (("chair", DEMO_COMMITTEE), (SECRETARIAT, None), (ADVISOR, None)):
         if not found[role]:
-            found[role] = access.new_code()
             school = kenya.school if role == ADVISOR else None
-            store.add_code(found[role], role, scope, school=school)
+            found[role] = store.issue_code(role, scope, school=school)
             fresh.append(codes.code_row(role, found[role], scope or "", school=school or ""))
     if fresh:
         roster.write_codes(fresh)

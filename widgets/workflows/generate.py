@@ -21,10 +21,10 @@ import papermill
 from tqdm.auto import tqdm
 
 from .. import settings
-from ..core import access, committees, countries
+from ..core import committees, countries
 from ..exceptions import MunbookError
 from ..store import Store
-from . import roster
+from . import codes, roster
 
 KERNEL = "python3"
 
@@ -117,24 +117,13 @@ def targets_for(
 def _ensure_delegations(store: Store, committee: str, wanted: list) -> list[dict[str, str]]:
     """Create a delegation (and its code) for each country that has none."""
     made = []
-    existing = {d.country: d for d in store.delegations(committee)}
     with store.begin() as conn:
         for country in wanted:
-            if country.alpha3 in existing:
-                continue
-            delegation_id = store.add_delegation(committee, country.alpha3, "", "", conn=conn)
-            code = access.new_code()
-            store.add_code(code, "delegate", committee, delegation_id, conn=conn)
-            made.append(
-                {
-                    "role": "delegate",
-                    "committee": committee,
-                    "country": country.name,
-                    "delegate": "",
-                    "school": "",
-                    "code": code,
-                }
-            )
+            delegation_id, created = store.upsert_delegation(committee, country.alpha3, conn=conn)
+            if created:
+                made.append(
+                    codes.delegate_code(store, conn, delegation_id, committee, country.name, "", "")
+                )
         if made:
             made += roster.ensure_staff_codes(store, committee, conn)
     return made

@@ -105,7 +105,7 @@ def _ingest_one(
     if delegation is None:
         return f"{country.name} has no delegation in {info.acronym}"
     sha = hashlib.sha256(candidate.data).hexdigest()
-    if any(s["sha256"] == sha for s in store.submissions(delegation.id)):
+    if store.has_submission(delegation.id, sha):
         result.skipped.append((candidate.name, "already ingested"))
         return None
     try:

@@ -5,11 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
-
 from ..core import committees, countries
 from ..store import Delegation, Store, now
-from ..store.schema import drafts, submissions
 
 STATUSES = ("not started", "drafting", "submitted", "late", "overdue")
 
@@ -28,8 +25,11 @@ class DelegationStatus:
 
 def deadline_for(store: Store, delegation: Delegation) -> datetime:
     """The committee's deadline, or the delegation's extension when later."""
-    deadline = committees.load(delegation.committee).rules.deadline_utc
-    extension = store.extension_until(delegation.id)
+    return _later(delegation.committee, store.extension_until(delegation.id))
+
+
+def _later(committee: str, extension: datetime | None) -> datetime:
+    deadline = committees.load(committee).rules.deadline_utc
     return max(deadline, extension) if extension else deadline
 
 
@@ -39,39 +39,33 @@ def seconds_late(store: Store, delegation: Delegation, at: datetime | None = Non
     return max(0, int(late))
 
 
+def _status(row: dict, deadline: datetime) -> str:
+    if row["submitted_at"] is not None:
+        return "late" if row["seconds_late"] > 0 else "submitted"
+    if now() > deadline:
+        return "overdue"
+    return "drafting" if row["saved_at"] is not None else "not started"
+
+
 def committee_status(store: Store, committee: str | None = None) -> list[DelegationStatus]:
-    """One row per delegation (of ``committee``, or all), in country-name order."""
+    """One row per delegation (of ``committee``, or all), in country-name order.
+
+    One store query (``Store.progress``) for every delegation's latest draft,
+    submission and extension.
+    """
     rows = []
-    for delegation in store.delegations(committee):
-        with store.begin() as conn:
-            draft = conn.execute(
-                sa.select(drafts.c.words, drafts.c.saved_at)
-                .where(drafts.c.delegation_id == delegation.id)
-                .order_by(drafts.c.version.desc())
-                .limit(1)
-            ).first()
-            submission = conn.execute(
-                sa.select(submissions.c.submitted_at, submissions.c.seconds_late)
-                .where(submissions.c.delegation_id == delegation.id)
-                .order_by(submissions.c.submitted_at.desc(), submissions.c.id.desc())
-                .limit(1)
-            ).first()
-        deadline = deadline_for(store, delegation)
-        if submission:
-            status = "late" if submission.seconds_late > 0 else "submitted"
-        elif now() > deadline:
-            status = "overdue"
-        else:
-            status = "drafting" if draft else "not started"
+    for row in store.progress(committee):
+        delegation = Delegation(**{f: row[f] for f in Delegation.__dataclass_fields__})
+        deadline = _later(delegation.committee, row["extension_until"])
         rows.append(
             DelegationStatus(
                 delegation=delegation,
                 country_name=countries.lookup(delegation.country).name,
-                status=status,
-                words=draft.words if draft else 0,
-                last_saved=draft.saved_at if draft else None,
-                submitted_at=submission.submitted_at if submission else None,
-                seconds_late=submission.seconds_late if submission else 0,
+                status=_status(row, deadline),
+                words=row["words"] or 0,
+                last_saved=row["saved_at"],
+                submitted_at=row["submitted_at"],
+                seconds_late=row["seconds_late"] or 0,
                 deadline=deadline,
             )
         )

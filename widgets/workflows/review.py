@@ -38,8 +38,9 @@ def grades(store: Store, committee: str) -> list[Grade]:
     """Every delegation's grade, ranked by total (best first); unscored ones last."""
     info = committees.load(committee)
     rows = []
+    every = store.committee_reviews(info.key)
     for delegation in store.delegations(info.key):
-        reviews = store.reviews(delegation.id)
+        reviews = every.get(delegation.id, [])
         totals = [total(r["scores"], info) for r in reviews]
         categories = (
             {

@@ -19,7 +19,6 @@ from ..core import committees, countries
 from ..core.csvsafe import dict_writer
 from ..exceptions import MunbookError, RosterError, UnknownCommittee, UnknownCountry
 from ..store import Store
-from ..store.schema import delegations
 from . import codes
 from .codes import ensure_staff_codes
 
@@ -169,24 +168,25 @@ def _validate(line: int, values: dict[str, list[str]]) -> tuple[RosterRow | None
             problems.append(f"line {line}: {label} contains control characters or line breaks")
     if not delegate:
         problems.append(f"line {line}: no delegate name")
-    committee = country = None
-    try:
-        committee = committees.load(committee_name) if committee_name else None
-        if committee is None:
-            problems.append(f"line {line}: no committee")
-    except UnknownCommittee as exc:
-        problems.append(f"line {line}: {exc}")
-    try:
-        country = countries.lookup(country_name) if country_name else None
-        if country is None:
-            problems.append(f"line {line}: no country")
-    except UnknownCountry as exc:
-        problems.append(f"line {line}: {exc}")
+    committee = _find(committees.load, committee_name, "committee", line, problems)
+    country = _find(countries.lookup, country_name, "country", line, problems)
     if committee and country and not country.is_member(committee.organisation):
         problems.append(f"line {line}: {country.name} is not a member of {committee.acronym}")
     if problems or not (committee and country):
         return None, problems
     return RosterRow(line, committee.key, country.alpha3, country.name, delegate, school), []
+
+
+def _find(lookup, name: str, label: str, line: int, problems: list[str]):
+    """``lookup(name)``, or None with the reason added to ``problems``."""
+    try:
+        found = lookup(name) if name else None
+    except (UnknownCommittee, UnknownCountry) as exc:
+        problems.append(f"line {line}: {exc}")
+        return None
+    if found is None:
+        problems.append(f"line {line}: no {label}")
+    return found
 
 
 REASSIGN_HINT = "use `munbook roster import --reassign` to hand it over"
@@ -222,7 +222,7 @@ def import_rows(
     result = ImportResult()
     new_codes: list[dict[str, str]] = []
     with store.begin() as conn:
-        existing = {(d.committee, d.country): d for d in conn.execute(delegations.select())}
+        existing = {(d.committee, d.country): d for d in store.delegations(conn=conn)}
         olds = {row.line: existing.get((row.committee, row.country)) for row in rows}
         handovers = [
             row for row in rows if olds[row.line] and codes.hands_over(olds[row.line], row)
@@ -256,18 +256,15 @@ def _store_row(
     store: Store, conn, row: RosterRow, old, result: ImportResult, handover: bool
 ) -> int:
     """Insert or update one row's delegation; a handover also revokes the old code."""
-    if old is None:
-        result.created.append(row)
-        return store.add_delegation(row.committee, row.country, row.delegate, row.school, conn=conn)
-    if (old.delegate, old.school) == (row.delegate, row.school):
+    if old is not None and (old.delegate, old.school) == (row.delegate, row.school):
         result.unchanged.append(row)
         return old.id
-    conn.execute(
-        delegations.update()
-        .where(delegations.c.id == old.id)
-        .values(delegate=row.delegate, school=row.school)
+    delegation_id, _ = store.upsert_delegation(
+        row.committee, row.country, row.delegate, row.school, conn=conn
     )
-    result.updated.append(row)
+    (result.created if old is None else result.updated).append(row)
+    if old is None:
+        return delegation_id
     if handover:
         store.revoke_codes("delegate", old.id, conn)
         result.reassigned.append(codes.handed(row, old))

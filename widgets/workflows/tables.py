@@ -17,7 +17,7 @@ from ..core.csvsafe import neutralise
 from ..core.scoring import total
 from ..exceptions import MunbookError
 from ..store import Store
-from .collect import background_text, collect, latest_submissions
+from .collect import background_text, collect
 from .progress import committee_status
 from .review import grades
 
@@ -124,7 +124,8 @@ def overlap_table(
     """Every pair of papers (and paper against the background) that shares text, best first."""
     key = committees.load(committee).key
     names = {d.id: countries.lookup(d.country).name for d in store.delegations(key)}
-    papers = {names[i]: s["text"] or "" for i, s in latest_submissions(store, key).items()}
+    latest = store.latest_submissions(key, pdf=False)
+    papers = {names[i]: s["text"] or "" for i, s in latest.items()}
     matches = similarity.compare(papers, background_text(key), threshold, passages=False)
     frame = pd.DataFrame(
         [(m.first, m.second, m.score, m.flagged) for m in matches],

@@ -1,0 +1,70 @@
+"""The ``munbook`` command: thin click commands over the library functions.
+
+The group and the options several commands share are here; the commands are in
+one module per kind of work: ``setup`` (committees, countries, roster, codes,
+generate), ``papers`` (export, collect, grades, feedback, binder),
+``database`` (db, backup, restore) and ``running`` (serve, report, lab, demo).
+
+Each command imports what it uses when it runs, so ``munbook --version`` and
+``--help`` start at once (nbformat, typst, SQLAlchemy and ipywidgets load only
+in the commands that need them; tests/test_startup.py checks it).
+"""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__, settings
+from ..exceptions import MunbookError
+from ..startup import defer_iri_checker
+
+defer_iri_checker()
+
+
+class MunbookGroup(click.Group):
+    """Turns a user's mistake into plain lines on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except MunbookError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(2)
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(f"Error: {exc.strerror or exc}{where}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=MunbookGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="munbook")
+def main() -> None:
+    """munbook: Model UN position papers, from research to binder."""
+
+
+def _upgrade_store() -> None:
+    """Make or migrate the schema once, here, so no delegate's kernel ever runs DDL."""
+    from ..store import migrate
+
+    migrate.upgrade()
+
+
+def _public_url_option(command):
+    return click.option(
+        "--public-url",
+        envvar="MUNBOOK_PUBLIC_URL",
+        help="The address people open (links in code files and slips), e.g. "
+        "https://mun.example.org; default $MUNBOOK_PUBLIC_URL or http://127.0.0.1:8866.",
+    )(command)
+
+
+def _use_public_url(url: str | None) -> None:
+    """Check ``--public-url`` and hand it on (kernels of ``serve`` inherit it)."""
+    import os
+
+    if url:
+        os.environ["MUNBOOK_PUBLIC_URL"] = settings.check_public_url(url)
+
+
+# Registering the commands on ``main`` (after it exists).
+from . import database, papers, running, setup  # noqa: E402, F401

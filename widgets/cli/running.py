@@ -1,0 +1,167 @@
+"""Commands that run things: serve, report, lab, demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import settings
+from . import _public_url_option, _upgrade_store, _use_public_url, main
+
+# ---- serve and demo --------------------------------------------------------------
+
+
+def _serve(
+    host: str, port: int, delegate: tuple[Path, str] | None = None, codes: dict | None = None
+) -> None:
+    from .. import serve
+
+    app = serve.make_app(host, port)
+    base = f"http://{host}:{port}"
+    apps = serve.install_apps()
+    click.echo(f"Serving {settings.home()} with Voilà at {base}/  (Ctrl-C stops)")
+    if delegate:
+        click.echo(f"  delegate: {serve.url_for(base, delegate[0], delegate[1])}")
+    else:
+        click.echo(f"  delegates: {base}/voila/tree/workbooks  (each opens with its access code)")
+    codes = codes or {}
+    chair = codes.get("chair")
+    click.echo(
+        f"  chair:    {serve.url_for(base, apps['chair'])}" + (f"  (code {chair})" if chair else "")
+    )
+    click.echo(f"  advisor:  {serve.url_for(base, apps['advisor'])}")
+    for line in _staff_code_lines(codes):
+        click.echo(f"            {line}")
+    click.echo(f"  links in new code files and slips start {settings.public_url()}")
+    _stop_on_ctrl_c(app)
+    app.start()
+
+
+def _stop_on_ctrl_c(app) -> None:
+    """Ctrl-C stops the server the first time, whatever its loop is busy with.
+
+    Left to Python, Ctrl-C is a KeyboardInterrupt raised wherever the main thread
+    happens to be (a request, a kernel message, a callback) and may be caught
+    there; a signal handler that asks the loop to stop is always heard. Voilà
+    then shuts its kernels down; a second Ctrl-C quits at once.
+    """
+    import os
+    import signal
+
+    pressed: list[int] = []
+
+    def handler(signum, frame) -> None:
+        loop = getattr(app, "ioloop", None)
+        if pressed or loop is None:
+            if loop is None:
+                raise KeyboardInterrupt
+            os._exit(130)
+        pressed.append(signum)
+        click.echo("\nStopping: closing the kernels (Ctrl-C again quits at once)", err=True)
+        loop.asyncio_loop.call_soon_threadsafe(loop.stop)
+
+    signal.signal(signal.SIGINT, handler)
+
+
+def _staff_code_lines(codes: dict) -> list[str]:
+    """The advisor app's demo codes: the secretariat's and one school's advisor's."""
+    lines = []
+    if codes.get("secretariat"):
+        lines.append(f"secretariat code {codes['secretariat']} (the whole conference)")
+    if codes.get("advisor"):
+        lines.append(
+            f"advisor code {codes['advisor']} (only {codes.get('school') or 'one school'})"
+        )
+    return lines
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
+@_public_url_option
+def serve_cmd(host: str, port: int, public_url: str | None) -> None:
+    """Serve the workbooks and the advisor and chair apps with Voilà."""
+    _use_public_url(public_url)
+    _upgrade_store()
+    _serve(host, port)
+
+
+@main.command("report")
+@click.option("--committee", "committee_name", help="The committee (needed for a chair report).")
+@click.option("--kind", type=click.Choice(["chair", "advisor"]), default="chair", show_default=True)
+@click.option("--school", help="Advisor report: only this school's delegations.")
+@click.option("--to", "to", type=click.Choice(["html", "pdf"]), default="html", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--notebook",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Run your own copy of the analysis notebook instead of the shipped one.",
+)
+def report_cmd(committee_name, kind, school, to, out, notebook) -> None:
+    """Run an analysis notebook (Papermill) and convert it to HTML or PDF (nbconvert)."""
+    from ..workflows.report import run_report
+
+    _upgrade_store()
+    made = run_report(kind, committee_name, school, to, out, notebook)
+    click.echo(f"report: {made.path}")
+    click.echo(f"executed notebook: {made.notebook}")
+
+
+@main.command("lab")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8888, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--allow-root", is_flag=True, help="Run as root (Jupyter refuses it otherwise).")
+def lab_cmd(host: str, port: int, allow_root: bool) -> None:
+    """Start JupyterLab on munbook's folder for staff (prints the URL with its token)."""
+    from .. import lab
+
+    _upgrade_store()
+    launch = lab.prepare(host, port, allow_root=allow_root)
+    click.echo(f"JupyterLab for staff on {launch.root} (Ctrl-C stops)")
+    click.echo(f"  open: {launch.url}")
+    click.echo(
+        "  analysis notebooks: analysis/; staff apps: site/apps/; workbooks: site/workbooks/"
+    )
+    lab.run(launch)
+
+
+@main.command("demo")
+@click.option("--serve/--no-serve", "serve_after", default=True, help="Start serving when ready.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
+@_public_url_option
+def demo(serve_after: bool, host: str, port: int, public_url: str | None) -> None:
+    """Load the INTERPOL demo (roster, workbooks, codes) and serve it."""
+    from ..workflows import demo as demo_module
+
+    _use_public_url(public_url)
+    _upgrade_store()
+    made = demo_module.prepare()
+    staff = {
+        "chair": made.chair_code,
+        "secretariat": made.secretariat_code,
+        "advisor": made.advisor_code,
+        "school": made.advisor_school,
+    }
+    click.echo(f"INTERPOL demo: workbooks {made.summary}")
+    click.echo(f"store: {settings.db_url()}")
+    click.echo(f"access codes (keep them private): {', '.join(str(p) for p in made.codes_files)}")
+    click.echo(f"each school's codes only: {settings.access_dir() / 'schools'}/<school>/")
+    if serve_after:
+        _serve(
+            host,
+            port,
+            (made.workbook, made.delegate_code),
+            staff,
+        )
+    else:
+        click.echo(f"delegate workbook: {made.workbook} (code {made.delegate_code})")
+        click.echo(f"chair code {made.chair_code}")
+        for line in _staff_code_lines(staff):
+            click.echo(line)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
