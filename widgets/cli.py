@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -262,7 +263,7 @@ def collect_cmd(
         f"{info.acronym}: {counts['submitted']} on time, {counts['late']} late, {counts['missing']} missing"
     )
     if csv_out:
-        csv_out.write_text(collect.rows_csv(rows, blind), encoding="utf-8")
+        settings.write_private(csv_out, collect.rows_csv(rows, blind))
         click.echo(f"table written to {csv_out}")
 
 
@@ -307,8 +308,9 @@ def feedback_cmd(committee_name: str, release_text: str | None) -> None:
     written = 0
     for grade in review.grades(store, info.key):
         if grade.total is not None:
-            (folder / f"{settings.slug(grade.country)}.pdf").write_bytes(
-                review.feedback_pdf(store, grade.delegation_id)
+            settings.write_private(
+                folder / f"{settings.slug(grade.country)}.pdf",
+                review.feedback_pdf(store, grade.delegation_id),
             )
             written += 1
     click.echo(f"{written} feedback PDFs in {folder}")
@@ -340,11 +342,15 @@ def _serve(
     app = serve.make_app(host, port)
     base = f"http://{host}:{port}"
     apps = serve.install_apps()
-    click.echo(f"Serving {settings.home()} with Voilà at {base}/  (Ctrl-C stops)")
+    click.echo(f"Serving {settings.site_dir()} with Voilà at {base}/  (Ctrl-C stops)")
+    click.echo(
+        f"  at most {app.max_kernels} pages open at once; a page closes after "
+        f"{app.gate_timeout:.0f} s without a code"
+    )
     if delegate:
         click.echo(f"  delegate: {serve.url_for(base, delegate[0], delegate[1])}")
     else:
-        click.echo(f"  delegates: {base}/voila/tree/workbooks  (each opens with its access code)")
+        click.echo("  delegates: the link and code of each workbook are in the codes file")
     chair, advisor = (codes or {}).get("chair"), (codes or {}).get("advisor")
     click.echo(
         f"  chair:    {serve.url_for(base, apps['chair'])}" + (f"  (code {chair})" if chair else "")
@@ -359,8 +365,23 @@ def _serve(
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
-def serve_cmd(host: str, port: int) -> None:
+@click.option(
+    "--max-kernels",
+    type=click.IntRange(1, 10_000),
+    help=f"Pages open at once (default {settings.MAX_KERNELS}, or $MUNBOOK_MAX_KERNELS).",
+)
+@click.option(
+    "--gate-timeout",
+    type=click.IntRange(5, 86_400),
+    help=f"Seconds a page waits for its code (default {settings.GATE_TIMEOUT:.0f}).",
+)
+def serve_cmd(host: str, port: int, max_kernels: int | None, gate_timeout: int | None) -> None:
     """Serve the workbooks and the advisor and chair apps with Voilà."""
+    # The limits travel as environment variables: the kernels read them too.
+    if max_kernels:
+        os.environ["MUNBOOK_MAX_KERNELS"] = str(max_kernels)
+    if gate_timeout:
+        os.environ["MUNBOOK_GATE_TIMEOUT"] = str(gate_timeout)
     _serve(host, port)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -71,8 +70,6 @@ def assemble(info, papers: list[tuple[str, bytes]], note: str, path: Path) -> Bi
         writer.append(reader, import_outline=False)
         writer.add_outline_item(title=name, page_number=entry["page"] - 1)
     writer.add_metadata({"/Title": f"{info.acronym} position papers"})
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    with tmp.open("wb") as fh:
+    with settings.private_file(path) as fh:
         writer.write(fh)
-    os.replace(tmp, path)
     return BinderResult(path, len(readers), len(writer.pages), left_out)

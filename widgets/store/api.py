@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,8 @@ from .schema import (
     reviews,
     submissions,
 )
+
+FAILURE_WINDOW = timedelta(minutes=15)  # wrong codes older than this no longer slow anyone
 
 
 def now() -> datetime:
@@ -93,8 +95,7 @@ class Store:
     def __init__(self, url: str | None = None):
         self.url = _normalize_url(url or settings.db_url())
         if self.url.startswith("sqlite:///"):
-            path = Path(self.url.removeprefix("sqlite:///"))
-            path.parent.mkdir(parents=True, exist_ok=True)
+            settings.private_sqlite(Path(self.url.removeprefix("sqlite:///")))
         try:
             self.engine: Engine = sa.create_engine(self.url)
         except (sa.exc.ArgumentError, ImportError) as exc:
@@ -237,10 +238,23 @@ class Store:
         with self.using(conn) as conn:
             return list(conn.execute(query))
 
-    def record_failure(self, scope: str) -> None:
-        """Remember a wrong code for ``scope`` (e.g. ``delegate:12``), to slow guessing."""
+    def record_failure(self, scope: str, keep: timedelta = FAILURE_WINDOW) -> None:
+        """Remember a wrong code for ``scope`` (e.g. ``delegate:12``), to slow guessing.
+
+        Rows older than ``keep`` (any scope) are deleted in the same transaction,
+        so the table holds at most one window of failures.
+        """
+        at = now()
         with self.begin() as conn:
-            conn.execute(access_failures.insert().values(scope=scope, at=now()))
+            conn.execute(access_failures.delete().where(access_failures.c.at < at - keep))
+            conn.execute(access_failures.insert().values(scope=scope, at=at))
+
+    def failure_rows(self) -> int:
+        """How many wrong-code rows the store holds (all scopes)."""
+        with self.begin() as conn:
+            return conn.execute(
+                sa.select(sa.func.count()).select_from(access_failures)
+            ).scalar_one()
 
     def failures_since(self, scope: str, since: datetime) -> int:
         query = sa.select(sa.func.count()).where(

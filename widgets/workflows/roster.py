@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -270,8 +269,7 @@ def write_codes(codes: list[dict[str, str]]) -> Path:
     folder = settings.ensure_dir(settings.access_dir())
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = folder / f"codes-{stamp}.csv"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+    with settings.private_file(path, text=True, exclusive=True) as fh:
         writer = csv.DictWriter(fh, fieldnames=CODE_FIELDS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(codes)
