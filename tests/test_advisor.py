@@ -77,6 +77,5 @@ def test_the_app_asks_for_the_advisor_code(home: Path):
         if line.startswith("advisor")
     )
     gate = advisor_app(store)
-    gate._sleep = lambda s: None
     assert not gate.try_code(access.new_code())
     assert gate.try_code(advisor_code) and isinstance(gate.children[0], AdvisorPage)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import secrets
 import threading
@@ -137,7 +138,7 @@ class CodeGate(w.VBox):
             return False
         wait = self._not_before - self._clock()
         if wait > 0:
-            self._say(f"{DENIED} Too many wrong codes: try again in {wait:.0f} s.")
+            self._say(f"{DENIED} Too many wrong codes: try again in {math.ceil(wait)} s.")
             return False
         grant = self._check(code)
         if grant:
