@@ -18,13 +18,16 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from jupyter_core.utils import ensure_async
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from nbconvert.filters.markdown_mistune import IPythonRenderer
 from tornado import web
+from tornado.ioloop import IOLoop
 from traitlets import Float, Integer, default
 from traitlets.config import Config
 from voila.app import Voila
 from voila.exporter import VoilaMarkdownRenderer
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
@@ -35,6 +38,7 @@ from .workflows import generate
 
 APPS = ("advisor", "chair")
 BUSY = "The server is busy, try again in a minute."
+SHUTDOWN_GRACE = 3.0  # seconds; the workbook autosaves 1 s after the last keystroke
 access_log = logging.getLogger("munbook.access")
 
 
@@ -125,6 +129,28 @@ class RenderHandler(TornadoVoilaHandler):
         super().write_error(status_code, **kwargs)
 
 
+class GraceShutdownHandler(VoilaShutdownKernelHandler):
+    """Voilà's shutdown-on-close, a few seconds late: the page's last typing is saved first.
+
+    A closed tab's keystrokes may still be on their way, and the workbook saves
+    a second after the last one; shutting the kernel down at once would lose them.
+    """
+
+    @web.authenticated
+    async def post(self, kernel_id: str) -> None:
+        manager = self.kernel_manager
+        if kernel_id not in manager:
+            raise web.HTTPError(404)
+
+        async def shutdown() -> None:
+            if kernel_id in manager:
+                await ensure_async(manager.shutdown_kernel(kernel_id))
+
+        IOLoop.current().call_later(SHUTDOWN_GRACE, shutdown)
+        self.set_status(204)
+        self.finish()
+
+
 class ClosedHandler(web.RequestHandler):
     """Routes Voilà offers that munbook closes: the tree listing, the contents API."""
 
@@ -177,6 +203,8 @@ class MunbookVoila(Voila):
             pattern, handler, *rest = route
             if handler is TornadoVoilaHandler:
                 handlers.append((pattern, RenderHandler, *rest))
+            elif handler is VoilaShutdownKernelHandler:
+                handlers.append((pattern, GraceShutdownHandler, *rest))
             elif handler in (TornadoVoilaTreeHandler, VoilaContentsHandler):
                 handlers.append((pattern, ClosedHandler))
             else:
