@@ -126,8 +126,10 @@ def workbook() -> None:
         nbformat.v4.new_code_cell("import ipywidgets as w\nw.Textarea(placeholder='type')")
     ]
     one.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    (home / "bench").mkdir()
-    nbformat.write(one, home / "bench" / "one_widget.ipynb")
+    from widgets import settings
+
+    (settings.site_dir() / "bench").mkdir(parents=True)
+    nbformat.write(one, settings.site_dir() / "bench" / "one_widget.ipynb")
     server = Served(home, home / "serve.log")
     server.start()
     ours, stock, rss, stock_rss = [], [], [], []
@@ -167,6 +169,131 @@ def workbook() -> None:
         "kernel at most 80 MB, ratio at most 1.5",
         memory <= 80 and ratio <= 1.5,
     )
+
+
+def _tree_rss(pid: int) -> tuple[float, int]:
+    """Resident MB of a server and its children, and how many of them are kernels."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0, 0
+    total, kernels = 0.0, 0
+    for proc in procs:
+        try:
+            total += proc.memory_info().rss / 2**20
+            kernels += "ipykernel_launcher" in " ".join(proc.cmdline())
+        except psutil.NoSuchProcess:
+            continue
+    return total, kernels
+
+
+def _burst(url: str, count: int, pid: int) -> tuple[dict[int, int], int, float, float]:
+    """``count`` GETs of ``url`` from 10 clients; statuses, peak kernels and MB, seconds."""
+    import threading
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    statuses: dict[int, int] = {}
+    peak = [0, 0.0]
+    done = threading.Event()
+
+    def one(_: int) -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=300) as response:
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def sample() -> None:
+        while not done.wait(0.5):
+            mb, kernels = _tree_rss(pid)
+            peak[0], peak[1] = max(peak[0], kernels), max(peak[1], mb)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    start = time.perf_counter()
+    with ThreadPoolExecutor(10) as pool:
+        for status in pool.map(one, range(count)):
+            statuses[status] = statuses.get(status, 0) + 1
+    elapsed = time.perf_counter() - start
+    time.sleep(2)
+    done.set()
+    sampler.join()
+    return statuses, int(peak[0]), peak[1], elapsed
+
+
+@benchmark
+def kernels() -> None:
+    """100 GETs of a workbook without a code: kernels capped, memory back after the gate timeout."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import Served
+
+    from widgets import settings
+    from widgets.workflows import demo
+
+    cap, timeout = 6, 20  # small, so the bench fits a shared machine; defaults 40 and 180 s
+    home = fresh_home()
+    demo.prepare()
+    os.environ.update(MUNBOOK_MAX_KERNELS=str(cap), MUNBOOK_GATE_TIMEOUT=str(timeout))
+    server = Served(home, home / "serve.log")
+    server.start()
+    try:
+        time.sleep(2)
+        base, _ = _tree_rss(server.process.pid)
+        url = server.url("workbooks/interpol/kenya.ipynb")
+        statuses, most, peak_mb, elapsed = _burst(url, 100, server.process.pid)
+        start = time.perf_counter()
+        while _tree_rss(server.process.pid)[1] and time.perf_counter() - start < timeout + 120:
+            time.sleep(1)
+        freed_in = time.perf_counter() - start
+        after, left = _tree_rss(server.process.pid)
+    finally:
+        server.kill(15)
+        for name in ("MUNBOOK_MAX_KERNELS", "MUNBOOK_GATE_TIMEOUT"):
+            os.environ.pop(name, None)
+    stock_kernels, stock_mb = _stock_voila_burst(home, settings.site_dir(), 10)
+    report(
+        "kernels",
+        f"100 GETs without a code in {elapsed:.1f} s: {statuses.get(200, 0)} pages, "
+        f"{statuses.get(503, 0)} 'busy' (503); at most {most} kernels (cap {cap}, gate timeout "
+        f"{timeout} s); server+kernels {base:.0f} MB before, {peak_mb:.0f} MB at peak, "
+        f"{after:.0f} MB with {left} kernels {freed_in:.0f} s after the burst. Stock Voilà: "
+        f"10 GETs leave {stock_kernels} kernels, {stock_mb:.0f} MB, kept for an hour "
+        f"(100 GETs: 100 kernels, about {stock_mb * 10:.0f} MB)",
+        "kernels at most the cap; memory back within 50 MB of before",
+        most <= cap and left == 0 and after <= base + 50,
+    )
+
+
+def _stock_voila_burst(home: Path, root: Path, count: int) -> tuple[int, float]:
+    """Plain ``voila`` on the same folder: kernels and MB left 30 s after ``count`` GETs."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import free_port
+
+    port = free_port()
+    voila = Path(sys.executable).parent / "voila"
+    log = (home / "stock-voila.log").open("w")
+    process = subprocess.Popen(
+        [str(voila), str(root), f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(8)
+        url = f"http://127.0.0.1:{port}/voila/render/workbooks/interpol/kenya.ipynb"
+        _burst(url, count, process.pid)
+        time.sleep(30)
+        mb, kernels = _tree_rss(process.pid)
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=60)
+    return kernels, mb
 
 
 @benchmark

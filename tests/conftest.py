@@ -187,3 +187,73 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     yield context.new_page()
     context.close()
+
+
+# ---- a home holding every kind of file munbook writes ------------------------------
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def full_home(home: Path) -> dict:
+    """The demo plus a draft, a submission, exports, grades, feedback, a binder, a CSV."""
+    return build_full_home(home)
+
+
+def build_full_home(home: Path) -> dict:
+    """Fill ``home`` (already $MUNBOOK_HOME) with every kind of file munbook writes.
+
+    Made under umask 022 through the CLI and the Python API, as users make them.
+    Returns what must never reach a stranger: codes, names, schools, markers.
+    """
+    import csv
+
+    from click.testing import CliRunner
+
+    from widgets import serve
+    from widgets.cli import main
+    from widgets.core import committees
+    from widgets.workflows import demo, submit
+
+    previous = os.umask(0o022)
+    try:
+        made = demo.prepare()
+        serve.install_apps()
+        db = Store()
+        kenya = db.find_delegation("interpol", "KEN")
+        sections = {
+            f"{t}.{s}": f"Kenya {t} {s} DRAFT-MARKER-Q7 {XSS}"
+            for t in "AB"
+            for s in ("background", "past_action", "country_policy", "solutions")
+        }
+        sources = [{"title": f"Source {i}", "author": "WHO", "date": "2020"} for i in range(3)]
+        db.save_draft(
+            kenya.id, {"sections": sections, "sources": sources, "disclosure": "None."}, None
+        )
+        submit.submit(db, kenya.id)
+        rubric = {c.name: 9 for c in committees.load("interpol").rubric}
+        db.save_review(kenya.id, "Chair A", rubric, "FEEDBACK-MARKER-Z3 cite more.")
+        db.dispose()
+        runner = CliRunner()
+        for command in (
+            ["export", "--committee", "interpol", "--drafts"],
+            ["export", "--committee", "interpol"],
+            ["grades", "--committee", "interpol"],
+            ["feedback", "--committee", "interpol", "--release", "2020-01-01 09:00"],
+            ["binder", "--committee", "interpol"],
+            ["collect", "--committee", "interpol", "--csv", str(home / "grades" / "table.csv")],
+        ):
+            done = runner.invoke(main, command, prog_name="munbook")
+            assert done.exit_code == 0, (command, done.output)
+    finally:
+        os.umask(previous)
+    rows = []
+    for path in sorted((home / "access").glob("codes-*.csv")):
+        with path.open(encoding="utf-8") as fh:
+            rows += list(csv.DictReader(fh))
+    people = {r[k] for r in rows for k in ("delegate", "school") if r[k]}
+    return {
+        "made": made,
+        "codes": {r["code"] for r in rows},
+        "secrets": {r["code"] for r in rows} | people | {"DRAFT-MARKER-Q7", "FEEDBACK-MARKER-Z3"},
+    }

@@ -191,7 +191,9 @@ def test_chair_gets_the_binder_as_a_download_not_a_server_path(submitted: Store,
 
 
 def test_binder_error_names_the_binder_asked_for(submitted: Store, tmp_path: Path):
-    wanted = tmp_path / "no-such-folder" / "b.pdf"
+    blocker = tmp_path / "a-file-not-a-folder"
+    blocker.write_text("x")
+    wanted = blocker / "b.pdf"  # its folder cannot exist: a file stands there
     with pytest.raises(MunbookError) as caught:
         binder.build_binder(submitted, "interpol", out=wanted)
     assert str(wanted) in str(caught.value) and ".tmp" not in str(caught.value)

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from widgets.apps import gate
 from widgets.apps.reading import time_left
 from widgets.apps.workbook import WorkbookApp, workbook_page
 from widgets.core import access, committees, countries
@@ -30,7 +29,6 @@ def open_app(store: Store, delegation: int) -> WorkbookApp:
 def test_right_code_opens_wrong_code_shows_nothing(store: Store, kenya):
     delegation, code = kenya
     page = workbook_page("interpol", "KEN", delegation, store=store)
-    page._sleep = lambda s: None
     assert not page.try_code("AAAA-BBBB-CCCC")
     assert "does not open" in page.message.value
     assert not any(isinstance(c, WorkbookApp) for c in page.children)
@@ -49,26 +47,9 @@ def test_another_delegations_code_is_refused(store: Store, kenya):
     _, kenya_code = kenya
     japan = store.add_delegation("interpol", "JPN", "Haruto Sato")
     page = workbook_page("interpol", "JPN", japan, store=store)
-    page._sleep = lambda s: None
     assert not page.try_code(kenya_code)
     # and a workbook whose parameters do not match the store opens nothing at all
     assert "not set up" in workbook_page("interpol", "JPN", kenya[0], store=store).value
-
-
-def test_repeated_wrong_codes_are_slowed_down(store: Store, kenya):
-    delegation, _ = kenya
-    waits: list[float] = []
-    page = workbook_page("interpol", "KEN", delegation, store=store)
-    page._sleep = waits.append
-    for _ in range(6):
-        page.try_code("WRONG-CODE-0000")
-    assert waits == [0, 0, 0, 1, 2, 4]
-    assert gate.delay_after(100) == gate.MAX_DELAY
-    # a fresh page (a reload) does not reset the count: it lives in the store
-    again = workbook_page("interpol", "KEN", delegation, store=store)
-    again._sleep = waits.append
-    again.try_code("WRONG-CODE-0000")
-    assert waits[-1] == 8
 
 
 def test_typing_is_saved_and_restored(store: Store, kenya):

@@ -31,7 +31,7 @@ def install_analysis() -> list[Path]:
     for source in sorted(settings.NOTEBOOKS_DIR.glob("*-analysis.ipynb")):
         target = folder / source.name
         if not target.exists():
-            target.write_bytes(source.read_bytes())
+            settings.write_private(target, source.read_bytes())
         copied.append(target)
     return copied
 

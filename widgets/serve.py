@@ -1,26 +1,44 @@
 """``munbook serve``: Voilà over the generated workbooks and the staff apps.
 
-``MunbookVoila`` is Voilà's own app with munbook's defaults as traitlets: no
-tracebacks for users, idle kernels culled, and an access log that never
-prints a query string (where access codes travel).
+``MunbookVoila`` is Voilà's own app with munbook's defaults as traitlets: it
+serves ``settings.site_dir()`` and nothing beside it; no tree listing, no
+contents API, no files route; markdown is rendered as text (raw HTML
+escaped); at most ``max_kernels`` kernels at once (then a "busy" page, HTTP
+503); kernels whose browser has gone are culled; the page sets the XSRF
+cookie Voilà's shutdown-on-close needs; and the access log never prints a
+query string (where access codes travel).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import socket
+from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from traitlets import default
+from jupyter_core.utils import ensure_async
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from nbconvert.filters.markdown_mistune import IPythonRenderer
+from tornado import web
+from tornado.ioloop import IOLoop
+from traitlets import Float, Integer, default
 from traitlets.config import Config
 from voila.app import Voila
+from voila.exporter import VoilaMarkdownRenderer
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.tornado.contentshandler import VoilaContentsHandler
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from . import settings
 from .exceptions import MunbookError
 from .workflows import generate
 
 APPS = ("advisor", "chair")
+BUSY = "The server is busy, try again in a minute."
+SHUTDOWN_GRACE = 3.0  # seconds; the workbook autosaves 1 s after the last keystroke
 access_log = logging.getLogger("munbook.access")
 
 
@@ -39,14 +57,131 @@ def redacted_log(handler) -> None:
     )
 
 
+def plain_page(title: str, text: str) -> str:
+    """A small readable HTML page (busy, not found, the landing page)."""
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(title)}</title></head>"
+        "<body style='font-family:system-ui,sans-serif;max-width:36em;margin:12vh auto;"
+        "padding:0 1em;color:#1f2933;line-height:1.5'>"
+        f"<h1 style='font-family:Georgia,serif;font-weight:600'>{escape(title)}</h1>"
+        f"<p>{escape(text)}</p></body></html>"
+    )
+
+
+class KernelsBusy(web.HTTPError):
+    def __init__(self) -> None:
+        super().__init__(503, reason="Server Busy")
+
+
+class CappedKernelManager(AsyncMappingKernelManager):
+    """Voilà's kernel manager that refuses to start more than ``max_kernels``."""
+
+    max_kernels = Integer(settings.MAX_KERNELS, help="Kernels running at once, at most.").tag(
+        config=True
+    )
+    _starting = 0
+
+    def is_full(self) -> bool:
+        return len(self.list_kernel_ids()) + self._starting >= self.max_kernels
+
+    async def start_kernel(self, *args, **kwargs) -> str:
+        # Checked and counted with no await in between: concurrent requests cannot overshoot.
+        if self.is_full():
+            raise KernelsBusy()
+        self._starting += 1
+        try:
+            return await super().start_kernel(*args, **kwargs)
+        finally:
+            self._starting -= 1
+
+
+class EscapingMarkdownRenderer(VoilaMarkdownRenderer):
+    """Notebook markdown for Voilà pages: raw HTML escaped, no local file inlined."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(escape=True, allow_harmful_protocols=False)
+        super().__init__(*args, **kwargs)
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        # Voilà's renderer would read `url` from the served folder and inline it.
+        return IPythonRenderer.image(self, text, url, title)
+
+
+class RenderHandler(TornadoVoilaHandler):
+    """Voilà's page handler: busy page at the kernel cap, and the XSRF cookie set."""
+
+    async def get(self, path=None):
+        # Touching the token sets the `_xsrf` cookie, which Voilà's page sends back
+        # when it closes (POST /voila/api/shutdown/<kernel>); without it: 403, kernel kept.
+        self.xsrf_token  # noqa: B018
+        if self.kernel_manager.is_full():
+            raise KernelsBusy()
+        await super().get(path)
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        if status_code == 503:
+            self.set_header("Retry-After", "60")
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(plain_page("munbook · busy", BUSY))
+            return
+        super().write_error(status_code, **kwargs)
+
+
+class GraceShutdownHandler(VoilaShutdownKernelHandler):
+    """Voilà's shutdown-on-close, a few seconds late: the page's last typing is saved first.
+
+    A closed tab's keystrokes may still be on their way, and the workbook saves
+    a second after the last one; shutting the kernel down at once would lose them.
+    """
+
+    @web.authenticated
+    async def post(self, kernel_id: str) -> None:
+        manager = self.kernel_manager
+        if kernel_id not in manager:
+            raise web.HTTPError(404)
+
+        async def shutdown() -> None:
+            if kernel_id in manager:
+                await ensure_async(manager.shutdown_kernel(kernel_id))
+
+        IOLoop.current().call_later(SHUTDOWN_GRACE, shutdown)
+        self.set_status(204)
+        self.finish()
+
+
+class ClosedHandler(web.RequestHandler):
+    """Routes Voilà offers that munbook closes: the tree listing, the contents API."""
+
+    def prepare(self) -> None:
+        if self.request.path.rstrip("/") in ("", "/voila"):
+            self.finish(plain_page("munbook", "Open the link you were given with your code."))
+            return
+        self.set_status(404)
+        self.finish(plain_page("Not found", "There is nothing here."))
+
+
 class MunbookVoila(Voila):
     """Voilà with munbook's serving defaults."""
 
     name = "munbook-serve"
+    max_kernels = Integer(help="Kernels at once; past it pages answer 503 busy.").tag(config=True)
+    gate_timeout = Float(help="Seconds a page waits for its code, then frees its kernel.").tag(
+        config=True
+    )
+
+    @default("max_kernels")
+    def _default_max_kernels(self) -> int:
+        return settings.max_kernels()
+
+    @default("gate_timeout")
+    def _default_gate_timeout(self) -> float:
+        return settings.gate_timeout()
 
     @default("tornado_settings")
     def _default_tornado_settings(self) -> dict:
-        return {"log_function": redacted_log}
+        return {"log_function": redacted_log, "xsrf_cookie_kwargs": {"samesite": "Strict"}}
 
     @default("open_browser")
     def _default_open_browser(self) -> bool:
@@ -56,19 +191,55 @@ class MunbookVoila(Voila):
     def _default_port_retries(self) -> int:
         return 0
 
+    def init_settings(self) -> dict:
+        tornado_settings = super().init_settings()
+        self.kernel_manager.max_kernels = self.max_kernels
+        return tornado_settings
 
-def serving_config(cull_idle_seconds: int = 3600) -> Config:
+    def init_handlers(self) -> list:
+        """Voilà's routes, with the page handler wrapped and the listings closed."""
+        handlers = []
+        for route in super().init_handlers():
+            pattern, handler, *rest = route
+            if handler is TornadoVoilaHandler:
+                handlers.append((pattern, RenderHandler, *rest))
+            elif handler is VoilaShutdownKernelHandler:
+                handlers.append((pattern, GraceShutdownHandler, *rest))
+            elif handler in (TornadoVoilaTreeHandler, VoilaContentsHandler):
+                handlers.append((pattern, ClosedHandler))
+            else:
+                handlers.append(route)
+        return handlers
+
+    def kernel_environment(self) -> None:
+        """What kernels inherit: this server's own address and the gate timeout."""
+        host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(self.ip, self.ip)
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        os.environ["MUNBOOK_SERVER_URL"] = f"http://{host}:{self.port}{self.base_url}"
+        os.environ["MUNBOOK_GATE_TIMEOUT"] = str(self.gate_timeout)
+
+
+def serving_config(cull_idle_seconds: int | None = None) -> Config:
     config = Config()
-    config.VoilaConfiguration.show_tracebacks = False
-    config.VoilaConfiguration.file_allowlist = [r".*\.(png|jpg|jpeg|gif|svg)$"]
-    config.MappingKernelManager.cull_idle_timeout = cull_idle_seconds
-    config.MappingKernelManager.cull_interval = 60
-    config.MappingKernelManager.cull_connected = False
+    voila = config.VoilaConfiguration
+    voila.show_tracebacks = False
+    voila.file_allowlist = []  # the pages need no file from the site folder
+    voila.file_denylist = [r".*"]
+    voila.allow_template_override = "NO"
+    voila.allow_theme_override = "NO"
+    voila.multi_kernel_manager_class = CappedKernelManager
+    config.VoilaExporter.sanitize_html = True
+    config.VoilaExporter.markdown_renderer_class = EscapingMarkdownRenderer
+    kernels = config.MappingKernelManager
+    kernels.cull_idle_timeout = cull_idle_seconds or settings.idle_timeout()
+    kernels.cull_interval = 60
+    kernels.cull_connected = False  # a page with its browser attached is never culled
     return config
 
 
 def install_apps() -> dict[str, Path]:
-    """Copy the advisor and chair notebooks under home()/apps (unchanged ones stay)."""
+    """Copy the advisor and chair notebooks under site/apps (unchanged ones stay)."""
     folder = settings.ensure_dir(settings.apps_dir())
     installed = {}
     for name in APPS:
@@ -80,7 +251,7 @@ def install_apps() -> dict[str, Path]:
 
 
 def url_for(base: str, path: Path, code: str | None = None) -> str:
-    """The Voilà URL of a notebook under home(), optionally carrying a code."""
+    """The Voilà URL of a notebook under site/, optionally carrying a code."""
     relative = path.resolve().relative_to(settings.site_dir().resolve()).as_posix()
     url = f"{base}/voila/render/{quote(relative)}"
     return f"{url}?code={quote(code)}" if code else url
@@ -98,12 +269,13 @@ def check_port(host: str, port: int) -> None:
 
 
 def make_app(host: str = "127.0.0.1", port: int = 8866) -> MunbookVoila:
-    """A configured, initialised Voilà app serving home(); call ``start()`` to run it."""
+    """A configured, initialised Voilà app serving site/; call ``start()`` to run it."""
     check_port(host, port)
     install_apps()
     root = settings.ensure_dir(settings.site_dir())
     app = MunbookVoila(config=serving_config())
     app.initialize([str(root), f"--port={port}", f"--Voila.ip={host}"])
+    app.kernel_environment()
     # Our redacted access lines go out through Voilà's own log handler.
     access_log.parent = app.log
     access_log.setLevel(logging.INFO)

@@ -10,8 +10,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote, urlsplit
 
 from .exceptions import MunbookError
@@ -51,6 +55,41 @@ def db_url() -> str:
 def committee_dirs() -> list[Path]:
     """Where committee files are read from: shipped data, then the home folder."""
     return [COMMITTEES_DIR, home() / "committees"]
+
+
+# ---- serving limits (``munbook serve``; kernels read them from the server's environment) ----
+
+MAX_KERNELS = 40  # per server process: ~80 MB each, so about 3.2 GB at the cap
+GATE_TIMEOUT = 180.0  # seconds a page may wait for its code before freeing its kernel
+IDLE_TIMEOUT = 600  # seconds a kernel whose browser has gone is kept (then culled)
+
+
+def _env_number(name: str, default: float, low: float, high: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise MunbookError(f"{name}={raw!r}: must be a number from {low:g} to {high:g}")
+    return value
+
+
+def max_kernels() -> int:
+    """Kernels one server runs at once (``$MUNBOOK_MAX_KERNELS``); past it pages say busy."""
+    return int(_env_number("MUNBOOK_MAX_KERNELS", MAX_KERNELS, 1, 10_000))
+
+
+def gate_timeout() -> float:
+    """Seconds a page waits for its access code (``$MUNBOOK_GATE_TIMEOUT``)."""
+    return _env_number("MUNBOOK_GATE_TIMEOUT", GATE_TIMEOUT, 5, 86_400)
+
+
+def idle_timeout() -> int:
+    """Seconds an idle kernel with no browser attached lives (``$MUNBOOK_IDLE_TIMEOUT``)."""
+    return int(_env_number("MUNBOOK_IDLE_TIMEOUT", IDLE_TIMEOUT, 10, 86_400))
 
 
 # Voilà serves site/ and nothing else: the generated workbooks and the staff apps.
@@ -150,10 +189,86 @@ def backups_dir() -> Path:
     return home() / "backups"
 
 
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
 def ensure_dir(path: Path) -> Path:
-    """Create ``path`` (which must lie inside home()) and return it."""
+    """Create ``path`` (inside home()) and every folder above it up to home(), all 0700.
+
+    Folders that already exist are chmodded too, so a home made under another
+    umask (or by an older munbook) becomes private on its next write.
+    """
     inside(path)
-    path.mkdir(parents=True, exist_ok=True)
+    root = home()
+    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    folder = path.resolve()
+    while True:
+        if folder.stat().st_mode & 0o777 != PRIVATE_DIR:
+            os.chmod(folder, PRIVATE_DIR)
+        if folder == root or root not in folder.parents:
+            break
+        folder = folder.parent
+    return path
+
+
+def output_dir(folder: Path) -> Path:
+    """A folder munbook writes into: 0700 under home(); a chosen ``--out`` elsewhere as is."""
+    try:
+        inside(folder)
+    except MunbookError:
+        folder.mkdir(parents=True, exist_ok=True)  # the user's own folder, their permissions
+        return folder
+    return ensure_dir(folder)
+
+
+@contextmanager
+def private_file(
+    path: Path, *, text: bool = False, exclusive: bool = False, mode: int = PRIVATE_FILE
+) -> Iterator[IO]:
+    """Open ``path`` for writing as a new file only its owner can read (0600, any umask).
+
+    The bytes go to a temporary file beside it that replaces ``path`` only when
+    the block ends without an error, so a reader never sees half a file.
+    ``exclusive`` refuses to replace an existing file (FileExistsError): write-once.
+    """
+    path = Path(path)
+    output_dir(path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        os.fchmod(fd, mode)  # os.open's mode passes through the umask; this does not
+        with os.fdopen(fd, "w" if text else "wb", **_text_options(text)) as fh:
+            yield fh
+        if exclusive:
+            os.link(tmp, path)  # fails if path exists: never overwrites
+        else:
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _text_options(text: bool) -> dict:
+    return {"encoding": "utf-8", "newline": ""} if text else {}
+
+
+def write_private(
+    path: Path, data: str | bytes, *, exclusive: bool = False, mode: int = PRIVATE_FILE
+) -> Path:
+    """Write ``data`` to ``path`` atomically, 0600 (see ``private_file``); return ``path``."""
+    with private_file(path, text=isinstance(data, str), exclusive=exclusive, mode=mode) as fh:
+        fh.write(data)
+    return Path(path)
+
+
+def private_sqlite(path: Path) -> Path:
+    """Create the SQLite file 0600 before SQLite does; its -wal and -shm take its mode."""
+    output_dir(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
+    os.close(fd)
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        if name.exists() and name.stat().st_mode & 0o777 != PRIVATE_FILE:
+            os.chmod(name, PRIVATE_FILE)
     return path
 
 

@@ -2,25 +2,37 @@
 
 The code comes from ``?code=`` (Voilà hands the query string to the kernel as
 ``QUERY_STRING``) or from the password box. Wrong codes are remembered in the
-store per target, so guessing slows down even across page reloads.
+store per target, so guessing slows down even across page reloads; the wait
+is a time before which tries are refused (the kernel never sleeps). A page
+whose gate stays shut for ``settings.gate_timeout()`` seconds asks the server
+to shut its kernel down, so strangers cannot hold kernels.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import math
 import os
+import secrets
+import threading
 import time
+import urllib.request
 from collections.abc import Callable
-from datetime import timedelta
-from urllib.parse import parse_qs
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode
 
 import ipywidgets as w
 
+from .. import settings
 from ..store import Store, now
+from ..store.codes import FAILURE_WINDOW
 from .html import shows_errors, stylesheet
 
 FREE_TRIES = 3
 MAX_DELAY = 30.0
-WINDOW = timedelta(minutes=15)
+WINDOW = FAILURE_WINDOW
+DENIED = "That code does not open this page. Check it, or ask your advisor for yours."
 
 
 def code_from_url() -> str:
@@ -30,10 +42,57 @@ def code_from_url() -> str:
 
 
 def delay_after(failures: int) -> float:
-    """Seconds to wait before answering, given earlier wrong codes in the window."""
+    """Seconds before the next try, given earlier wrong codes in the window."""
     if failures < FREE_TRIES:
         return 0.0
     return min(2.0 ** (failures - FREE_TRIES), MAX_DELAY)
+
+
+def _later(seconds: float, callback: Callable[[], None]) -> asyncio.TimerHandle | None:
+    """Run ``callback`` on the kernel's event loop after ``seconds`` (None in a plain script)."""
+    try:
+        return asyncio.get_event_loop().call_later(seconds, callback)
+    except RuntimeError:
+        return None
+
+
+def _kernel_id() -> str:
+    """This kernel's id (from its connection file name), or '' outside a kernel."""
+    try:
+        from ipykernel.connect import get_connection_file
+
+        stem = Path(get_connection_file()).stem
+    except (ImportError, RuntimeError):
+        return ""
+    return stem.removeprefix("kernel-") if stem.startswith("kernel-") else ""
+
+
+def free_kernel() -> bool:
+    """Ask the ``munbook serve`` that started this kernel to shut it down.
+
+    The server puts its own address in ``$MUNBOOK_SERVER_URL`` (never the
+    request's Host header). Voilà's shutdown route wants an XSRF token: a
+    matching cookie and form field, which any client may choose.
+    """
+    server, kernel = os.environ.get("MUNBOOK_SERVER_URL", ""), _kernel_id()
+    if not server or not kernel:
+        return False
+    token = secrets.token_hex(16)
+    request = urllib.request.Request(
+        f"{server.rstrip('/')}/voila/api/shutdown/{kernel}",
+        data=urlencode({"_xsrf": token}).encode(),
+        headers={"Cookie": f"_xsrf={token}"},
+        method="POST",
+    )
+
+    def post() -> None:
+        # If the server cannot be reached, its idle culling frees the kernel later.
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(request, timeout=30).close()
+
+    # A thread: the server's shutdown talks to this kernel while the request is open.
+    threading.Thread(target=post, daemon=True).start()
+    return True
 
 
 class CodeGate(w.VBox):
@@ -49,42 +108,89 @@ class CodeGate(w.VBox):
         open_page: Callable[[object], w.Widget],
         scope: str,
         store: Store,
-        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self._check, self._open, self._scope, self._store = check, open_page, scope, store
-        self._sleep = sleep
+        self._clock, self._not_before, self.opened, self.expired = clock, 0.0, False, False
+        self.timeout = settings.gate_timeout()
         self.code = w.Password(placeholder="e.g. K7QX-M2PA-ZT9C", layout=w.Layout(width="16em"))
         self.button = w.Button(description="Open", button_style="primary")
         self.message = w.HTML()
         self.button.on_click(lambda _: self.try_code(self.code.value))
         intro = w.HTML(
-            f"<h2 class='mb-title'>{title}</h2><p>Enter the access code you were given.</p>"
+            f"<h2 class='mb-title'>{title}</h2>"
+            "<p>Enter the access code you were given. This page waits "
+            f"{_duration(self.timeout)} for it, then closes to free the server.</p>"
         )
         super().__init__([intro, w.HBox([self.code, self.button]), self.message, stylesheet()])
         self.add_class("mb-gate")
+        self._timers = [_later(self.timeout, self.expire)]
         from_url = code_from_url()
         if from_url:
             self.try_code(from_url)
 
     @shows_errors("message")  # a store or page that fails says so, never a blank page
     def try_code(self, code: str) -> bool:
-        """Open the page if ``code`` is right; otherwise say so, after the delay."""
+        """Open the page if ``code`` is right; otherwise say so and when to try again."""
         code = code.strip()
+        if self.expired:
+            return False
         if not code:
-            self.message.value = "<span class='mb-bad'>Please enter your access code.</span>"
+            self._say("Please enter your access code.")
+            return False
+        wait = self._not_before - self._clock()
+        if wait > 0:
+            self._say(f"{DENIED} Too many wrong codes: try again in {math.ceil(wait)} s.")
             return False
         grant = self._check(code)
         if grant:
+            self._cancel_timers()
+            self.opened = True
             self.children = [self._open(grant)]
             return True
         failures = self._store.failures_since(self._scope, now() - WINDOW)
-        self._store.record_failure(self._scope)
-        self.button.disabled = True
-        self._sleep(delay_after(failures))
-        self.button.disabled = False
+        self._store.record_failure(self._scope, keep=WINDOW)
         self.code.value = ""
-        self.message.value = (
-            "<span class='mb-denied mb-bad'>That code does not open this page. "
-            "Check it, or ask your advisor for yours.</span>"
-        )
+        delay = delay_after(failures + 1)
+        if delay:
+            self._not_before = self._clock() + delay
+            self.button.disabled = True
+            self._timers.append(_later(delay, self._unlock))
+            self._say(f"{DENIED} Too many wrong codes: try again in {delay:.0f} s.")
+        else:
+            self._say(DENIED)
         return False
+
+    def _unlock(self) -> None:
+        if not self.expired:
+            self.button.disabled = False
+            self._say(f"{DENIED} You can try again now.")
+
+    def expire(self) -> None:
+        """No right code in time: say so, close the box and free the kernel."""
+        if self.opened or self.expired:
+            return
+        self.expired = True
+        self.code.disabled = self.button.disabled = True
+        self._say(
+            f"This page waited {_duration(self.timeout)} for a code and has closed "
+            "to free the server. Reload the page to try again."
+        )
+        # A moment for that message to reach the browser before the kernel goes.
+        self._timers.append(_later(1.0, free_kernel))
+
+    def _say(self, text: str) -> None:
+        self.message.value = f"<span class='mb-denied mb-bad'>{text}</span>"
+
+    def _cancel_timers(self) -> None:
+        for timer in self._timers:
+            if timer is not None:
+                timer.cancel()
+        self._timers = []
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 60 and seconds % 60 == 0:
+        minutes = int(seconds // 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{seconds:.0f} seconds"

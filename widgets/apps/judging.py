@@ -188,7 +188,8 @@ class BinderPanel(w.VBox):
             f"{BINDER_LINK_BYTES // 2**20} MB): ask the secretariat for {escape(result.path.name)}."
         )
         left = "".join(f"<li>{escape(c)}: {escape(why)}</li>" for c, why in result.left_out)
-        self.binder_message.value = f"<p>{result.papers} papers, {result.pages} pages. {link}</p>" + (
-            f"Left out:<ul>{left}</ul>" if left else ""
+        self.binder_message.value = (
+            f"<p>{result.papers} papers, {result.pages} pages. {link}</p>"
+            + (f"Left out:<ul>{left}</ul>" if left else "")
         )
         return result

@@ -10,6 +10,7 @@ before it reaches the page.
 from __future__ import annotations
 
 import asyncio
+import atexit
 from html import escape
 from typing import Any
 
@@ -128,6 +129,8 @@ class WorkbookApp(w.VBox):
         self.add_class("mb-app")
         self.set_content(self.session.load())
         self._show_status()
+        # Closing the page now shuts its kernel down at once: save the last second of typing.
+        atexit.register(self._flush)
 
     def _tab_opened(self, change: dict) -> None:
         opened = {

@@ -139,7 +139,7 @@ def collect_cmd(
         f"{info.acronym}: {counts['submitted']} on time, {counts['late']} late, {counts['missing']} missing"
     )
     if csv_out:
-        csv_out.write_text(collect.rows_csv(rows, blind), encoding="utf-8")
+        settings.write_private(csv_out, collect.rows_csv(rows, blind))
         click.echo(f"table written to {csv_out}")
 
 
@@ -185,8 +185,9 @@ def feedback_cmd(committee_name: str, release_text: str | None) -> None:
     written = 0
     for grade in review.grades(store, info.key):
         if grade.total is not None:
-            (folder / f"{settings.slug(grade.country)}.pdf").write_bytes(
-                review.feedback_pdf(store, grade.delegation_id)
+            settings.write_private(
+                folder / f"{settings.slug(grade.country)}.pdf",
+                review.feedback_pdf(store, grade.delegation_id),
             )
             written += 1
     click.echo(f"{written} feedback PDFs in {folder}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,11 +22,15 @@ def _serve(
     app = serve.make_app(host, port)
     base = f"http://{host}:{port}"
     apps = serve.install_apps()
-    click.echo(f"Serving {settings.home()} with Voilà at {base}/  (Ctrl-C stops)")
+    click.echo(f"Serving {settings.site_dir()} with Voilà at {base}/  (Ctrl-C stops)")
+    click.echo(
+        f"  at most {app.max_kernels} pages open at once; a page closes after "
+        f"{app.gate_timeout:.0f} s without a code"
+    )
     if delegate:
         click.echo(f"  delegate: {serve.url_for(base, delegate[0], delegate[1])}")
     else:
-        click.echo(f"  delegates: {base}/voila/tree/workbooks  (each opens with its access code)")
+        click.echo("  delegates: the link and code of each workbook are in the codes file")
     codes = codes or {}
     chair = codes.get("chair")
     click.echo(
@@ -80,9 +85,26 @@ def _staff_code_lines(codes: dict) -> list[str]:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--max-kernels",
+    type=click.IntRange(1, 10_000),
+    help=f"Pages open at once (default {settings.MAX_KERNELS}, or $MUNBOOK_MAX_KERNELS).",
+)
+@click.option(
+    "--gate-timeout",
+    type=click.IntRange(5, 86_400),
+    help=f"Seconds a page waits for its code (default {settings.GATE_TIMEOUT:.0f}).",
+)
 @_public_url_option
-def serve_cmd(host: str, port: int, public_url: str | None) -> None:
+def serve_cmd(
+    host: str, port: int, max_kernels: int | None, gate_timeout: int | None, public_url: str | None
+) -> None:
     """Serve the workbooks and the advisor and chair apps with Voilà."""
+    # The limits travel as environment variables: the kernels read them too.
+    if max_kernels:
+        os.environ["MUNBOOK_MAX_KERNELS"] = str(max_kernels)
+    if gate_timeout:
+        os.environ["MUNBOOK_GATE_TIMEOUT"] = str(gate_timeout)
     _use_public_url(public_url)
     _upgrade_store()
     _serve(host, port)

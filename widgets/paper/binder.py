@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,8 +128,6 @@ def assemble(info, papers: list[tuple[str, bytes]], note: str, path: Path) -> Bi
         labels += [f"{name} · {info.acronym}"] * len(reader.pages)
     _number(writer, labels)
     writer.add_metadata({"/Title": f"{info.acronym} position papers"})
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    with tmp.open("wb") as fh:
+    with settings.private_file(path) as fh:
         writer.write(fh)
-    os.replace(tmp, path)
     return BinderResult(path, len(readers), len(writer.pages), left_out)

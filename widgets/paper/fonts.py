@@ -10,6 +10,7 @@ keyed by the font files' names, sizes and times.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import json
 import os
@@ -74,13 +75,9 @@ def _ranges() -> tuple[list[int], list[int]]:
 
 
 def _write_cache(path: Path, ranges: list[list[int]]) -> None:
-    try:
-        settings.ensure_dir(path.parent)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(ranges))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home only costs the next process the same seconds
+    # A read-only home only costs the next process the same seconds.
+    with contextlib.suppress(OSError):
+        settings.write_private(path, json.dumps(ranges))
 
 
 def drawable(ch: str) -> bool:

@@ -5,7 +5,7 @@ A mixin of ``Store`` (``api.py``): the store keeps salted hashes only, never a c
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -13,6 +13,8 @@ from sqlalchemy.engine import Connection
 from ..core import access
 from ..core.times import now
 from .schema import access_codes, access_failures
+
+FAILURE_WINDOW = timedelta(minutes=15)  # wrong codes older than this no longer slow anyone
 
 
 class CodeMethods:
@@ -135,10 +137,23 @@ class CodeMethods:
         with self.using(conn) as conn:
             return list(conn.execute(query))
 
-    def record_failure(self, scope: str) -> None:
-        """Remember a wrong code for ``scope`` (e.g. ``delegate:12``), to slow guessing."""
+    def record_failure(self, scope: str, keep: timedelta = FAILURE_WINDOW) -> None:
+        """Remember a wrong code for ``scope`` (e.g. ``delegate:12``), to slow guessing.
+
+        Rows older than ``keep`` (any scope) are deleted in the same transaction,
+        so the table holds at most one window of failures.
+        """
+        at = now()
         with self.begin() as conn:
-            conn.execute(access_failures.insert().values(scope=scope, at=now()))
+            conn.execute(access_failures.delete().where(access_failures.c.at < at - keep))
+            conn.execute(access_failures.insert().values(scope=scope, at=at))
+
+    def failure_rows(self) -> int:
+        """How many wrong-code rows the store holds (all scopes)."""
+        with self.begin() as conn:
+            return conn.execute(
+                sa.select(sa.func.count()).select_from(access_failures)
+            ).scalar_one()
 
     def failures_since(self, scope: str, since: datetime) -> int:
         query = sa.select(sa.func.count()).where(

@@ -49,7 +49,7 @@ def make_engine(url: str | None = None, pooled: bool = True) -> Engine:
     given = url or settings.db_url()
     url = normalize_url(given)
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        settings.private_sqlite(Path(url.removeprefix("sqlite:///")))  # 0600 before SQLite opens it
     options: dict[str, Any] = {}
     if url.startswith("postgresql"):
         options["connect_args"] = {"prepare_threshold": None, "connect_timeout": 10}

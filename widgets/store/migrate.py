@@ -11,6 +11,7 @@ they are stamped with the revision their columns match, then upgraded.
 from __future__ import annotations
 
 import fcntl
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,7 +96,10 @@ def _file_lock(engine: Engine) -> Iterator[None]:
     if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
         yield
         return
-    with open(f"{engine.url.database}.upgrade-lock", "a") as lock:
+    # 0600 like every file munbook writes, whatever the umask.
+    fd = os.open(f"{engine.url.database}.upgrade-lock", os.O_WRONLY | os.O_CREAT, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         yield
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,9 +37,7 @@ def _export_one(source: str, target: str, blind: bool) -> str | None:
         return str(exc)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return f"not a readable paper notebook ({type(exc).__name__}: {exc})"
-    tmp = f"{target}.tmp{os.getpid()}"
-    Path(tmp).write_bytes(pdf)
-    os.replace(tmp, target)
+    settings.write_private(Path(target), pdf)
     return None
 
 
@@ -63,7 +60,7 @@ def committee_notebooks(
         else:
             text = nbformat.writes(latest_paper(store, delegation.id))
         path = folder / f"{settings.slug(countries.lookup(delegation.country).name)}.ipynb"
-        path.write_text(text, encoding="utf-8")
+        settings.write_private(path, text)
         paths.append(path)
     return paths
 
@@ -83,7 +80,7 @@ def export_many(
             f"{out} holds the submitted originals, which are never overwritten: "
             "export somewhere else (the default is outputs/papers/)"
         )
-    out.mkdir(parents=True, exist_ok=True)
+    out = settings.output_dir(out)
     result = BatchResult()
     targets = {str(p): str(out / f"{Path(p).stem}.pdf") for p in paths}
     from ..paper.fonts import missing

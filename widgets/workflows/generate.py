@@ -9,7 +9,6 @@ in worker processes, to validate it and store its rendered outputs.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -175,10 +174,7 @@ def write_if_changed(path: Path, text: str, force: bool = False) -> bool:
                 return False
         except (ValueError, nbformat.ValidationError):
             pass  # a damaged file is rewritten
-    settings.ensure_dir(path.parent)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    settings.write_private(path, text)
     return True
 
 
@@ -255,7 +251,7 @@ def execute_one(path: str) -> str | None:
         return f"cell {index} failed: {exc.ename}: {exc.evalue}" if index is not None else first
     except Exception as exc:  # kernel died, timeout: report, keep going
         return f"{type(exc).__name__}: {exc}"
-    nbformat.write(nb, path)
+    settings.write_private(Path(path), nbformat.writes(nb))
     return None
 
 

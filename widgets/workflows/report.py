@@ -81,7 +81,8 @@ def run_report(
             f"{source.name}: cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}"
         ) from None
     target = Path(out) if out else folder / f"{stem}.{to}"
-    target.write_bytes(_convert(nb, to))
+    executed.chmod(settings.PRIVATE_FILE)  # papermill wrote it with the umask's mode
+    settings.write_private(target, _convert(nb, to))
     return Report(target, executed)
 
 

@@ -103,8 +103,7 @@ def write_grades(store: Store, committee: str, out: Path | None = None) -> Path:
     """Write the grades CSV (default outputs/grades/<committee>.csv) and return its path."""
     info = committees.load(committee)
     path = Path(out) if out else settings.ensure_dir(settings.grades_dir()) / f"{info.key}.csv"
-    path.write_text(grades_csv(store, committee), encoding="utf-8")
-    return path
+    return settings.write_private(path, grades_csv(store, committee))
 
 
 # ---- feedback ---------------------------------------------------------------------

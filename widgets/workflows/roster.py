@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -330,9 +329,7 @@ def write_codes(
 
 
 def _write_private_csv(path: Path, fields: list[str], rows: list[dict[str, str]]) -> None:
-    # Plain 0600 writes for now; a shared private-file helper in settings may replace this.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+    with settings.private_file(path, text=True, exclusive=True) as fh:
         writer = dict_writer(fh, fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)

@@ -8,7 +8,6 @@ the store still accepts it: a replaced or revoked code never reaches paper.
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,7 +119,5 @@ def write_slips(
     folder = settings.school_access_dir(name_key(school)) if school else settings.access_dir()
     folder = settings.ensure_dir(folder)
     path = folder / f"slips-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.pdf"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pdf)
+    settings.write_private(path, pdf, exclusive=True)
     return SlipsResult(path, len(slips), without)

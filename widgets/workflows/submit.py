@@ -8,7 +8,6 @@ overwritten, under outputs/submissions/<committee>/.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -100,7 +99,5 @@ def submit(store: Store, delegation_id: int, at: datetime | None = None) -> Rece
 def _write_once(committee: str, country: str, at: datetime, pdf: bytes):
     folder = settings.ensure_dir(settings.submissions_dir() / settings.slug(committee))
     path = folder / f"{settings.slug(country)}-{at:%Y%m%dT%H%M%S%fZ}.pdf"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pdf)
-    return path
+    # 0400: private like every file munbook writes, and read-only: written once.
+    return settings.write_private(path, pdf, exclusive=True, mode=0o400)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import settings
 from ..core import committees, countries, similarity
 from ..core.csvsafe import neutralise
 from ..core.scoring import total
@@ -219,8 +220,9 @@ def write_table(frame: pd.DataFrame, path: Path) -> Path:
     if suffix not in (".csv", ".xlsx"):
         raise MunbookError(f"{path.name}: write a .csv or an .xlsx file")
     safe = excel_ready(frame)
-    if suffix == ".csv":
-        safe.to_csv(path, index=False)
-    else:
-        safe.to_excel(path, index=False, engine="openpyxl")
+    with settings.private_file(path, text=suffix == ".csv") as fh:  # 0600, like every output
+        if suffix == ".csv":
+            safe.to_csv(fh, index=False)
+        else:
+            safe.to_excel(fh, index=False, engine="openpyxl")
     return path
