@@ -24,15 +24,33 @@ from ..exceptions import StoreError
 from ..store import Delegation, Store
 from ..workflows.autosave import DraftSession
 from ..workflows.progress import deadline_for
+from ..workflows.status import draft_change, latest_submission, status_html
 from .gate import CodeGate
 from .panels import FeedbackPanel, HistoryPanel, PaperPanel, SourcesPanel
 from .reading import header_html, prompt_facts_html, reading_pages
 
 SAVE_DELAY = 1.0  # seconds after a change; keeps every keystroke saved within 2 s
 TABS = ("Read", "Research", "Write", "Sources", "History", "Paper & submit", "Feedback")
+# Writing boxes grow with their text (field-sizing), from a taller start to most of the screen;
+# tabs wrap onto a second row on a phone instead of cutting their labels; buttons fit their
+# labels; links look like links (#0b57d0 on white: 6.6:1, past WCAG AA).
 APP_STYLE = """<style>
 .mb-app{max-width:900px}.mb-app textarea{box-sizing:border-box;font-family:Georgia,'Times New Roman',serif;
-font-size:15px;line-height:1.45}.mb-count{color:#5b6775;font-size:12px;text-align:right}
+font-size:15px;line-height:1.45;field-sizing:content;min-height:6.5em;max-height:70vh;resize:vertical}
+.mb-app .mb-writing textarea{min-height:11em}.mb-app .widget-textarea{height:auto}
+.mb-app .lm-TabBar,.mb-app .lm-TabBar-content{height:auto;min-height:0;flex-wrap:wrap}
+.mb-app .lm-TabBar-tab{flex:0 0 auto;min-width:0;max-width:none;overflow:visible}
+.mb-app .lm-TabBar-tabLabel{overflow:visible;text-overflow:clip}
+.mb-app .jupyter-button{width:auto;max-width:100%;padding:0 1em}
+.mb-app a,.mb-app a:visited{color:#0b57d0;text-decoration:underline}.mb-app a:hover{color:#083f9a}
+.mb-app a.mb-download{display:inline-block;margin:.4em 0;font-weight:600}
+.mb-submission{font-family:system-ui,sans-serif;font-size:14px;padding:.45em .9em;margin:.2em 0;
+border-left:4px solid #1a7f37;background:#eef7f0;color:#1d2733;border-radius:4px}
+.mb-submission.mb-sub-none{border-left-color:#5b6775;background:#f3f6fa}
+.mb-submission.mb-sub-late{border-left-color:#b42318;background:#fdf0ef}
+.mb-changed{font-family:system-ui,sans-serif;font-size:14px;padding:.45em .9em;margin:.2em 0;
+border-left:4px solid #b25e00;background:#fff4e5;color:#1d2733;border-radius:4px}
+.mb-count{color:#5b6775;font-size:12px;text-align:right}
 .mb-over{color:#b42318;font-weight:600}.mb-status{font-size:13px;color:#1a7f37}
 .mb-conflict{background:#fff4e5;border:1px solid #f0b35a;border-radius:8px;padding:.6em 1em}
 .mb-section-title{font-family:Georgia,serif;font-weight:600;margin-top:.6em}
@@ -94,14 +112,26 @@ class WorkbookApp(w.VBox):
         self.notes: dict[str, w.Textarea] = {}
         self.disclosure = w.Textarea(
             placeholder="Which AI tools did you use, and for what? Write 'None' if you used none.",
-            layout=w.Layout(width="97%", height="6em"),
+            rows=4,
+            layout=w.Layout(width="97%"),
         )
         self.disclosure.observe(self._changed, names="value")
         self.disclosure_count, self.notes_message = w.HTML(), w.HTML()
         self.refused: list[Problem] = []  # the limits the last save was refused for
         self.sources_panel = SourcesPanel(committee, on_change=self._changed)
-        self.history_panel = HistoryPanel(store, delegation.id, on_restore=self.restore)
-        self.paper_panel = PaperPanel(store, delegation, committee, country, before=self._flush)
+        self.history_panel = HistoryPanel(
+            store, delegation.id, self.restore, committee, self.titles
+        )
+        self.paper_panel = PaperPanel(
+            store,
+            delegation,
+            committee,
+            country,
+            before=self._flush,
+            on_submitted=self.show_submission,
+        )
+        self.submission = w.HTML()  # "Submitted version N at ..." or "Not submitted"
+        self._submitted = latest_submission(store, delegation.id)
         self.feedback_panel = FeedbackPanel(store, delegation, committee)
         self.reading = reading_pages(
             committee, country, on_add=self.add_source, is_added=self.sources_panel.has_source
@@ -130,10 +160,13 @@ class WorkbookApp(w.VBox):
                 deadline_for(store, delegation),
             )
         )
-        super().__init__([w.HTML(APP_STYLE), header, self.status, self.banner, self.tabs])
+        super().__init__(
+            [w.HTML(APP_STYLE), header, self.submission, self.status, self.banner, self.tabs]
+        )
         self.add_class("mb-app")
         self.set_content(self.session.load())
         self._show_status()
+        self._show_submission()
 
     def _tab_opened(self, change: dict) -> None:
         opened = {
@@ -162,7 +195,8 @@ class WorkbookApp(w.VBox):
             for index, prompt in enumerate(topic.prompts):
                 box = w.Textarea(
                     placeholder="Your notes and where you found them…",
-                    layout=w.Layout(width="97%", height="4.5em"),
+                    rows=4,
+                    layout=w.Layout(width="97%"),
                 )
                 box.observe(self._changed, names="value")
                 self.notes[f"{topic.key}.{index}"] = box
@@ -205,11 +239,10 @@ class WorkbookApp(w.VBox):
             ]
             for section in rules.sections:
                 key = section_key(topic.key, section.key)
-                box = w.Textarea(
-                    placeholder=section.guidance, layout=w.Layout(width="97%", height="9em")
-                )
+                box = w.Textarea(placeholder=section.guidance, rows=8, layout=w.Layout(width="97%"))
                 box.observe(self._changed, names="value")
                 box.add_class(f"mb-section-{topic.key}-{section.key}")
+                box.add_class("mb-writing")
                 self.sections[key] = box
                 self.section_counts[key] = w.HTML()
                 rows += [
@@ -301,8 +334,23 @@ class WorkbookApp(w.VBox):
             self._show_conflict()
         else:
             self.banner.children = []
+            self._show_submission()  # the draft may now differ from what was submitted
         self._show_status()
         return saved
+
+    def show_submission(self) -> None:
+        """Read the latest submission from the store again (after submitting) and show it."""
+        self._submitted = latest_submission(self.store, self.delegation.id)
+        self._show_submission()
+
+    def _show_submission(self) -> None:
+        """The header's status line, the Paper tab's receipt and History's mark agree."""
+        sub = self._submitted
+        change = draft_change(self.store, self.delegation.id, sub) if sub else None
+        html = status_html(sub, change, self.committee)
+        self.submission.value = html
+        self.paper_panel.show_status(html, sub.sha256 if sub else "", changed=bool(change))
+        self.history_panel.submitted_version = sub.version if sub else None
 
     def _show_status(self) -> None:
         if self.refused:
@@ -328,8 +376,9 @@ class WorkbookApp(w.VBox):
             )
 
     def _show_conflict(self) -> None:
-        load = w.Button(description="Load the newer version", button_style="warning")
-        keep = w.Button(description="Keep mine and save it")
+        fit = w.Layout(width="auto")  # the labels in full, on a phone too
+        load = w.Button(description="Load the newer version", button_style="warning", layout=fit)
+        keep = w.Button(description="Keep mine and save it", layout=fit)
         load.on_click(lambda _: self.reload())
         keep.on_click(lambda _: self.save_now(overwrite=True))
         self.banner.children = [
@@ -338,7 +387,7 @@ class WorkbookApp(w.VBox):
                 f"device</b> (now version {self.session.conflict}). What you typed here since is "
                 f"<b>not saved</b>. Load the newer version, or keep yours and save it over the other.</div>"
             ),
-            w.HBox([load, keep]),
+            w.HBox([load, keep], layout=w.Layout(flex_flow="row wrap")),
         ]
 
     def reload(self) -> None:
@@ -346,6 +395,7 @@ class WorkbookApp(w.VBox):
         self.set_content(self.session.load())
         self.banner.children = []
         self._show_status()
+        self._show_submission()
 
     def restore(self, version: int) -> bool:
         """Show an earlier version and save it as the newest one."""

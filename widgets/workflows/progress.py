@@ -19,11 +19,12 @@ class DelegationStatus:
     delegation: Delegation
     country_name: str
     status: str
-    words: int
+    words: int  # of the submitted paper once there is one, else of the latest draft
     last_saved: datetime | None
     submitted_at: datetime | None
     seconds_late: int
     deadline: datetime
+    pages: int | None = None  # of the submitted paper (None before a submission)
 
 
 def deadline_for(store: Store, delegation: Delegation) -> datetime:
@@ -51,7 +52,12 @@ def committee_status(store: Store, committee: str | None = None) -> list[Delegat
                 .limit(1)
             ).first()
             submission = conn.execute(
-                sa.select(submissions.c.submitted_at, submissions.c.seconds_late)
+                sa.select(
+                    submissions.c.submitted_at,
+                    submissions.c.seconds_late,
+                    submissions.c.words,
+                    submissions.c.pages,
+                )
                 .where(submissions.c.delegation_id == delegation.id)
                 .order_by(submissions.c.submitted_at.desc(), submissions.c.id.desc())
                 .limit(1)
@@ -68,11 +74,13 @@ def committee_status(store: Store, committee: str | None = None) -> list[Delegat
                 delegation=delegation,
                 country_name=countries.lookup(delegation.country).name,
                 status=status,
-                words=draft.words if draft else 0,
+                # A submitted paper is judged by its own figures, not the draft's since.
+                words=(submission.words or 0) if submission else (draft.words if draft else 0),
                 last_saved=draft.saved_at if draft else None,
                 submitted_at=submission.submitted_at if submission else None,
                 seconds_late=submission.seconds_late if submission else 0,
                 deadline=deadline,
+                pages=submission.pages if submission else None,
             )
         )
     return sorted(rows, key=lambda r: (r.delegation.committee, r.country_name))
