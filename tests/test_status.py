@@ -29,7 +29,19 @@ SOURCES = [{"title": f"Source {i}", "author": "WHO", "date": "2020"} for i in ra
 
 def full_content(words_per_section: int = 100) -> dict:
     """A paper with every section written (800 words), 3 sources and the disclosure."""
-    words = ["Police", "in", "Kenya", "share", "data", "on", "fake", "drugs", "with", "their", "neighbours"]
+    words = [
+        "Police",
+        "in",
+        "Kenya",
+        "share",
+        "data",
+        "on",
+        "fake",
+        "drugs",
+        "with",
+        "their",
+        "neighbours",
+    ]
     text = " ".join(words[i % len(words)] for i in range(words_per_section))
     return {
         "sections": {f"{t}.{s}": text for t in "AB" for s in SECTIONS},

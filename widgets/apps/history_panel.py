@@ -49,6 +49,7 @@ class HistoryPanel(w.VBox):
         self.history = w.Dropdown(
             options=[], description="Version", layout=w.Layout(width="auto", max_width="100%")
         )
+        self.history.add_class("mb-history-list")
         self.history.observe(lambda change: self.show(change["new"]), names="value")
         restore = w.Button(description="Restore this version", layout=w.Layout(width="auto"))
         refresh = w.Button(

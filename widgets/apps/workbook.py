@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ipywidgets as w
 
@@ -38,9 +39,11 @@ APP_STYLE = """<style>
 .mb-app{max-width:900px}.mb-app textarea{box-sizing:border-box;font-family:Georgia,'Times New Roman',serif;
 font-size:15px;line-height:1.45;field-sizing:content;min-height:6.5em;max-height:70vh;resize:vertical}
 .mb-app .mb-writing textarea{min-height:11em}.mb-app .widget-textarea{height:auto}
-.mb-app .lm-TabBar,.mb-app .lm-TabBar-content{height:auto;min-height:0;flex-wrap:wrap}
-.mb-app .lm-TabBar-tab{flex:0 0 auto;min-width:0;max-width:none;overflow:visible}
-.mb-app .lm-TabBar-tabLabel{overflow:visible;text-overflow:clip}
+.mb-app .widget-tab>.lm-TabBar,.mb-app .widget-tab>.lm-TabBar .lm-TabBar-content{height:auto;
+min-height:0;flex-wrap:wrap}
+.mb-app .jupyter-widgets.widget-tab>.lm-TabBar .lm-TabBar-tab{flex:0 0 auto;min-width:0;
+max-width:none;overflow:visible;padding:0 .9em}
+.mb-app .widget-tab>.lm-TabBar .lm-TabBar-tabLabel{overflow:visible;text-overflow:clip}
 .mb-app .jupyter-button{width:auto;max-width:100%;padding:0 1em}
 .mb-app a,.mb-app a:visited{color:#0b57d0;text-decoration:underline}.mb-app a:hover{color:#083f9a}
 .mb-app a.mb-download{display:inline-block;margin:.4em 0;font-weight:600}
@@ -50,6 +53,7 @@ border-left:4px solid #1a7f37;background:#eef7f0;color:#1d2733;border-radius:4px
 .mb-submission.mb-sub-late{border-left-color:#b42318;background:#fdf0ef}
 .mb-changed{font-family:system-ui,sans-serif;font-size:14px;padding:.45em .9em;margin:.2em 0;
 border-left:4px solid #b25e00;background:#fff4e5;color:#1d2733;border-radius:4px}
+.mb-history-preview{max-height:60vh;overflow:auto}.mb-receipt{font-family:system-ui,sans-serif}
 .mb-count{color:#5b6775;font-size:12px;text-align:right}
 .mb-over{color:#b42318;font-weight:600}.mb-status{font-size:13px;color:#1a7f37}
 .mb-conflict{background:#fff4e5;border:1px solid #f0b35a;border-radius:8px;padding:.6em 1em}
@@ -347,9 +351,14 @@ class WorkbookApp(w.VBox):
         """The header's status line, the Paper tab's receipt and History's mark agree."""
         sub = self._submitted
         change = draft_change(self.store, self.delegation.id, sub) if sub else None
-        html = status_html(sub, change, self.committee)
-        self.submission.value = html
-        self.paper_panel.show_status(html, sub.sha256 if sub else "", changed=bool(change))
+        self.submission.value = (
+            f"<div class='mb-header-status'>{status_html(sub, change, self.committee)}</div>"
+        )
+        self.paper_panel.show_status(
+            status_html(sub, None, self.committee, live=False),
+            sub.sha256 if sub else "",
+            changed=bool(change),
+        )
         self.history_panel.submitted_version = sub.version if sub else None
 
     def _show_status(self) -> None:
@@ -366,9 +375,10 @@ class WorkbookApp(w.VBox):
                 "<span class='mb-status' style='color:#b42318'>Not saved: see below.</span>"
             )
         elif self.session.saved_at:
+            saved = self.session.saved_at.astimezone(ZoneInfo(self.committee.rules.timezone))
             self.status.value = (
                 f"<span class='mb-status'>All changes saved · version {self.session.version} · "
-                f"{self.session.saved_at:%Y-%m-%d %H:%M:%S} UTC</span>"
+                f"{saved:%a %d %b, %H:%M:%S} ({escape(self.committee.rules.timezone)})</span>"
             )
         else:
             self.status.value = (

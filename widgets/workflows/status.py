@@ -51,7 +51,8 @@ class Change:
         if diff == 0:
             return f"the same number of words ({self.words})"
         more = "more" if diff > 0 else "fewer"
-        return f"{abs(diff)} {more} words ({self.words} now, {self.submitted_words} submitted)"
+        unit = "word" if abs(diff) == 1 else "words"
+        return f"{abs(diff)} {more} {unit} ({self.words} now, {self.submitted_words} submitted)"
 
 
 def _label(info: dict[str, Any]) -> str:
@@ -144,10 +145,15 @@ def change_text(change: Change) -> str:
     )
 
 
-def status_html(submitted: Submitted | None, change: Change | None, committee: Committee) -> str:
-    """The status line of the delegate's header (and the Paper tab), escaped."""
+def status_html(
+    submitted: Submitted | None, change: Change | None, committee: Committee, live: bool = True
+) -> str:
+    """The status line of the delegate's header (``live``: read out when it changes), escaped."""
     css = "mb-sub-none" if submitted is None else "mb-sub-late" if submitted.seconds_late else ""
-    html = f"<div class='mb-submission {css}' role='status'><b>{escape(status_text(submitted, committee))}</b>"
+    role = " role='status'" if live else ""
+    html = (
+        f"<div class='mb-submission {css}'{role}><b>{escape(status_text(submitted, committee))}</b>"
+    )
     if submitted and submitted.pages is not None:
         html += f" · {submitted.pages} page{'s' * (submitted.pages != 1)}, {submitted.words} words"
     html += "</div>"
