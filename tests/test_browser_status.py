@@ -38,7 +38,10 @@ def seed(words_per_section: int) -> int:
         "sources": SOURCES,
         "disclosure": "None.",
     }
-    store.save_draft(kenya.id, content, None, words=8 * words_per_section)
+    latest = store.latest_draft(kenya.id)
+    store.save_draft(
+        kenya.id, content, latest.version if latest else None, words=8 * words_per_section
+    )
     return kenya.id
 
 
@@ -129,6 +132,19 @@ def test_submit_anyway_and_go_back(served, page, demo_home):
     page.get_by_role("button", name="Submit anyway").click()
     page.get_by_text("Submitted version 1 at").first.wait_for(timeout=TIMEOUT)
     assert len(Store().submissions(kenya)) == 1
+    seed(9)  # the draft grows to 72 words after the submission
+
+    # the advisor's table shows the submitted paper's own words; its links look like links
+    page.goto(served.url("apps/advisor.ipynb"), timeout=TIMEOUT)
+    page.fill(".mb-gate input[type=password]", demo_home["secretariat"])
+    page.get_by_role("button", name="Open").click()
+    page.get_by_text("munbook · secretariat").wait_for(timeout=TIMEOUT)
+    row = page.locator(".mb-table tr", has_text="Kenya").inner_text().split("\t")
+    assert "submitted" in row and "40" in row and "72" not in row
+    link = page.locator(".widget-html a[download]").first
+    assert link.evaluate(
+        "a => [getComputedStyle(a).color, getComputedStyle(a).textDecorationLine]"
+    ) == ["rgb(11, 87, 208)", "underline"]
 
 
 def test_phone_width_tabs_buttons_and_boxes(served, browser, demo_home):

@@ -9,6 +9,7 @@ TABLE_STYLE = """<style>
 .mb-table{border-collapse:collapse;font-family:system-ui,sans-serif;font-size:13px}
 .mb-table th,.mb-table td{border-bottom:1px solid #dde3ea;padding:4px 10px;text-align:left}
 .mb-table th{background:#f1f4f8}.mb-ok{color:#1a7f37}.mb-bad{color:#b42318}
+.widget-html a,.widget-html a:visited{color:#0b57d0;text-decoration:underline}
 </style>"""
 STATUS_CLASS = {"submitted": "mb-ok", "late": "mb-bad", "overdue": "mb-bad"}
 
