@@ -31,7 +31,7 @@ def seed(words_per_section: int) -> int:
         )
     )
     kenya = store.find_delegation("interpol", "KEN")
-    words = "Police in Kenya share data on fake drugs with their neighbours".split()
+    words = ["Police", "in", "Kenya", "share", "data", "on", "fake", "drugs", "with", "their", "neighbours"]
     text = " ".join(words[i % len(words)] for i in range(words_per_section))
     content = {
         "sections": {f"{t}.{s}": text for t in "AB" for s in SECTIONS},

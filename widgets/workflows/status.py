@@ -15,8 +15,9 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..core import committees
 from ..core.committees import Committee
-from ..core.words import paper_words
+from ..core.words import normalized, paper_words, section_key
 from ..store import Store
 from .papers import latest_paper
 
@@ -94,14 +95,40 @@ def latest_submission(store: Store, delegation_id: int) -> Submitted | None:
     )
 
 
+def content_changes(before: dict, after: dict, committee: Committee) -> tuple[str, ...]:
+    """Labels of what differs between two drafts' contents, in paper order (no rendering)."""
+    before, after = normalized(before), normalized(after)
+    changed = [
+        f"Topic {t.key} · {s.title}"
+        for t in committee.topics
+        for s in committee.rules.sections
+        if before["sections"].get(section_key(t.key, s.key), "").strip()
+        != after["sections"].get(section_key(t.key, s.key), "").strip()
+    ]
+    if before.get("disclosure", "").strip() != after.get("disclosure", "").strip():
+        changed.append(DISCLOSURE)
+    if before.get("sources", []) != after.get("sources", []):
+        changed.append(WORKS_CITED)
+    return tuple(changed)
+
+
 def draft_change(store: Store, delegation_id: int, submitted: Submitted) -> Change | None:
-    """What changed in the latest draft since ``submitted``; None when nothing did."""
+    """What changed in the latest draft since ``submitted``; None when nothing did.
+
+    Compares the drafts' contents (cheap: the autosave calls this); only when the
+    submitted version was thinned away are the paper notebooks compared.
+    """
     draft = store.latest_draft(delegation_id)
     if draft is None or not submitted.sections or draft.version == submitted.version:
         return None
-    now = paper_sections(latest_paper(store, delegation_id))
-    labels = list(now) + [k for k in submitted.sections if k not in now]
-    changed = tuple(k for k in labels if now.get(k, "") != submitted.sections.get(k, ""))
+    base = store.draft(delegation_id, submitted.version) if submitted.version else None
+    if base is not None:
+        committee = committees.load(store.delegation(delegation_id).committee)
+        changed = content_changes(base.content, draft.content, committee)
+    else:
+        now = paper_sections(latest_paper(store, delegation_id))
+        labels = list(now) + [k for k in submitted.sections if k not in now]
+        changed = tuple(k for k in labels if now.get(k, "") != submitted.sections.get(k, ""))
     if not changed:
         return None  # saved again (or restored) with the same text
     return Change(draft.version, paper_words(draft.content), submitted.words or 0, changed)
