@@ -31,7 +31,19 @@ def seed(words_per_section: int) -> int:
         )
     )
     kenya = store.find_delegation("interpol", "KEN")
-    words = ["Police", "in", "Kenya", "share", "data", "on", "fake", "drugs", "with", "their", "neighbours"]
+    words = [
+        "Police",
+        "in",
+        "Kenya",
+        "share",
+        "data",
+        "on",
+        "fake",
+        "drugs",
+        "with",
+        "their",
+        "neighbours",
+    ]
     text = " ".join(words[i % len(words)] for i in range(words_per_section))
     content = {
         "sections": {f"{t}.{s}": text for t in "AB" for s in SECTIONS},
@@ -176,6 +188,14 @@ def test_phone_width_tabs_buttons_and_boxes(served, browser, demo_home):
         assert not truncated(page, ".mb-app .jupyter-button")
         page.locator(".mb-conflict").scroll_into_view_if_needed()
         page.screenshot(path=str(served.log.parent / "phone-conflict.png"))
+        page.get_by_role("button", name="Load the newer version").click()
+        page.get_by_role("tab", name="History").click()
+        page.locator(".mb-history-preview").wait_for(timeout=TIMEOUT)
+        assert not truncated(page, ".mb-app .jupyter-button")
+        page.screenshot(path=str(served.log.parent / "phone-history.png"))
+        page.get_by_role("tab", name="Paper & submit").click()
+        page.get_by_text("Download PDF").wait_for(timeout=TIMEOUT)
+        page.screenshot(path=str(served.log.parent / "phone-paper.png"), full_page=True)
     finally:
         context.close()
 

@@ -183,6 +183,8 @@ def test_panel_asks_once_more_and_blocking_still_blocks(store: Store, kenya: int
     assert panel.submit() is None  # the disclosure is empty: blocked, no choice offered
     assert "Fix these first" in panel.confirm.children[0].value and len(panel.confirm.children) == 1
     app.disclosure.value = "None."
+    panel.refresh()  # the checklist warns of what submitting will ask about
+    assert "! check: The paper has 3 words, less than half" in panel.checklist.value
     assert panel.submit() is None
     warning, buttons = panel.confirm.children
     assert "Before you submit" in warning.value and "less than half" in warning.value

@@ -46,8 +46,11 @@ class HistoryPanel(w.VBox):
         self.store, self.delegation_id, self._on_restore = store, delegation_id, on_restore
         self.zone, self.titles = ZoneInfo(committee.rules.timezone), titles
         self.submitted_version: int | None = None  # the workbook keeps this up to date
-        self.history = w.Dropdown(
-            options=[], description="Version", layout=w.Layout(width="auto", max_width="100%")
+        self.history = w.Dropdown(  # its own row on a phone: the labels are long
+            options=[],
+            description="Version",
+            style={"description_width": "auto"},
+            layout=w.Layout(width="34em", max_width="100%"),
         )
         self.history.add_class("mb-history-list")
         self.history.observe(lambda change: self.show(change["new"]), names="value")
@@ -74,7 +77,7 @@ class HistoryPanel(w.VBox):
     def _label(self, version: int, saved_at, words: int) -> str:
         local = saved_at.astimezone(self.zone)
         mark = " · submitted" if version == self.submitted_version else ""
-        return f"version {version} · {local:%a %d %b, %H:%M:%S} · {words} words{mark}"
+        return f"version {version} · {local:%d %b %H:%M:%S} · {words} words{mark}"
 
     def fill(self) -> None:
         """List the versions and show the latest (or keep the one picked, if still listed)."""

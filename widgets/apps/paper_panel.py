@@ -111,8 +111,10 @@ class PaperPanel(w.VBox):
     def refresh(self) -> None:
         """Render the latest saved draft: checklist, page images, page count, PDF link."""
         from ..core.checks import check
+        from ..core.words import count_words
         from ..paper.export import render
         from ..workflows.papers import latest_paper
+        from ..workflows.submit import far_under
 
         self._before()
         try:
@@ -125,7 +127,10 @@ class PaperPanel(w.VBox):
             )
             self.preview.children, self.download.value, self.pages_label.value = [], "", ""
             return
-        self.violations = check(nb, self.committee, pdf)
+        # The checklist says what submitting would warn about, "far under" included.
+        words = sum(count_words(c.source) for c in nb.cells if "topic" in c.metadata.munbook)
+        short = far_under(self.committee, words)
+        self.violations = check(nb, self.committee, pdf) + ([short] if short else [])
         self.checklist.value = checklist_html(self.violations)
         limit = self.committee.rules.max_pages
         allowed = f" of {limit} allowed" if limit else ""
@@ -144,7 +149,9 @@ class PaperPanel(w.VBox):
             w.Image(
                 value=png,
                 format="png",
-                layout=w.Layout(width="380px", margin="4px", border="1px solid #d5dde6"),
+                layout=w.Layout(
+                    width="380px", max_width="100%", margin="4px", border="1px solid #d5dde6"
+                ),
             )
             for png in pdf.images
         ]
