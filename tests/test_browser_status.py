@@ -137,6 +137,7 @@ def test_submit_anyway_and_go_back(served, page, demo_home):
     page.get_by_role("button", name="Submit my paper").click()
     page.get_by_text("Before you submit").wait_for(timeout=TIMEOUT)
     assert "less than half of the 1500 words" in page.locator(".mb-confirm").inner_text()
+    page.screenshot(path=str(served.log.parent / "submit-anyway.png"), full_page=True)
     page.get_by_role("button", name="Go back").click()
     page.get_by_text("Not submitted. Finish the paper").wait_for(timeout=TIMEOUT)
     assert Store().submissions(kenya) == []

@@ -178,9 +178,8 @@ class PaperPanel(w.VBox):
         if not checked.warnings:
             return self._submit(checked.version)
         self.checked_version = checked.version
-        anyway = w.Button(
-            description="Submit anyway", button_style="warning", layout=w.Layout(width="auto")
-        )
+        anyway = w.Button(description="Submit anyway", layout=w.Layout(width="auto"))
+        anyway.add_class("mb-warn-button")
         back = w.Button(description="Go back", layout=w.Layout(width="auto"))
         anyway.on_click(lambda _: self.submit_anyway())
         back.on_click(lambda _: self.go_back())

@@ -45,6 +45,7 @@ min-height:0;flex-wrap:wrap}
 max-width:none;overflow:visible;padding:0 .9em}
 .mb-app .widget-tab>.lm-TabBar .lm-TabBar-tabLabel{overflow:visible;text-overflow:clip}
 .mb-app .jupyter-button{width:auto;max-width:100%;padding:0 1em}
+.mb-app .jupyter-button.mb-warn-button{background:#8a4b00;color:#fff}
 .mb-app a,.mb-app a:visited{color:#0b57d0;text-decoration:underline}.mb-app a:hover{color:#083f9a}
 .mb-app a.mb-download{display:inline-block;margin:.4em 0;font-weight:600}
 .mb-submission{font-family:system-ui,sans-serif;font-size:14px;padding:.45em .9em;margin:.2em 0;
@@ -387,7 +388,8 @@ class WorkbookApp(w.VBox):
 
     def _show_conflict(self) -> None:
         fit = w.Layout(width="auto")  # the labels in full, on a phone too
-        load = w.Button(description="Load the newer version", button_style="warning", layout=fit)
+        load = w.Button(description="Load the newer version", layout=fit)
+        load.add_class("mb-warn-button")
         keep = w.Button(description="Keep mine and save it", layout=fit)
         load.on_click(lambda _: self.reload())
         keep.on_click(lambda _: self.save_now(overwrite=True))
