@@ -195,9 +195,12 @@ def test_paper_panel_previews_checks_and_submits(home: Path):
         "AI-use disclosure is empty" in panel.checklist.value
         and "must fix" in panel.checklist.value
     )
-    assert panel.submit() is None and "Not submitted" in panel.receipt.value
+    assert panel.submit() is None and "Not submitted" in panel.confirm.children[0].value
+    assert "Not submitted" in panel.receipt.value  # the status, from the store
     app.disclosure.value = "None."
-    receipt = panel.submit()
+    assert panel.submit() is None  # empty sections, no sources, short: it asks once more
+    assert "Submit anyway" in [b.description for b in panel.confirm.children[1].children]
+    receipt = panel.submit_anyway()
     assert receipt and receipt.sha256 in panel.receipt.value and "on time" in panel.receipt.value
     app.sections["A.background"].value = "bad \x00 byte"
     panel.refresh()

@@ -13,6 +13,7 @@ import asyncio
 import atexit
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ipywidgets as w
 
@@ -25,6 +26,7 @@ from ..exceptions import StoreError
 from ..store import Delegation, Store
 from ..workflows.autosave import DraftSession
 from ..workflows.progress import deadline_for
+from ..workflows.status import draft_change, latest_submission, status_html
 from .gate import CodeGate
 from .html import shows_errors, stylesheet
 from .panels import FeedbackPanel, HistoryPanel, PaperPanel
@@ -89,14 +91,26 @@ class WorkbookApp(w.VBox):
         self.notes: dict[str, w.Textarea] = {}
         self.disclosure = w.Textarea(
             placeholder="Which AI tools did you use, and for what? Write 'None' if you used none.",
-            layout=w.Layout(width="97%", height="6em"),
+            rows=4,
+            layout=w.Layout(width="97%"),
         )
         self.disclosure.observe(self._changed, names="value")
         self.disclosure_count, self.notes_message = w.HTML(), w.HTML()
         self.refused: list[Problem] = []  # the limits the last save was refused for
         self.sources_panel = SourcesPanel(committee, on_change=self._changed)
-        self.history_panel = HistoryPanel(store, delegation.id, on_restore=self.restore)
-        self.paper_panel = PaperPanel(store, delegation, committee, country, before=self._flush)
+        self.history_panel = HistoryPanel(
+            store, delegation.id, self.restore, committee, self.titles
+        )
+        self.paper_panel = PaperPanel(
+            store,
+            delegation,
+            committee,
+            country,
+            before=self._flush,
+            on_submitted=self.show_submission,
+        )
+        self.submission = w.HTML()  # "Submitted version N at ..." or "Not submitted"
+        self._submitted = latest_submission(store, delegation.id)
         self.feedback_panel = FeedbackPanel(store, delegation, committee)
         self.reading = reading_pages(
             committee, country, on_add=self.add_source, is_added=self.sources_panel.has_source
@@ -125,10 +139,13 @@ class WorkbookApp(w.VBox):
                 deadline_for(store, delegation),
             )
         )
-        super().__init__([stylesheet(), header, self.status, self.banner, self.tabs])
+        super().__init__(
+            [stylesheet(), header, self.submission, self.status, self.banner, self.tabs]
+        )
         self.add_class("mb-app")
         self.set_content(self.session.load())
         self._show_status()
+        self._show_submission()
         # Closing the page now shuts its kernel down at once: save the last second of typing.
         atexit.register(self._flush)
 
@@ -157,7 +174,8 @@ class WorkbookApp(w.VBox):
             for index, prompt in enumerate(topic.prompts):
                 box = w.Textarea(
                     placeholder="Your notes and where you found them…",
-                    layout=w.Layout(width="97%", height="4.5em"),
+                    rows=4,
+                    layout=w.Layout(width="97%"),
                 )
                 box.observe(self._changed, names="value")
                 self.notes[f"{topic.key}.{index}"] = box
@@ -199,11 +217,10 @@ class WorkbookApp(w.VBox):
             ]
             for section in rules.sections:
                 key = section_key(topic.key, section.key)
-                box = w.Textarea(
-                    placeholder=section.guidance, layout=w.Layout(width="97%", height="9em")
-                )
+                box = w.Textarea(placeholder=section.guidance, rows=8, layout=w.Layout(width="97%"))
                 box.observe(self._changed, names="value")
                 box.add_class(f"mb-section-{topic.key}-{section.key}")
+                box.add_class("mb-writing")
                 self.sections[key] = box
                 self.section_counts[key] = w.HTML()
                 rows += [
@@ -296,8 +313,28 @@ class WorkbookApp(w.VBox):
             self._show_conflict()
         else:
             self.banner.children = []
+            self._show_submission()  # the draft may now differ from what was submitted
         self._show_status()
         return saved
+
+    def show_submission(self) -> None:
+        """Read the latest submission from the store again (after submitting) and show it."""
+        self._submitted = latest_submission(self.store, self.delegation.id)
+        self._show_submission()
+
+    def _show_submission(self) -> None:
+        """The header's status line, the Paper tab's receipt and History's mark agree."""
+        sub = self._submitted
+        change = draft_change(self.store, self.delegation.id, sub) if sub else None
+        self.submission.value = (
+            f"<div class='mb-header-status'>{status_html(sub, change, self.committee)}</div>"
+        )
+        self.paper_panel.show_status(
+            status_html(sub, None, self.committee, live=False),
+            sub.sha256 if sub else "",
+            changed=bool(change),
+        )
+        self.history_panel.submitted_version = sub.version if sub else None
 
     def _show_status(self) -> None:
         if self.refused:
@@ -311,16 +348,19 @@ class WorkbookApp(w.VBox):
         elif self.session.conflict:
             self.status.value = "<span class='mb-status mb-bad'>Not saved: see below.</span>"
         elif self.session.saved_at:
+            saved = self.session.saved_at.astimezone(ZoneInfo(self.committee.rules.timezone))
             self.status.value = (
                 f"<span class='mb-status'>All changes saved · version {self.session.version} · "
-                f"{self.session.saved_at:%Y-%m-%d %H:%M:%S} UTC</span>"
+                f"{saved:%a %d %b, %H:%M:%S} ({escape(self.committee.rules.timezone)})</span>"
             )
         else:
             self.status.value = "<span class='mb-status mb-quiet'>Nothing written yet.</span>"
 
     def _show_conflict(self) -> None:
-        load = w.Button(description="Load the newer version", button_style="warning")
-        keep = w.Button(description="Keep mine and save it")
+        fit = w.Layout(width="auto")  # the labels in full, on a phone too
+        load = w.Button(description="Load the newer version", layout=fit)
+        load.add_class("mb-warn-button")
+        keep = w.Button(description="Keep mine and save it", layout=fit)
         load.on_click(lambda _: self.reload())
         keep.on_click(lambda _: self.save_now(overwrite=True))
         self.banner.children = [
@@ -329,7 +369,7 @@ class WorkbookApp(w.VBox):
                 f"device</b> (now version {self.session.conflict}). What you typed here since is "
                 f"<b>not saved</b>. Load the newer version, or keep yours and save it over the other.</div>"
             ),
-            w.HBox([load, keep]),
+            w.HBox([load, keep], layout=w.Layout(flex_flow="row wrap")),
         ]
 
     @shows_errors("status")
@@ -338,6 +378,7 @@ class WorkbookApp(w.VBox):
         self.set_content(self.session.load())
         self.banner.children = []
         self._show_status()
+        self._show_submission()
 
     @shows_errors("status")
     def restore(self, version: int) -> bool:

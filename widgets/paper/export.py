@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
+from datetime import UTC, datetime
 from typing import Any
 
 from nbconvert.exporters import Exporter
@@ -139,6 +140,7 @@ def paper_data(nb: NotebookNode, blind: bool = False) -> dict[str, Any]:
             "font_size": float(meta.get("font_size", 12)),
             "lang": "en",
             "header": [[label, value] for label, value in header if value],
+            "date": _pdf_date(meta.get("saved_at")),
         },
         "topics": [],
         "disclosure": None,
@@ -166,6 +168,22 @@ def paper_data(nb: NotebookNode, blind: bool = False) -> dict[str, Any]:
                 data["topics"].append(topic)
             topic["sections"].append({"title": info.get("title", ""), "blocks": tree})
     return data
+
+
+def _pdf_date(saved_at: Any) -> dict[str, int] | None:
+    """The PDF's creation date: the draft's saved time (UTC), never the clock.
+
+    Typst would stamp the current time; a fixed date makes the same draft give the
+    same bytes (and the same SHA-256 receipt). No saved time, no date at all.
+    """
+    if not saved_at:
+        return None
+    try:
+        when = datetime.fromisoformat(str(saved_at)).astimezone(UTC)
+    except ValueError:
+        return None
+    names = ("year", "month", "day", "hour", "minute", "second")
+    return {name: getattr(when, name) for name in names}
 
 
 def _body_pages(pdf: bytes, total: int, has_works_cited: bool) -> int:

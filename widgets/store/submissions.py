@@ -97,7 +97,8 @@ class SubmissionMethods:
         """Per delegation (of ``committee``, or all): latest draft, submission, extension.
 
         One query; each row has the delegation's columns plus ``words``, ``saved_at``,
-        ``submitted_at``, ``seconds_late`` and ``extension_until`` (None when absent).
+        ``submitted_at``, ``seconds_late``, ``submitted_words``, ``submitted_pages`` and
+        ``extension_until`` (None when absent).
         """
         draft = latest_per_delegation(
             drafts,
@@ -106,7 +107,13 @@ class SubmissionMethods:
         )
         sub = latest_per_delegation(
             submissions,
-            [submissions.c.delegation_id, submissions.c.submitted_at, submissions.c.seconds_late],
+            [
+                submissions.c.delegation_id,
+                submissions.c.submitted_at,
+                submissions.c.seconds_late,
+                submissions.c.words,
+                submissions.c.pages,
+            ],
             SUBMISSION_ORDER,
         )
         ext = latest_per_delegation(
@@ -125,6 +132,8 @@ class SubmissionMethods:
             draft.c.saved_at,
             sub.c.submitted_at,
             sub.c.seconds_late,
+            sub.c.words.label("submitted_words"),
+            sub.c.pages.label("submitted_pages"),
             ext.c.until.label("extension_until"),
         ).select_from(joined)
         if committee:

@@ -12,9 +12,12 @@ def latest_paper(store: Store, delegation_id: int) -> NotebookNode:
     """The paper notebook of a delegation's latest draft."""
     delegation = store.delegation(delegation_id)
     draft = store.latest_draft(delegation_id)
-    return paper_notebook(
+    nb = paper_notebook(
         delegation.committee,
         delegation,
         draft.content if draft else {},
         draft.version if draft else 0,
     )
+    if draft:  # the PDF's creation date: the same draft always gives the same bytes
+        nb.metadata.munbook["saved_at"] = draft.saved_at.isoformat()
+    return nb

@@ -16,11 +16,12 @@ class DelegationStatus:
     delegation: Delegation
     country_name: str
     status: str
-    words: int
+    words: int  # of the submitted paper once there is one, else of the latest draft
     last_saved: datetime | None
     submitted_at: datetime | None
     seconds_late: int
     deadline: datetime
+    pages: int | None = None  # of the submitted paper (None before a submission)
 
 
 def deadline_for(store: Store, delegation: Delegation) -> datetime:
@@ -62,11 +63,17 @@ def committee_status(store: Store, committee: str | None = None) -> list[Delegat
                 delegation=delegation,
                 country_name=countries.lookup(delegation.country).name,
                 status=_status(row, deadline),
-                words=row["words"] or 0,
+                # A submitted paper is judged by its own figures, not the draft's since.
+                words=(
+                    (row["submitted_words"] or 0)
+                    if row["submitted_at"] is not None
+                    else (row["words"] or 0)
+                ),
                 last_saved=row["saved_at"],
                 submitted_at=row["submitted_at"],
                 seconds_late=row["seconds_late"] or 0,
                 deadline=deadline,
+                pages=row["submitted_pages"],
             )
         )
     return sorted(rows, key=lambda r: (r.delegation.committee, r.country_name))

@@ -15,7 +15,7 @@ import nbformat
 
 from .. import settings
 from ..core import committees
-from ..core.checks import Violation, check
+from ..core.checks import Rendered, Violation, check
 from ..core.markdown import parse, plain_text
 from ..core.words import paper_words
 from ..exceptions import MunbookError
@@ -23,6 +23,10 @@ from ..paper.export import render
 from ..store import Store, now
 from .papers import latest_paper
 from .progress import seconds_late
+
+
+class DraftChanged(MunbookError):
+    """The draft changed between the look at its warnings and the submission."""
 
 
 class SubmissionBlocked(MunbookError):
@@ -56,32 +60,86 @@ def paper_text(nb: nbformat.NotebookNode) -> str:
     return "\n".join(plain_text(parse(c.source)) for c in nb.cells if c.cell_type == "markdown")
 
 
-def submit(store: Store, delegation_id: int, at: datetime | None = None) -> Receipt:
-    """Check and store the latest draft as a submission; raise SubmissionBlocked if it breaks a rule."""
+FAR_UNDER_WORDS = 300  # with no word limit, a paper shorter than this is far under
+
+
+def far_under(committee: committees.Committee, words: int) -> Violation | None:
+    """A warning when the paper is far under the length: half the word limit, or 300 words."""
+    limit = committee.rules.max_words
+    floor = limit // 2 if limit else FAR_UNDER_WORDS
+    if words >= floor:
+        return None
+    what = f"half of the {limit} words {committee.acronym} allows" if limit else f"{floor} words"
+    return Violation("short", f"The paper has {words} words, less than {what}.", False)
+
+
+@dataclass(frozen=True)
+class Review:
+    """The latest draft as it would be submitted: its paper, PDF and what the checks say."""
+
+    version: int
+    nb: nbformat.NotebookNode
+    rendered: Rendered
+    words: int
+    blocking: tuple[Violation, ...]
+    warnings: tuple[Violation, ...]
+
+
+def review(store: Store, delegation_id: int) -> Review:
+    """Render and check the latest draft without submitting it (the app asks first)."""
     delegation = store.delegation(delegation_id)
     committee = committees.load(delegation.committee)
     nb = latest_paper(store, delegation_id)
     rendered = render(nb)
     violations = check(nb, committee, rendered)
-    blocking = [v for v in violations if v.blocking]
-    if blocking:
-        raise SubmissionBlocked(blocking)
-    at = at or now()
-    sha = hashlib.sha256(rendered.pdf).hexdigest()
     draft = store.latest_draft(delegation_id)
     words = paper_words(draft.content) if draft else 0
+    short = far_under(committee, words)
+    return Review(
+        version=draft.version if draft else 0,
+        nb=nb,
+        rendered=rendered,
+        words=words,
+        blocking=tuple(v for v in violations if v.blocking),
+        warnings=tuple(v for v in violations if not v.blocking) + ((short,) if short else ()),
+    )
+
+
+def submit(
+    store: Store,
+    delegation_id: int,
+    at: datetime | None = None,
+    expect_version: int | None = None,
+) -> Receipt:
+    """Check and store the latest draft as a submission; raise SubmissionBlocked if it breaks a rule.
+
+    ``expect_version`` is the draft version the delegate saw the warnings of: when
+    the draft changed since (another tab), nothing is submitted and they look again.
+    """
+    delegation = store.delegation(delegation_id)
+    checked = review(store, delegation_id)
+    if expect_version is not None and checked.version != expect_version:
+        raise DraftChanged(
+            f"your draft changed since you checked it (now version {checked.version}); "
+            "look at the checklist again and submit"
+        )
+    if checked.blocking:
+        raise SubmissionBlocked(list(checked.blocking))
+    at = at or now()
+    pdf = checked.rendered.pdf
+    sha = hashlib.sha256(pdf).hexdigest()
     late = seconds_late(store, delegation, at)
-    path = _write_once(delegation.committee, delegation.country, at, rendered.pdf)
+    path = _write_once(delegation.committee, delegation.country, at, pdf)
     submission_id = store.add_submission(
         delegation_id,
         submitted_at=at,
-        notebook=nbformat.writes(nb),
-        pdf=rendered.pdf,
+        notebook=nbformat.writes(checked.nb),
+        pdf=pdf,
         sha256=sha,
         seconds_late=late,
-        pages=rendered.body_pages,
-        words=words,
-        text=paper_text(nb),
+        pages=checked.rendered.body_pages,
+        words=checked.words,
+        text=paper_text(checked.nb),
         source_name=path.name,
     )
     return Receipt(
@@ -89,10 +147,10 @@ def submit(store: Store, delegation_id: int, at: datetime | None = None) -> Rece
         at,
         sha,
         late,
-        rendered.body_pages,
-        words,
+        checked.rendered.body_pages,
+        checked.words,
         str(path),
-        tuple(v for v in violations if not v.blocking),
+        checked.warnings,
     )
 
 

@@ -1,0 +1,117 @@
+"""The History tab: every stored version, a preview of the one picked, the submitted one marked.
+
+It opens on the latest version (never blank); restoring is the workbook's job
+(``on_restore``), so restoring saves the old text as a new version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from zoneinfo import ZoneInfo
+
+import ipywidgets as w
+
+from ..core.committees import Committee
+from ..store import Store
+from .html import shows_errors
+
+SHOWN = 200  # versions listed (older ones stay in the store)
+PREVIEW_CHARS = 2_000  # per section in the preview; the restore brings back every character
+
+
+def version_preview_html(content: dict, titles: dict[str, str]) -> str:
+    """A version's sections as escaped text, section by section (empty ones said so)."""
+    parts = []
+    for key, title in titles.items():
+        text = str(content.get("sections", {}).get(key, "")).strip()
+        shown = escape(text[:PREVIEW_CHARS]) + ("…" if len(text) > PREVIEW_CHARS else "")
+        body = shown or "<span class='mb-guidance'>(empty)</span>"
+        parts.append(f"<div class='mb-section-title'>{escape(title)}</div><p>{body}</p>")
+    sources = len(content.get("sources", []))
+    parts.append(f"<p class='mb-guidance'>{sources} source{'s' * (sources != 1)}.</p>")
+    return "".join(parts)
+
+
+class HistoryPanel(w.VBox):
+    """Every stored version; a preview of the picked one; the submitted version marked."""
+
+    def __init__(
+        self,
+        store: Store,
+        delegation_id: int,
+        on_restore: Callable[[int], bool],
+        committee: Committee,
+        titles: dict[str, str],
+    ):
+        self.store, self.delegation_id, self._on_restore = store, delegation_id, on_restore
+        self.zone, self.titles = ZoneInfo(committee.rules.timezone), titles
+        self.submitted_version: int | None = None  # the workbook keeps this up to date
+        self.history = w.Dropdown(  # its own row on a phone: the labels are long
+            options=[],
+            description="Version",
+            style={"description_width": "auto"},
+            layout=w.Layout(width="34em", max_width="100%"),
+        )
+        self.history.add_class("mb-history-list")
+        self.history.observe(lambda change: self.show(change["new"]), names="value")
+        restore = w.Button(description="Restore this version", layout=w.Layout(width="auto"))
+        refresh = w.Button(
+            description="Refresh list", icon="refresh", layout=w.Layout(width="auto")
+        )
+        restore.on_click(lambda _: self.restore(self.history.value))
+        refresh.on_click(lambda _: self.fill())
+        self.message, self.preview = w.HTML(), w.HTML()
+        super().__init__(
+            [
+                w.HTML(
+                    "<p class='mb-guidance'>Every save is kept as a version (older ones are thinned "
+                    "to one per hour). Pick one to read it below. Restoring saves the old text as a "
+                    f"new version: nothing is lost. The latest {SHOWN} versions are listed.</p>"
+                ),
+                w.HBox([self.history, restore, refresh], layout=w.Layout(flex_flow="row wrap")),
+                self.message,
+                self.preview,
+            ]
+        )
+
+    def _label(self, version: int, saved_at, words: int) -> str:
+        local = saved_at.astimezone(self.zone)
+        mark = " · submitted" if version == self.submitted_version else ""
+        return f"version {version} · {local:%d %b %H:%M:%S} · {words} words{mark}"
+
+    def fill(self) -> None:
+        """List the versions and show the latest (or keep the one picked, if still listed)."""
+        entries = self.store.draft_history(self.delegation_id)[:SHOWN]
+        picked = self.history.value
+        options = [(self._label(v, t, n), v) for v, t, n in entries]
+        self.history.options = options  # resets the value; set it again below
+        versions = [v for _, v in options]
+        value = picked if picked in versions else (versions[0] if versions else None)
+        self.history.value = value
+        self.show(value)
+
+    def show(self, version: int | None) -> None:
+        """The preview of ``version`` (what restoring it would bring back)."""
+        if version is None:
+            self.preview.value = "<p class='mb-guidance'>Nothing saved yet.</p>"
+            return
+        draft = self.store.draft(self.delegation_id, version)
+        if draft is None:
+            self.preview.value = "<p class='mb-guidance'>This version is no longer stored.</p>"
+            return
+        note = " — the version you submitted" if version == self.submitted_version else ""
+        self.preview.value = (
+            f"<div class='mb-card mb-box mb-history-preview'><b>Version {version}{note}</b>"
+            f"{version_preview_html(draft.content, self.titles)}</div>"
+        )
+
+    @shows_errors("message")
+    def restore(self, version: int | None) -> bool:
+        if not version or not self._on_restore(version):
+            return False
+        latest = self.store.draft_history(self.delegation_id)[0][0]
+        self.message.value = f"Version {version} restored as version {latest}."
+        self.history.value = None
+        self.fill()
+        return True
