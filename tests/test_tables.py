@@ -104,3 +104,26 @@ def test_empty_committee_gives_empty_tables(store: Store):
         "rank",
         "country",
     ]
+
+
+def test_collect_and_grades_write_xlsx(filled: Store, tmp_path: Path, monkeypatch):
+    from click.testing import CliRunner
+
+    from widgets.cli import main
+
+    if filled.engine.dialect.name != "sqlite":
+        monkeypatch.setenv("MUNBOOK_DB", filled.url)
+    runner = CliRunner()
+    out = tmp_path / "collection.xlsx"
+    result = runner.invoke(main, ["collect", "--committee", "interpol", "--xlsx", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][0] == "country" and {r[0] for r in rows[1:]} == {"Japan", "Kenya", "Peru"}
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    grades = tmp_path / "grades.xlsx"
+    result = runner.invoke(main, ["grades", "--committee", "interpol", "--xlsx", str(grades)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(grades)
+    assert book.sheetnames == ["grades", "per chair"]
+    chairs = [r[3] for r in book["per chair"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(chairs) == ["Chair A", "Chair B"]

@@ -94,12 +94,19 @@ def export_cmd(paths, committee_name, drafts, out, jobs, blind) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the table as CSV.",
 )
+@click.option(
+    "--xlsx",
+    "xlsx_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the table as an Excel workbook (.xlsx).",
+)
 def collect_cmd(
     committee_name: str,
     source: Path | None,
     pattern: str,
     received_text: str | None,
     csv_out: Path | None,
+    xlsx_out: Path | None,
 ) -> None:
     """Show who submitted, on time or late, and who is missing; ingest e-mailed PDFs."""
     from ..core import committees
@@ -141,6 +148,13 @@ def collect_cmd(
     if csv_out:
         settings.write_private(csv_out, collect.rows_csv(rows, blind))
         click.echo(f"table written to {csv_out}")
+    if xlsx_out:
+        from ..workflows import tables
+
+        tables.write_table(
+            tables.collection_table(Store(), info.key), xlsx_out.with_suffix(".xlsx")
+        )
+        click.echo(f"table written to {xlsx_out.with_suffix('.xlsx')}")
 
 
 @main.command("grades")
@@ -150,13 +164,34 @@ def collect_cmd(
     type=click.Path(dir_okay=False, path_type=Path),
     help="CSV path (default outputs/grades/<committee>.csv).",
 )
-def grades_cmd(committee_name: str, out: Path | None) -> None:
+@click.option(
+    "--xlsx",
+    "xlsx_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the grades (and each chair's scores) as an Excel workbook (.xlsx).",
+)
+def grades_cmd(committee_name: str, out: Path | None, xlsx_out: Path | None) -> None:
     """Write the committee's grades CSV: rubric points, totals, ranks."""
     from ..store import Store
     from ..workflows import review
 
-    path = review.write_grades(Store.open_for_admin(), committee_name, out)
+    store = Store.open_for_admin()
+    path = review.write_grades(store, committee_name, out)
     click.echo(f"grades written to {path}")
+    if xlsx_out:
+        import pandas as pd
+
+        from ..workflows import tables
+
+        target = xlsx_out.with_suffix(".xlsx")
+        sheets = {
+            "grades": tables.grades_table(store, committee_name),
+            "per chair": tables.grades_table(store, committee_name, per_chair=True),
+        }
+        with settings.private_file(target) as fh, pd.ExcelWriter(fh, engine="openpyxl") as book:
+            for name, frame in sheets.items():
+                tables.excel_ready(frame).to_excel(book, sheet_name=name, index=False)
+        click.echo(f"grades written to {target}")
 
 
 @main.command("feedback")
