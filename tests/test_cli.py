@@ -87,6 +87,7 @@ def test_demo_is_idempotent(home: Path):
     second = run("demo", "--no-serve")
     assert "workbooks 0 written, 22 unchanged, 0 failed" in second.output
     assert f"code {code})" in second.output  # the same delegate code, found again
+    assert "munbook lab" in first.output  # how staff start JupyterLab
 
 
 def test_generate_command(home: Path):
