@@ -213,10 +213,12 @@ def build_full_home(home: Path) -> dict:
     from widgets import serve
     from widgets.cli import main
     from widgets.core import committees
+    from widgets.store import migrate
     from widgets.workflows import demo, submit
 
     previous = os.umask(0o022)
     try:
+        migrate.upgrade()  # as `munbook demo` does before anything else
         made = demo.prepare()
         serve.install_apps()
         db = Store()

@@ -8,6 +8,7 @@ report under home()/reports, private like everything munbook writes.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +112,13 @@ def _pdf(nb) -> bytes:
     html, _ = HTMLExporter(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     ).from_notebook_node(nb)
+    # Playwright's sync API refuses a thread with a running event loop (a notebook, a test
+    # session): print from a fresh thread, which has none.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_print_pdf, html, sync_playwright).result()
+
+
+def _print_pdf(html: str, sync_playwright) -> bytes:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         try:
