@@ -94,3 +94,10 @@ def shows_errors(message: str) -> Callable[[F], F]:
         return run  # type: ignore[return-value]
 
     return wrap
+
+
+def set_options(box: Any, options: list[tuple[str, Any]]) -> None:
+    """New options for a Dropdown, keeping the chosen one when it is still there (else the first)."""
+    chosen, ids = box.value, [value for _, value in options]
+    box.options = options
+    box.value = chosen if chosen in ids else (ids[0] if ids else None)
