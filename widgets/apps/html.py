@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from ..exceptions import MunbookError
 
 CSS = (Path(__file__).with_name("munbook.css")).read_text(encoding="utf-8")
-STATUS_CLASS = {"submitted": "mb-ok", "late": "mb-bad", "overdue": "mb-bad"}
+STATUS_CLASS = {"submitted": "mb-ok", "late": "mb-bad", "overdue": "mb-bad", "missing": "mb-bad"}
 UNEXPECTED = "Something went wrong; the staff have been told."
 log = logging.getLogger("munbook.apps")
 F = TypeVar("F", bound=Callable[..., Any])
