@@ -25,13 +25,22 @@ import ipywidgets as w
 from .. import settings
 from ..core import committees
 from ..core.access import Grant, name_key
-from ..core.times import parse_local_time
 from ..exceptions import MunbookError, RosterError
 from ..store import Store
 from ..workflows import generate, roster, slips
 from ..workflows.progress import committee_status
+from .extensions_panel import ExtensionsPanel
 from .gate import CodeGate
-from .html import STATUS_CLASS, download_link, ok, shows_errors, stylesheet, table, title
+from .html import (
+    STATUS_CLASS,
+    download_link,
+    ok,
+    set_options,
+    shows_errors,
+    stylesheet,
+    table,
+    title,
+)
 
 REASSIGN_LABEL = "Hand over delegations to the delegates in this file (reassign)"
 
@@ -168,13 +177,7 @@ class AdvisorPage(w.VBox):
         self.generate_button.on_click(lambda _: self.generate(self.committee.value))
         self.bar = w.IntProgress(min=0, max=1, value=0, layout=w.Layout(width="20em"))
         self.generate_message = w.HTML()
-        self.extended = w.Dropdown(description="Delegation", layout=w.Layout(width="26em"))
-        self.until = w.Text(placeholder="2027-03-01 18:00", description="Until")
-        self.grant_button = w.Button(description="Grant extension")
-        self.grant_button.on_click(
-            lambda _: self.grant_extension(self.extended.value, self.until.value)
-        )
-        self.extension_message = w.HTML()
+        self.extensions = ExtensionsPanel(self.store, changed=self.refresh)
         return [
             w.HTML(title("munbook · secretariat")),
             "Import the roster",
@@ -190,8 +193,7 @@ class AdvisorPage(w.VBox):
             self.refresh_button,
             self.table,
             "Extensions",
-            w.HBox([self.extended, self.until, self.grant_button]),
-            self.extension_message,
+            self.extensions,
         ]
 
     # ---- actions -----------------------------------------------------------
@@ -246,21 +248,19 @@ class AdvisorPage(w.VBox):
         self.refresh()
         return result
 
+    @property
+    def extension_message(self) -> w.HTML:
+        return self.extensions.extension_message
+
     @_secretariat_only
-    @shows_errors("extension_message")
-    def grant_extension(self, delegation_id: int | None, until_text: str) -> bool:
-        """Grant an extension until a local date and time of the committee."""
-        if delegation_id is None:
-            raise MunbookError("choose a delegation first")
-        delegation = self.store.delegation(delegation_id)
-        zone = committees.load(delegation.committee).rules.timezone
-        until = parse_local_time(until_text, zone)
-        self.store.grant_extension(delegation_id, until, "granted in the advisor app")
-        self.extension_message.value = ok(
-            f"Extension granted until {until:%Y-%m-%d %H:%M} ({zone})."
-        )
-        self.refresh()
-        return True
+    def grant_extension(self, delegation_id: int | None, until_text: str, reason: str = "") -> bool:
+        """Grant an extension until a local date and time of the committee (after its deadline)."""
+        return self.extensions.grant(delegation_id, until_text, reason)
+
+    @_secretariat_only
+    def revoke_extension(self, extension_id: int | None) -> bool:
+        """Delete one extension: the delegation's deadline is the committee's again."""
+        return self.extensions.revoke(extension_id)
 
     def code_slips(self, school: str | None = None) -> slips.SlipsResult | None:
         """Write the slips PDF (the advisor's school; the secretariat's choice) and link it."""
@@ -307,12 +307,12 @@ class AdvisorPage(w.VBox):
             for d in self.store.delegations()
             if self.grant.sees(d.school)
         ]
-        for box in (self.delegation, getattr(self, "extended", None)):
-            if box is not None:
-                _set_options(box, options)
+        set_options(self.delegation, options)
+        if self.grant.is_secretariat:
+            self.extensions.show(options)
         if self.grant.is_secretariat:
             schools = sorted({d.school for d in self.store.delegations() if d.school}, key=name_key)
-            _set_options(self.slips_school, [("Every school", ""), *[(s, s) for s in schools]])
+            set_options(self.slips_school, [("Every school", ""), *[(s, s) for s in schools]])
         groups = code_files(self.store, self.grant)
         links = "".join(
             (f"<p><b>{escape(title)}</b><br>" if title else "<p>")
@@ -327,13 +327,6 @@ class AdvisorPage(w.VBox):
             if groups
             else "No codes yet: they are made when the roster is imported."
         )
-
-
-def _set_options(box: w.Dropdown, options: list[tuple[str, int]]) -> None:
-    """New options, keeping the chosen one when it is still there (else the first)."""
-    chosen, ids = box.value, [value for _, value in options]
-    box.options = options
-    box.value = chosen if chosen in ids else (ids[0] if ids else None)
 
 
 def _numbered(parts: list) -> list:

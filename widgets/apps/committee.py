@@ -6,6 +6,7 @@ per refresh by the page) and never reads the store itself.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import ipywidgets as w
@@ -13,7 +14,7 @@ import ipywidgets as w
 from ..core import similarity
 from ..core.committees import Committee
 from ..core.printable import printable
-from ..workflows.collect import Collection, Row, rows_csv
+from ..workflows.collect import Collection, Row, rows_csv, summary
 from . import plots
 from .html import STATUS_CLASS, data_link, table
 
@@ -53,7 +54,7 @@ def _row_html(r: Row, blind: bool) -> str:
 
 
 def collection_html(rows: list[Row], blind: bool) -> str:
-    """One row per delegation: who, when, on time or late, or missing, and the flags."""
+    """One row per delegation: who, when, on time, late, missing or not yet, and the flags."""
     who = [] if blind else ["Delegate", "School"]
     header = ["Country", *who, "Status", "Submitted", "Late by", "Pages", "Words"]
     header += ["Rule issues", "Similar to", "Score"]
@@ -94,13 +95,8 @@ class CollectionPanel(w.VBox):
     def render(self) -> None:
         """Sort and show the rows already read (sorting reads nothing again)."""
         self.rows = sorted(self.rows, key=SORT_KEYS[self.sort.value])
-        counts = {
-            s: sum(r.status == s for r in self.rows) for s in ("submitted", "late", "missing")
-        }
-        self.summary.value = (
-            f"<p><b>{counts['submitted']}</b> on time, <b>{counts['late']}</b> late, "
-            f"<b>{counts['missing']}</b> missing.</p>"
-        )
+        counted = re.sub(r"(\d+)", r"<b>\1</b>", escape(summary(self.rows)))
+        self.summary.value = f"<p>{counted}.</p>"
         self.table.value = collection_html(self.rows, self.blind)
         self.csv_link.value = data_link(
             rows_csv(self.rows, self.blind).encode(),
@@ -110,27 +106,50 @@ class CollectionPanel(w.VBox):
         )
 
 
+NO_SUBMISSION = "No paper submitted yet."
+NO_SCORE = "No paper scored yet."
+
+
 class PlotsPanel(w.HBox):
-    """Submissions over time against the deadline, and mean scores per rubric category."""
+    """Submissions over time against the deadline, and mean scores per rubric category.
+
+    A plot with nothing to draw is hidden and a sentence says why: never an empty frame.
+    """
 
     def __init__(self, info: Committee):
         self.info = info
         layout = w.Layout(width="470px")
         self.timeline = w.Image(format="png", layout=layout)
-        self.category_plot = w.Image(format="png", layout=layout)
-        super().__init__([self.timeline, self.category_plot])
+        self.category_plot = w.Image(format="png", layout=w.Layout(width="470px"))
+        self.timeline_note, self.category_note = w.HTML(), w.HTML()
+        super().__init__(
+            [
+                w.VBox([self.timeline, self.timeline_note]),
+                w.VBox([self.category_plot, self.category_note]),
+            ]
+        )
 
     def show(self, found: Collection) -> None:
         times = [r.submitted_at for r in found.rows if r.submitted_at]
-        self.timeline.value = plots.submissions_over_time(times, self.info.rules.deadline_utc)
+        _shown(self.timeline, self.timeline_note, NO_SUBMISSION if not times else "")
+        if times:
+            self.timeline.value = plots.submissions_over_time(times, self.info.rules.deadline_utc)
         scored = [g for g in found.grades if g.total is not None]
-        means = {
-            c.name: sum(g.categories.get(c.name, 0) for g in scored) / len(scored) if scored else 0
-            for c in self.info.rubric
-        }
-        self.category_plot.value = plots.scores_by_category(
-            means, {c.name: c.max_points for c in self.info.rubric}
-        )
+        _shown(self.category_plot, self.category_note, NO_SCORE if not scored else "")
+        if scored:
+            means = {
+                c.name: sum(g.categories.get(c.name, 0) for g in scored) / len(scored)
+                for c in self.info.rubric
+            }
+            self.category_plot.value = plots.scores_by_category(
+                means, {c.name: c.max_points for c in self.info.rubric}
+            )
+
+
+def _shown(image: w.Image, note: w.HTML, empty: str) -> None:
+    """Show the plot, or hide it and say ``empty`` in its place."""
+    image.layout.display = "none" if empty else None
+    note.value = f"<p class='mb-empty-plot'>{escape(empty)}</p>" if empty else ""
 
 
 class OverlapsPanel(w.VBox):

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from ..exceptions import MunbookError
 
 CSS = (Path(__file__).with_name("munbook.css")).read_text(encoding="utf-8")
-STATUS_CLASS = {"submitted": "mb-ok", "late": "mb-bad", "overdue": "mb-bad"}
+STATUS_CLASS = {"submitted": "mb-ok", "late": "mb-bad", "overdue": "mb-bad", "missing": "mb-bad"}
 UNEXPECTED = "Something went wrong; the staff have been told."
 log = logging.getLogger("munbook.apps")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -94,3 +94,10 @@ def shows_errors(message: str) -> Callable[[F], F]:
         return run  # type: ignore[return-value]
 
     return wrap
+
+
+def set_options(box: Any, options: list[tuple[str, Any]]) -> None:
+    """New options for a Dropdown, keeping the chosen one when it is still there (else the first)."""
+    chosen, ids = box.value, [value for _, value in options]
+    box.options = options
+    box.value = chosen if chosen in ids else (ids[0] if ids else None)

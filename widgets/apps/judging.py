@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from zoneinfo import ZoneInfo
 
 import ipywidgets as w
 
 from ..core import scoring
 from ..core.committees import Committee
 from ..core.printable import printable
-from ..core.times import parse_local_time
+from ..core.times import now, parse_local_time
 from ..exceptions import MunbookError
 from ..store import Store
 from ..workflows import binder, review
@@ -54,9 +55,8 @@ class ScoringPanel(w.VBox):
         self.paper.observe(lambda _: self.show_review(), names="value")
         self.paper_link, self.review_message, self.ranking = w.HTML(), w.HTML(), w.HTML()
         self.scores = {
-            c.name: w.BoundedFloatText(
-                min=0,
-                max=c.max_points,
+            # A FloatText, not a BoundedFloatText: that one turns a 12 into 10 without a word.
+            c.name: w.FloatText(
                 step=0.5,
                 description=f"{c.name} (/{c.max_points})",
                 style={"description_width": "16em"},
@@ -88,7 +88,7 @@ class ScoringPanel(w.VBox):
                 r.delegation_id,
             )
             for r in sorted(found.rows, key=lambda r: r.country)
-            if r.status != "missing"
+            if r.submitted_at is not None
         ]
         self.ranking.value = ranking_html(found.grades)
 
@@ -126,9 +126,11 @@ class ScoringPanel(w.VBox):
             raise MunbookError("choose a paper first")
         if not chair.strip():
             raise MunbookError("enter your name, so that each chair's scores are kept apart")
-        self.store.save_review(
-            delegation_id, chair.strip(), scoring.validate_scores(scores, self.info), comments
-        )
+        try:
+            checked = scoring.validate_scores(scores, self.info)
+        except MunbookError as exc:
+            raise MunbookError(f"{exc}: correct the score; nothing was saved") from None
+        self.store.save_review(delegation_id, chair.strip(), checked, comments)
         mine = scoring.total(scores, self.info)
         self.review_message.value = ok(f"Saved: {mine:g} / 100 from you.")
         self._saved()
@@ -136,27 +138,54 @@ class ScoringPanel(w.VBox):
 
 
 class ReleasePanel(w.VBox):
-    """When delegates may read their scores and comments."""
+    """When delegates may read their scores and comments.
+
+    A time already past while some submitted papers are unscored is only set
+    with "release anyway" ticked: those delegates would see no feedback at once.
+    """
 
     def __init__(self, store: Store, info: Committee):
         self.store, self.info = store, info
         self.release_at = w.Text(description="Release at", placeholder="2027-03-05 09:00")
+        self.anyway = w.Checkbox(description="release anyway", indent=False)
         button = w.Button(description="Release feedback")
-        button.on_click(lambda _: self.release(self.release_at.value))
+        button.on_click(lambda _: self.release(self.release_at.value, self.anyway.value))
         self.release_message = w.HTML()
         intro = w.HTML(
             f"<p>Delegates see their scores and comments from this time "
             f"({escape(info.rules.timezone)}), not before.</p>"
         )
-        super().__init__([intro, w.HBox([self.release_at, button]), self.release_message])
+        row = w.HBox([self.release_at, button, self.anyway])
+        super().__init__([intro, row, self.release_message])
+
+    def unscored(self) -> list[str]:
+        """The countries whose latest paper no chair has scored yet."""
+        submitted = self.store.latest_submissions(self.info.key, pdf=False)
+        return [
+            g.country
+            for g in review.grades(self.store, self.info.key)
+            if g.delegation_id in submitted and g.total is None
+        ]
 
     @shows_errors("release_message")
-    def release(self, text: str) -> bool:
-        when = parse_local_time(text, self.info.rules.timezone)
+    def release(self, text: str, anyway: bool = False) -> bool:
+        zone = self.info.rules.timezone
+        when = parse_local_time(text, zone)
+        waiting = self.unscored() if when <= now() else []
+        if waiting and not anyway:
+            self.release_message.value = bad(
+                f"{when.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} ({zone}) is already past and "
+                f"{len(waiting)} paper(s) are not scored yet ({', '.join(waiting[:5])}"
+                f"{', ...' if len(waiting) > 5 else ''}): those delegates would see no "
+                "feedback. Choose a later time, or tick “release anyway” and click again. "
+                "Nothing was changed."
+            )
+            return False
         self.store.set_feedback_release(self.info.key, when)
+        self.anyway.value = False  # each past release is confirmed on its own
         self.release_message.value = ok(
-            f"Delegates will see their feedback from {when:%Y-%m-%d %H:%M} "
-            f"({self.info.rules.timezone})."
+            f"Delegates will see their feedback from "
+            f"{when.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} ({zone})."
         )
         return True
 

@@ -17,20 +17,28 @@ def _png(fig) -> bytes:
 
 def submissions_over_time(times: list[datetime], deadline: datetime) -> bytes:
     """Cumulative submissions against the deadline."""
+    return _png(submissions_figure(times, deadline))
+
+
+def submissions_figure(times: list[datetime], deadline: datetime):
+    """The figure of ``submissions_over_time``: whole papers on the y-axis (1, 2, 3...)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     fig, ax = plt.subplots(figsize=(6.5, 2.8))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     ordered = sorted(times)
     if ordered:
         ax.step(ordered, range(1, len(ordered) + 1), where="post", color="#1f5fa8")
     ax.axvline(deadline, color="#b42318", linestyle="--", label="deadline")
     ax.set_ylabel("papers submitted")
+    ax.set_ylim(bottom=0)
     ax.legend(loc="upper left")
     fig.autofmt_xdate()
-    return _png(fig)
+    return fig
 
 
 def scores_by_category(means: dict[str, float], maxima: dict[str, int]) -> bytes:

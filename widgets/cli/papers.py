@@ -139,12 +139,9 @@ def collect_cmd(
             f"  similar to {r.similar_to} ({r.similarity:.0%})" if r.similar_to else ""
         )
         click.echo(
-            f"{r.country:<28} {r.status:<9} {when}{late}  pages {r.pages or '-'}  words {r.words or '-'}{who}{flags}"
+            f"{r.country:<28} {r.status:<17} {when}{late}  pages {r.pages or '-'}  words {r.words or '-'}{who}{flags}"
         )
-    counts = {s: sum(r.status == s for r in rows) for s in ("submitted", "late", "missing")}
-    click.echo(
-        f"{info.acronym}: {counts['submitted']} on time, {counts['late']} late, {counts['missing']} missing"
-    )
+    click.echo(f"{info.acronym}: {collect.summary(rows)}")
     if csv_out:
         settings.write_private(csv_out, collect.rows_csv(rows, blind))
         click.echo(f"table written to {csv_out}")

@@ -4,7 +4,9 @@ Papers are cut into shingles of ``SHINGLE`` consecutive words (lower case,
 letters and digits only). The score of a pair is the share of the shorter
 paper's shingles that the other paper also has; pairs at or above the
 threshold (default 0.25: a quarter of a paper's 5-word runs appear in the
-other) are flagged, with the overlapping passages of both side by side.
+other) are flagged, with the overlapping passages of both side by side. The
+passages are the papers' own text (punctuation kept), from the first matched
+word to the last, widened to whole whitespace-separated words.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from itertools import combinations
 
 SHINGLE = 5
 THRESHOLD = 0.25
+WIDEN = 40  # characters a passage may grow by, each side, to reach whitespace
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -24,12 +27,21 @@ class Document:
     key: str  # a country name, or "background"
     words: list[str]
     shingles: dict[int, list[int]] = field(default_factory=dict)  # hash -> word positions
+    text: str = ""
+    starts: list[int] = field(default_factory=list)  # each word's offset in ``text``
+    ends: list[int] = field(default_factory=list)
 
     @classmethod
     def of(cls, key: str, text: str) -> Document:
-        words = _WORD.findall(text)
-        doc = cls(key, words)
-        folded = [w.casefold() for w in words]
+        found = list(_WORD.finditer(text))
+        doc = cls(
+            key,
+            [m.group() for m in found],
+            text=text,
+            starts=[m.start() for m in found],
+            ends=[m.end() for m in found],
+        )
+        folded = [w.casefold() for w in doc.words]
         for i in range(len(folded) - SHINGLE + 1):
             doc.shingles.setdefault(hash(tuple(folded[i : i + SHINGLE])), []).append(i)
         return doc
@@ -58,7 +70,7 @@ def _passages(a: Document, b: Document, shared: set[int], limit: int = 5) -> lis
         return [(s, e + SHINGLE) for s, e in spans]
 
     def text(doc: Document, span: tuple[int, int]) -> str:
-        return " ".join(doc.words[span[0] : span[1]])
+        return original(doc, span[0], span[1])
 
     a_runs = sorted(runs(a), key=lambda s: s[0] - s[1])[:limit]
     b_runs = runs(b)
@@ -70,6 +82,24 @@ def _passages(a: Document, b: Document, shared: set[int], limit: int = 5) -> lis
         match = next((r for r in b_runs if r[0] <= start < r[1]), (start, start + SHINGLE))
         out.append((text(a, span), text(b, match)))
     return out
+
+
+def original(doc: Document, first: int, end: int) -> str:
+    """Words ``first`` to ``end - 1`` as written (punctuation kept), whitespace made single.
+
+    The span grows to whitespace on both sides (at most ``WIDEN`` characters each, for
+    text without spaces), so "INTERPOL's" or "(2024)." stay whole.
+    """
+    end = min(end, len(doc.words))
+    if not doc.text or first >= end:
+        return " ".join(doc.words[first:end])  # a Document made without its text
+    start, stop = doc.starts[first], doc.ends[end - 1]
+    floor, ceiling = max(0, start - WIDEN), min(len(doc.text), stop + WIDEN)
+    while start > floor and not doc.text[start - 1].isspace():
+        start -= 1
+    while stop < ceiling and not doc.text[stop].isspace():
+        stop += 1
+    return " ".join(doc.text[start:stop].split())
 
 
 def compare(

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..core import committees
 from ..core.times import now
 from ..exceptions import StoreError
 from .schema import delegations, drafts, extensions, submissions
@@ -142,15 +144,65 @@ class SubmissionMethods:
         with self.begin() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
-    def grant_extension(self, delegation_id: int, until: datetime, reason: str = "") -> None:
+    def grant_extension(self, delegation_id: int, until: datetime, reason: str = "") -> int:
+        """Extend one delegation's deadline to ``until``; return the extension's id.
+
+        An extension ends after the committee's deadline: one ending earlier (or
+        at it) would shorten nothing, so it is refused with the deadline in its words.
+        """
         if until.tzinfo is None:
             raise StoreError("an extension needs a time zone (or UTC) on its end time")
+        committee = committees.load(self.delegation(delegation_id).committee)
+        deadline = committee.rules.deadline_utc
+        if until <= deadline:
+            local = deadline.astimezone(ZoneInfo(committee.rules.timezone))
+            raise StoreError(
+                f"an extension must end after the committee's deadline "
+                f"({local:%Y-%m-%d %H:%M} {committee.rules.timezone}); nothing was granted"
+            )
         with self.begin() as conn:
-            conn.execute(
+            result = conn.execute(
                 extensions.insert().values(
                     delegation_id=delegation_id, until=until, granted_at=now(), reason=reason
                 )
             )
+            return result.inserted_primary_key[0]
+
+    def revoke_extension(self, extension_id: int) -> dict[str, Any]:
+        """Delete one extension (they are not write-once); return the row it was.
+
+        The delegation's deadline is then its latest remaining extension's, or the committee's.
+        """
+        with self.begin() as conn:
+            row = conn.execute(extensions.select().where(extensions.c.id == extension_id)).first()
+            if row is None:
+                raise StoreError(f"no extension with id {extension_id} (already revoked?)")
+            conn.execute(extensions.delete().where(extensions.c.id == extension_id))
+        return dict(row._mapping)
+
+    def extension_rows(self, committee: str | None = None) -> list[dict[str, Any]]:
+        """Every extension (of ``committee``, or all) with its delegation, in one query.
+
+        Each row: ``id``, ``delegation_id``, ``committee``, ``country``, ``delegate``,
+        ``until``, ``granted_at``, ``reason``; by committee, country, then grant time.
+        """
+        query = sa.select(
+            extensions.c.id,
+            extensions.c.delegation_id,
+            delegations.c.committee,
+            delegations.c.country,
+            delegations.c.delegate,
+            extensions.c.until,
+            extensions.c.granted_at,
+            extensions.c.reason,
+        ).select_from(extensions.join(delegations, delegations.c.id == extensions.c.delegation_id))
+        if committee:
+            query = query.where(delegations.c.committee == committee)
+        query = query.order_by(
+            delegations.c.committee, delegations.c.country, extensions.c.granted_at, extensions.c.id
+        )
+        with self.begin() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
 
     def extension_until(self, delegation_id: int) -> datetime | None:
         """The end of the most recently granted extension, if any."""

@@ -10,8 +10,11 @@ import nbformat
 
 from ..core import committees, countries, csvsafe, similarity
 from ..core.checks import Rendered, check
-from ..store import Store
+from ..store import Store, now
 from .review import Grade, grades
+
+NOT_YET = "not yet submitted"
+STATUSES = ("submitted", "late", "missing", NOT_YET)
 
 
 @dataclass(frozen=True)
@@ -20,7 +23,7 @@ class Row:
     country: str
     delegate: str
     school: str
-    status: str  # submitted, late, missing
+    status: str  # submitted, late, missing (after the deadline), not yet submitted (before it)
     submitted_at: datetime | None
     seconds_late: int
     pages: int | None
@@ -87,12 +90,23 @@ def collection(
     graded = grades(store, info.key)
     scores = {g.delegation_id: g.total for g in graded}
     best = _most_similar(matches)
+    deadlines = _deadlines(store, info)
     rows = []
     for d in delegations:
         score, other = best.get(names[d.id], (0.0, ""))
         row = _row(d, names[d.id], latest.get(d.id), info, scores.get(d.id))
+        if row.status == "missing" and now() <= deadlines.get(d.id, info.rules.deadline_utc):
+            row = replace(row, status=NOT_YET)  # nobody is missing before their deadline
         rows.append(replace(row, similar_to=other if score >= threshold else "", similarity=score))
     return Collection(sorted(rows, key=lambda r: r.country), latest, matches, graded)
+
+
+def _deadlines(store: Store, info) -> dict[int, datetime]:
+    """Each extended delegation's deadline (the latest grant's, if after the committee's)."""
+    extended: dict[int, datetime] = {}
+    for row in store.extension_rows(info.key):  # oldest grant first: the latest wins
+        extended[row["delegation_id"]] = max(row["until"], info.rules.deadline_utc)
+    return extended
 
 
 def collect(store: Store, committee: str, threshold: float = similarity.THRESHOLD) -> list[Row]:
@@ -143,6 +157,13 @@ COLUMNS = [
     "similarity",
     "score",
 ]
+
+
+def summary(rows: list[Row]) -> str:
+    """ "2 on time, 0 late, 1 missing, 3 not yet submitted" (the last part only when any)."""
+    counts = {s: sum(r.status == s for r in rows) for s in STATUSES}
+    waiting = f", {counts[NOT_YET]} not yet submitted" if counts[NOT_YET] else ""
+    return f"{counts['submitted']} on time, {counts['late']} late, {counts['missing']} missing{waiting}"
 
 
 def rows_csv(rows: list[Row], blind: bool = False) -> str:
