@@ -14,6 +14,15 @@ from . import _upgrade_store, main
 # ---- export ------------------------------------------------------------------------
 
 
+def _xlsx_option(what: str):
+    return click.option(
+        "--xlsx",
+        "xlsx_out",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"Also write {what} as an Excel workbook (.xlsx).",
+    )
+
+
 @main.command("export")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -94,12 +103,7 @@ def export_cmd(paths, committee_name, drafts, out, jobs, blind) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the table as CSV.",
 )
-@click.option(
-    "--xlsx",
-    "xlsx_out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the table as an Excel workbook (.xlsx).",
-)
+@_xlsx_option("the table")
 def collect_cmd(
     committee_name: str,
     source: Path | None,
@@ -149,7 +153,7 @@ def collect_cmd(
         from ..workflows import tables
 
         tables.write_table(
-            tables.collection_table(Store(), info.key), xlsx_out.with_suffix(".xlsx")
+            tables.collection_table(Store(), info.key, rows=rows), xlsx_out.with_suffix(".xlsx")
         )
         click.echo(f"table written to {xlsx_out.with_suffix('.xlsx')}")
 
@@ -161,12 +165,7 @@ def collect_cmd(
     type=click.Path(dir_okay=False, path_type=Path),
     help="CSV path (default outputs/grades/<committee>.csv).",
 )
-@click.option(
-    "--xlsx",
-    "xlsx_out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the grades (and each chair's scores) as an Excel workbook (.xlsx).",
-)
+@_xlsx_option("the grades (and each chair's scores)")
 def grades_cmd(committee_name: str, out: Path | None, xlsx_out: Path | None) -> None:
     """Write the committee's grades CSV: rubric points, totals, ranks."""
     from ..store import Store

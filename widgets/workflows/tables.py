@@ -73,9 +73,14 @@ _PROGRESS = [
 ]
 
 
-def collection_table(store: Store, committee: str, blind: bool | None = None) -> pd.DataFrame:
-    """The chair's collection: status, times, pages, words, checks, overlap, score."""
-    rows = [
+def collection_table(
+    store: Store, committee: str, blind: bool | None = None, rows: list | None = None
+) -> pd.DataFrame:
+    """The chair's collection: status, times, pages, words, checks, overlap, score.
+
+    ``rows`` are ``collect``'s rows when the caller has them already (not collected twice).
+    """
+    records = [
         {
             "country": r.country,
             "delegate": r.delegate,
@@ -92,9 +97,9 @@ def collection_table(store: Store, committee: str, blind: bool | None = None) ->
             "score": r.score,
             "ingested": r.ingested,
         }
-        for r in collect(store, committee)
+        for r in (collect(store, committee) if rows is None else rows)
     ]
-    frame = pd.DataFrame(rows, columns=_COLLECTION)
+    frame = pd.DataFrame(records, columns=_COLLECTION)
     frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
     for column in ("pages", "words"):
         frame[column] = frame[column].astype("Int64")  # missing papers have none
