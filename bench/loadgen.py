@@ -274,8 +274,11 @@ def cpu_seconds(root_pid: int) -> float:
     return total
 
 
-def delegates_from(home: Path, limit: int) -> list[Delegate]:
-    """The first ``limit`` delegate codes of the newest codes file, with their workbooks."""
+def delegates_from(home: Path, limit: int, entry: bool = False) -> list[Delegate]:
+    """The first ``limit`` delegate codes of the newest codes file, with their workbooks.
+
+    ``entry``: each opens the entry page (``open.ipynb?code=``) instead of its own workbook.
+    """
     from widgets import settings
     from widgets.core import countries
     from widgets.store import Store
@@ -290,6 +293,8 @@ def delegates_from(home: Path, limit: int) -> list[Delegate]:
             nation = countries.lookup(row["country"])
             delegation = store.find_delegation(row["committee"], nation.alpha3)
             path = f"workbooks/{settings.slug(row['committee'])}/{settings.slug(nation.name)}.ipynb"
+            if entry:
+                path = settings.ENTRY_PAGE
             found.append(Delegate(nation.name, row["committee"], row["code"], path, delegation.id))
     store.dispose()
     if len(found) < limit:
@@ -311,9 +316,17 @@ def lost_saves(outcomes: list[Outcome]) -> int:
     return lost
 
 
-async def drive(base: str, who: list[Delegate], seconds: float, interval: float, chunk: int):
+async def drive(
+    base: str, who: list[Delegate], seconds: float, interval: float, chunk: int, spread: float = 0
+):
+    """Every delegate at once, or arriving evenly over ``spread`` seconds (a burst)."""
     AsyncHTTPClient.configure(None, max_clients=max(10, len(who)))
-    return await asyncio.gather(*(run_delegate(base, d, seconds, interval, chunk) for d in who))
+
+    async def arrive(index: int, delegate: Delegate) -> Outcome:
+        await asyncio.sleep(spread * index / len(who))
+        return await run_delegate(base, delegate, seconds, interval, chunk)
+
+    return await asyncio.gather(*(arrive(i, d) for i, d in enumerate(who)))
 
 
 def run_async(coro):
@@ -346,11 +359,16 @@ def run(
     interval: float = 1.0,
     chunk: int = 5,
     server_pid: int | None = None,
+    entry: bool = False,
+    spread: float = 0.0,
 ) -> dict:
-    """Drive ``delegates`` simulated delegates for ``seconds``; return the figures."""
-    who = delegates_from(home, delegates)
+    """Drive ``delegates`` simulated delegates for ``seconds``; return the figures.
+
+    ``entry``: through the entry page; ``spread``: arriving over that many seconds.
+    """
+    who = delegates_from(home, delegates, entry)
     cpu_before, wall = (cpu_seconds(server_pid) if server_pid else 0.0), time.monotonic()
-    outcomes = run_async(drive(base, who, seconds, interval, chunk))
+    outcomes = run_async(drive(base, who, seconds, interval, chunk, spread))
     wall = time.monotonic() - wall
     cpu = (cpu_seconds(server_pid) - cpu_before) if server_pid else float("nan")
     opened = [o.open_seconds for o in outcomes if o.open_seconds is not None]
@@ -398,13 +416,21 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between chunks")
     parser.add_argument("--chunk", type=int, default=5, help="characters per chunk")
     parser.add_argument("--server-pid", type=int, default=None)
+    parser.add_argument("--entry", action="store_true", help="open the entry page, not workbooks")
     args = parser.parse_args()
     from widgets import settings
 
     home = args.home or settings.home()
     os.environ["MUNBOOK_HOME"] = str(home)
     figures = run(
-        args.base, home, args.delegates, args.seconds, args.interval, args.chunk, args.server_pid
+        args.base,
+        home,
+        args.delegates,
+        args.seconds,
+        args.interval,
+        args.chunk,
+        args.server_pid,
+        args.entry,
     )
     print(summary(figures))
     for error in figures["errors"]:

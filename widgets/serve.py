@@ -7,12 +7,21 @@ escaped); at most ``max_kernels`` kernels at once (then a "busy" page, HTTP
 503); kernels whose browser has gone are culled; the page sets the XSRF
 cookie Voilà's shutdown-on-close needs; and the access log never prints a
 query string (where access codes travel).
+
+With ``pool`` > 0 (``munbook serve --pool``, ``$MUNBOOK_POOL``) the delegates'
+entry page (``site/open.ipynb``) is served from Voilà's preheated kernels:
+that many kernels wait with the workbook's imports done, and a request takes
+one at once. Pool kernels count towards ``max_kernels``: a refill waits for
+room rather than being refused, and a request that finds no ready kernel
+starts one as if there were no pool (or gets the busy page at the cap).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import re
 import socket
 from html import escape
 from pathlib import Path
@@ -27,6 +36,7 @@ from traitlets import Float, Integer, default
 from traitlets.config import Config
 from voila.app import Voila
 from voila.exporter import VoilaMarkdownRenderer
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
@@ -39,6 +49,8 @@ from .workflows import generate
 APPS = ("advisor", "chair")
 BUSY = "The server is busy, try again in a minute."
 SHUTDOWN_GRACE = 3.0  # seconds; the workbook autosaves 1 s after the last keystroke
+POOL_STARTS = 2  # pool kernels starting at once: a refill never swamps the pages being opened
+POOL_WAIT = 1.0  # seconds between looks for room under the cap, for a pool refill
 access_log = logging.getLogger("munbook.access")
 
 
@@ -82,19 +94,48 @@ class CappedKernelManager(AsyncMappingKernelManager):
         config=True
     )
     _starting = 0
+    _pool_starts: asyncio.Semaphore | None = None
 
     def is_full(self) -> bool:
         return len(self.list_kernel_ids()) + self._starting >= self.max_kernels
 
     async def start_kernel(self, *args, **kwargs) -> str:
-        # Checked and counted with no await in between: concurrent requests cannot overshoot.
+        if kwargs.get("env", {}).get("VOILA_PREHEAT") == "True":
+            return await self._start_pooled(*args, **kwargs)
         if self.is_full():
             raise KernelsBusy()
+        return await self._counted_start(*args, **kwargs)
+
+    async def _start_pooled(self, *args, **kwargs) -> str:
+        """A kernel for the entry page's pool: it waits for room under the cap, never refused."""
+        if self._pool_starts is None:
+            self._pool_starts = asyncio.Semaphore(POOL_STARTS)
+        async with self._pool_starts:
+            while self.is_full():
+                await asyncio.sleep(POOL_WAIT)
+            return await self._counted_start(*args, **kwargs)
+
+    async def _counted_start(self, *args, **kwargs) -> str:
+        # Called right after is_full() with no await in between: starts cannot overshoot.
         self._starting += 1
         try:
             return await super().start_kernel(*args, **kwargs)
         finally:
             self._starting -= 1
+
+
+def ready_first(manager, notebook: str) -> bool:
+    """Put a started pool kernel of ``notebook`` first in Voilà's pool; False if there is none.
+
+    Voilà (0.5) takes ``_pools[notebook][0]`` and waits for it, even when it is
+    still starting or waiting for room; a started one is never slower.
+    """
+    pool = getattr(manager, "_pools", {}).get(notebook, [])
+    for index, task in enumerate(pool):
+        if task.done() and not task.cancelled() and task.exception() is None:
+            pool.insert(0, pool.pop(index))
+            return True
+    return False
 
 
 class EscapingMarkdownRenderer(VoilaMarkdownRenderer):
@@ -112,13 +153,20 @@ class EscapingMarkdownRenderer(VoilaMarkdownRenderer):
 class RenderHandler(TornadoVoilaHandler):
     """Voilà's page handler: busy page at the kernel cap, and the XSRF cookie set."""
 
+    _pooled = False  # this request takes a started kernel from the entry page's pool
+
     async def get(self, path=None):
         # Touching the token sets the `_xsrf` cookie, which Voilà's page sends back
         # when it closes (POST /voila/api/shutdown/<kernel>); without it: 403, kernel kept.
         self.xsrf_token  # noqa: B018
-        if self.kernel_manager.is_full():
+        self._pooled = bool(path) and ready_first(self.kernel_manager, path)
+        if not self._pooled and self.kernel_manager.is_full():
             raise KernelsBusy()
         await super().get(path)
+
+    def should_use_rendered_notebook(self, *args) -> bool:
+        # Only a started pool kernel; otherwise a fresh start, as without a pool.
+        return self._pooled and super().should_use_rendered_notebook(*args)
 
     def write_error(self, status_code: int, **kwargs) -> None:
         if status_code == 503:
@@ -151,6 +199,18 @@ class GraceShutdownHandler(VoilaShutdownKernelHandler):
         self.finish()
 
 
+class RequestInfoHandler(RequestInfoSocketHandler):
+    """Voilà's socket that hands a preheated kernel its request, which it then forgets.
+
+    Voilà keeps a request it could not hand over at once (the kernel was still
+    starting) for the life of the server, query string and code included.
+    """
+
+    def open(self, kernel_id: str) -> None:
+        super().open(kernel_id)
+        RequestInfoSocketHandler._cache.pop(kernel_id, None)
+
+
 class ClosedHandler(web.RequestHandler):
     """Routes Voilà offers that munbook closes: the tree listing, the contents API."""
 
@@ -170,6 +230,7 @@ class MunbookVoila(Voila):
     gate_timeout = Float(help="Seconds a page waits for its code, then frees its kernel.").tag(
         config=True
     )
+    pool = Integer(0, help="Kernels kept preheated for the entry page (0: none).")
 
     @default("max_kernels")
     def _default_max_kernels(self) -> int:
@@ -205,22 +266,31 @@ class MunbookVoila(Voila):
                 handlers.append((pattern, RenderHandler, *rest))
             elif handler is VoilaShutdownKernelHandler:
                 handlers.append((pattern, GraceShutdownHandler, *rest))
+            elif handler is RequestInfoSocketHandler:
+                handlers.append((pattern, RequestInfoHandler, *rest))
             elif handler in (TornadoVoilaTreeHandler, VoilaContentsHandler):
                 handlers.append((pattern, ClosedHandler))
             else:
                 handlers.append(route)
         return handlers
 
-    def kernel_environment(self) -> None:
-        """What kernels inherit: this server's own address and the gate timeout."""
-        host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(self.ip, self.ip)
-        if ":" in host and not host.startswith("["):
-            host = f"[{host}]"
-        os.environ["MUNBOOK_SERVER_URL"] = f"http://{host}:{self.port}{self.base_url}"
-        os.environ["MUNBOOK_GATE_TIMEOUT"] = str(self.gate_timeout)
+
+def kernel_environment(ip: str, port: int, base_url: str = "/") -> None:
+    """What kernels inherit: this server's own address and the gate timeout.
+
+    Set before the app starts its pool: preheated kernels copy the environment then.
+    """
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(ip, ip)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    os.environ["MUNBOOK_SERVER_URL"] = f"http://{host}:{port}{base_url}"
+    os.environ["MUNBOOK_GATE_TIMEOUT"] = str(settings.gate_timeout())
+    os.environ["VOILA_APP_IP"] = host  # where a preheated kernel asks for its request
 
 
-def serving_config(cull_idle_seconds: int | None = None) -> Config:
+def serving_config(
+    cull_idle_seconds: int | None = None, pool: int = 0, root: Path | None = None
+) -> Config:
     config = Config()
     voila = config.VoilaConfiguration
     voila.show_tracebacks = False
@@ -235,18 +305,40 @@ def serving_config(cull_idle_seconds: int | None = None) -> Config:
     kernels.cull_idle_timeout = cull_idle_seconds or settings.idle_timeout()
     kernels.cull_interval = 60
     kernels.cull_connected = False  # a page with its browser attached is never culled
+    if pool:
+        voila.preheat_kernel = True
+        voila.default_pool_size = pool
+        # Only the entry page is pooled, never the thousands of per-country workbooks.
+        # Voilà matches these against each notebook's path under its (absolute) root.
+        folder = os.path.abspath(root or settings.site_dir())
+        entry = re.escape(os.path.join(folder, settings.ENTRY_PAGE))
+        config.VoilaKernelManager.preheat_denylist = [rf"^(?!{entry}$).*"]
     return config
 
 
+def check_pool(pool: int, max_kernels: int) -> int:
+    """``pool`` if it leaves room under the cap for other pages, else a MunbookError."""
+    if pool >= max_kernels:
+        raise MunbookError(
+            f"a pool of {pool} preheated kernels needs a kernel cap above it "
+            f"(now {max_kernels}): lower --pool or raise --max-kernels"
+        )
+    return pool
+
+
 def install_apps() -> dict[str, Path]:
-    """Copy the advisor and chair notebooks under site/apps (unchanged ones stay)."""
+    """Copy the advisor and chair notebooks under site/apps and the entry page to site/."""
     folder = settings.ensure_dir(settings.apps_dir())
     installed = {}
     for name in APPS:
         source = settings.NOTEBOOKS_DIR / f"{name}.ipynb"
         target = folder / source.name
-        generate.write_if_changed(target, source.read_text(encoding="utf-8"))
+        generate.write_if_changed(target, source.read_text(encoding="utf-8"))  # unchanged: kept
         installed[name] = target
+    entry = settings.entry_file()
+    source = settings.NOTEBOOKS_DIR / settings.ENTRY_PAGE
+    generate.write_if_changed(entry, source.read_text(encoding="utf-8"))
+    installed["entry"] = entry
     return installed
 
 
@@ -271,11 +363,13 @@ def check_port(host: str, port: int) -> None:
 def make_app(host: str = "127.0.0.1", port: int = 8866) -> MunbookVoila:
     """A configured, initialised Voilà app serving site/; call ``start()`` to run it."""
     check_port(host, port)
+    pool = check_pool(settings.pool_size(), settings.max_kernels())
     install_apps()
     root = settings.ensure_dir(settings.site_dir())
-    app = MunbookVoila(config=serving_config())
+    kernel_environment(host, port)
+    app = MunbookVoila(config=serving_config(pool=pool, root=root))
+    app.pool = pool
     app.initialize([str(root), f"--port={port}", f"--Voila.ip={host}"])
-    app.kernel_environment()
     # Our redacted access lines go out through Voilà's own log handler.
     access_log.parent = app.log
     access_log.setLevel(logging.INFO)

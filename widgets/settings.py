@@ -62,6 +62,7 @@ def committee_dirs() -> list[Path]:
 MAX_KERNELS = 40  # per server process: ~80 MB each, so about 3.2 GB at the cap
 GATE_TIMEOUT = 180.0  # seconds a page may wait for its code before freeing its kernel
 IDLE_TIMEOUT = 600  # seconds a kernel whose browser has gone is kept (then culled)
+POOL = 8  # preheated kernels waiting for the entry page's next delegate (counted in the cap)
 
 
 def _env_number(name: str, default: float, low: float, high: float) -> float:
@@ -85,6 +86,14 @@ def max_kernels() -> int:
 def gate_timeout() -> float:
     """Seconds a page waits for its access code (``$MUNBOOK_GATE_TIMEOUT``)."""
     return _env_number("MUNBOOK_GATE_TIMEOUT", GATE_TIMEOUT, 5, 86_400)
+
+
+def pool_size() -> int:
+    """Kernels kept preheated for the entry page (``$MUNBOOK_POOL``; 0: none).
+
+    They count towards ``max_kernels()``, so the pool is at most the cap less one.
+    """
+    return int(_env_number("MUNBOOK_POOL", POOL, 0, 10_000))
 
 
 def idle_timeout() -> int:
@@ -340,6 +349,14 @@ def check_public_url(text: str) -> str:
 def workbook_file(committee: str, country_name: str) -> Path:
     """A delegation's served workbook: site/workbooks/<committee>/<country-slug>.ipynb."""
     return workbooks_dir(committee) / f"{slug(country_name)}.ipynb"
+
+
+ENTRY_PAGE = "open.ipynb"  # the delegates' entry page, at the top of site/
+
+
+def entry_file() -> Path:
+    """The delegates' entry page as served: site/open.ipynb (opens the workbook its code names)."""
+    return site_dir() / ENTRY_PAGE
 
 
 def app_file(name: str) -> Path:

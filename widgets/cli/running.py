@@ -27,8 +27,14 @@ def _serve(
         f"  at most {app.max_kernels} pages open at once; a page closes after "
         f"{app.gate_timeout:.0f} s without a code"
     )
+    click.echo(
+        f"  {app.pool} kernels kept preheated for the delegates' entry page"
+        if app.pool
+        else "  no preheated kernels (--pool 0): each page starts its kernel"
+    )
     if delegate:
-        click.echo(f"  delegate: {serve.url_for(base, delegate[0], delegate[1])}")
+        click.echo(f"  delegate: {serve.url_for(base, apps['entry'], delegate[1])}")
+        click.echo(f"            (its own page: {serve.url_for(base, delegate[0], delegate[1])})")
     else:
         click.echo("  delegates: the link and code of each workbook are in the codes file")
     codes = codes or {}
@@ -95,14 +101,26 @@ def _staff_code_lines(codes: dict) -> list[str]:
     type=click.IntRange(5, 86_400),
     help=f"Seconds a page waits for its code (default {settings.GATE_TIMEOUT:.0f}).",
 )
+@click.option(
+    "--pool",
+    type=click.IntRange(0, 10_000),
+    help=f"Kernels kept preheated for the entry page (default {settings.POOL}, or $MUNBOOK_POOL).",
+)
 @_public_url_option
 def serve_cmd(
-    host: str, port: int, max_kernels: int | None, gate_timeout: int | None, public_url: str | None
+    host: str,
+    port: int,
+    max_kernels: int | None,
+    gate_timeout: int | None,
+    pool: int | None,
+    public_url: str | None,
 ) -> None:
     """Serve the workbooks and the advisor and chair apps with Voilà."""
     # The limits travel as environment variables: the kernels read them too.
     if max_kernels:
         os.environ["MUNBOOK_MAX_KERNELS"] = str(max_kernels)
+    if pool is not None:
+        os.environ["MUNBOOK_POOL"] = str(pool)
     if gate_timeout:
         os.environ["MUNBOOK_GATE_TIMEOUT"] = str(gate_timeout)
     _use_public_url(public_url)

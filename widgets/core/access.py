@@ -17,6 +17,7 @@ from dataclasses import dataclass
 # No 0/O, 1/I/L: codes are read aloud and copied from paper.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 GROUPS, GROUP_LENGTH = 3, 4
+MAX_CODE_CHARS = 64  # a code as typed (dashes, spaces); longer input is refused unhashed
 
 
 def new_code() -> str:
@@ -35,12 +36,21 @@ def new_salt() -> str:
 
 
 def digest(code: str, salt: str) -> str:
-    return hashlib.sha256(f"{salt}:{normalize(code)}".encode()).hexdigest()
+    return _digest(normalize(code), salt)
+
+
+def _digest(normalized: str, salt: str) -> str:
+    return hashlib.sha256(f"{salt}:{normalized}".encode()).hexdigest()
 
 
 def matches(code: str, salt: str, expected: str) -> bool:
     """True when ``code`` hashes to ``expected``, compared in constant time."""
     return hmac.compare_digest(digest(code, salt), expected)
+
+
+def matches_normalized(normalized: str, salt: str, expected: str) -> bool:
+    """``matches`` for a code already normalized (a scan over many codes normalizes once)."""
+    return hmac.compare_digest(_digest(normalized, salt), expected)
 
 
 # ---- who a code belongs to ----------------------------------------------------------

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from nbformat import NotebookNode
+if TYPE_CHECKING:  # nbformat costs a kernel 20 MB and 2 s to import: only when used
+    from nbformat import NotebookNode
 
 from .committees import Committee
 from .words import count_words

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import nbformat
-from nbformat import NotebookNode
+if TYPE_CHECKING:  # nbformat costs a kernel 20 MB and 2 s to import: only when a paper is made
+    from nbformat import NotebookNode
 
 from ..core import committees, countries, limits
 from ..core.citations import works_cited
@@ -63,6 +63,8 @@ def paper_notebook(
     version: int = 0,
 ) -> NotebookNode:
     """The paper notebook for a draft's ``content``; ``LimitExceeded`` past a limit."""
+    import nbformat  # here, not at the top: a delegate's kernel opens without it
+
     info = committees.load(committee)
     country = countries.lookup(delegation.country)
     content = normalized(content)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING
 
 from ..paper.notebook import paper_notebook
 from ..store import Store
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 
 def latest_paper(store: Store, delegation_id: int) -> NotebookNode:
