@@ -1003,6 +1003,15 @@ def load() -> None:
             print(f"{'':<10} failed: {error}")
 
 
+@benchmark
+def burst() -> None:
+    """50 delegates opening the entry page within 10 s: preheated pool vs none (bench/burst.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import burst as bursts
+
+    bursts.main(report, fresh_home, _bench_postgres(), _fresh_database)
+
+
 def main(names: list[str]) -> int:
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:

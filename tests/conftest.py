@@ -34,6 +34,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, upgraded_sqlite: Path)
     shutil.copyfile(upgraded_sqlite, home / "munbook.sqlite")
     monkeypatch.setenv("MUNBOOK_HOME", str(home))
     monkeypatch.delenv("MUNBOOK_DB", raising=False)
+    # Served test servers keep no preheated kernels unless a test asks (test_pool.py).
+    monkeypatch.setenv("MUNBOOK_POOL", "0")
     return home
 
 

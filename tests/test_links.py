@@ -55,11 +55,14 @@ def test_secretariat_file_links_open_each_workbook_and_app(store: Store, monkeyp
     rows = rows_of(result.codes_file)
     assert list(rows[0]) == roster.CODE_FIELDS
     ivory = next(r for r in rows if r["country"] == "Côte d'Ivoire")
-    # The file name an advisor had to guess is in the link, and it is the generated file.
-    assert ivory["link"] == (
+    # Delegates open the entry page, which opens the workbook their code names.
+    assert ivory["link"] == f"{BASE}/voila/render/open.ipynb?code={ivory['code']}"
+    # The file name an advisor had to guess is in the workbook link, and it is the generated file.
+    assert ivory["workbook"] == (
         f"{BASE}/voila/render/workbooks/interpol/cote-d-ivoire.ipynb?code={ivory['code']}"
     )
     assert generate.workbook_path("interpol", "Côte d'Ivoire").exists()
+    assert all(r["workbook"] == "" for r in rows if r["role"] != "delegate")
     by_role = {r["role"]: r["link"] for r in rows if r["role"] != "delegate"}
     assert by_role["chair"] == f"{BASE}/voila/render/apps/chair.ipynb"
     assert by_role["secretariat"] == by_role["advisor"] == f"{BASE}/voila/render/apps/advisor.ipynb"
@@ -70,7 +73,10 @@ def test_each_school_file_and_its_mail_merge(store: Store, monkeypatch):
     result = imported(store, monkeypatch)
     accra = result.school_files["Accra International School"]
     assert {r["country"] for r in rows_of(accra)} == {"Côte d'Ivoire", "Ghana"}
-    assert all(r["link"].startswith(BASE + "/voila/render/workbooks/") for r in rows_of(accra))
+    assert all(
+        r["link"].startswith(BASE + "/voila/render/open.ipynb?code=") for r in rows_of(accra)
+    )
+    assert all(r["workbook"].startswith(BASE + "/voila/render/workbooks/") for r in rows_of(accra))
     merge = next(accra.parent.glob("mail-merge-*.csv"))
     assert merge.name.split("-")[-1] == accra.name.split("-")[-1]  # same time as its code file
     assert merge.stat().st_mode & 0o777 == 0o600
@@ -121,13 +127,16 @@ def test_roster_import_public_url_option(home: Path, tmp_path: Path, monkeypatch
 def test_a_link_from_the_code_file_opens_the_served_workbook(served, home: Path):
     (path,) = (home / "access").glob("codes-*.csv")
     kenya = next(r for r in rows_of(path) if r["country"] == "Kenya")
-    assert kenya["link"].startswith(settings.DEFAULT_PUBLIC_URL + "/")
-    # The served test server listens on another port: same path, same query.
-    url = served.base + kenya["link"][len(settings.DEFAULT_PUBLIC_URL) :]
-    with urllib.request.urlopen(url, timeout=120) as response:
-        assert response.status == 200
-        page = response.read().decode()
-    assert "Kenya" in page and "Traceback" not in page
+    for column in ("workbook", "link"):  # its own page, and the entry page
+        assert kenya[column].startswith(settings.DEFAULT_PUBLIC_URL + "/")
+        # The served test server listens on another port: same path, same query.
+        url = served.base + kenya[column][len(settings.DEFAULT_PUBLIC_URL) :]
+        with urllib.request.urlopen(url, timeout=120) as response:
+            assert response.status == 200
+            page = response.read().decode()
+        assert "Traceback" not in page
+        if column == "workbook":  # the entry page's title names no country
+            assert "Kenya" in page
 
 
 # ---- issue 11, point 11: small things ------------------------------------------------

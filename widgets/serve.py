@@ -23,6 +23,7 @@ import logging
 import os
 import re
 import socket
+import time
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -50,7 +51,9 @@ APPS = ("advisor", "chair")
 BUSY = "The server is busy, try again in a minute."
 SHUTDOWN_GRACE = 3.0  # seconds; the workbook autosaves 1 s after the last keystroke
 POOL_STARTS = 2  # pool kernels starting at once: a refill never swamps the pages being opened
-POOL_WAIT = 1.0  # seconds between looks for room under the cap, for a pool refill
+POOL_WAIT = 0.5  # seconds between looks for room under the cap (and for calm), for a refill
+POOL_CALM = 2.0  # seconds without a page asked for before a refill starts (during a burst
+POOL_PATIENCE = 30.0  # the CPU goes to pages), but never more than this
 access_log = logging.getLogger("munbook.access")
 
 
@@ -94,6 +97,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
         config=True
     )
     _starting = 0
+    last_page = 0.0  # time.monotonic() of the last page asked for
     _pool_starts: asyncio.Semaphore | None = None
 
     def is_full(self) -> bool:
@@ -107,11 +111,19 @@ class CappedKernelManager(AsyncMappingKernelManager):
         return await self._counted_start(*args, **kwargs)
 
     async def _start_pooled(self, *args, **kwargs) -> str:
-        """A kernel for the entry page's pool: it waits for room under the cap, never refused."""
+        """A kernel for the entry page's pool: it waits for room under the cap, never refused.
+
+        It also waits for a calm moment (no page asked for in ``POOL_CALM`` s, at
+        most ``POOL_PATIENCE`` s): a refill's start and imports cost more CPU than
+        a page, and during a burst the pages come first.
+        """
         if self._pool_starts is None:
             self._pool_starts = asyncio.Semaphore(POOL_STARTS)
         async with self._pool_starts:
-            while self.is_full():
+            patience = time.monotonic() + POOL_PATIENCE
+            while self.is_full() or (
+                time.monotonic() - self.last_page < POOL_CALM and time.monotonic() < patience
+            ):
                 await asyncio.sleep(POOL_WAIT)
             return await self._counted_start(*args, **kwargs)
 
@@ -159,6 +171,7 @@ class RenderHandler(TornadoVoilaHandler):
         # Touching the token sets the `_xsrf` cookie, which Voilà's page sends back
         # when it closes (POST /voila/api/shutdown/<kernel>); without it: 403, kernel kept.
         self.xsrf_token  # noqa: B018
+        self.kernel_manager.last_page = time.monotonic()
         self._pooled = bool(path) and ready_first(self.kernel_manager, path)
         if not self._pooled and self.kernel_manager.is_full():
             raise KernelsBusy()

@@ -45,6 +45,8 @@ def warm() -> Store | MunbookError:
         return exc
     if preheated():
         rehearse(store)
+        # A kernel waiting in the pool holds no database connection (the next query opens one).
+        store.engine.dispose()
     return store
 
 

@@ -7,9 +7,11 @@ What each code file holds (written by ``roster.write_code_files``):
 - a school's file, ``access/schools/<slug>-<hash>/codes-<time>.csv``: the new
   codes of that school's delegations and nothing else.
 
-Each line carries a full link (``settings.public_url``): a delegate's workbook
-with its ``?code=``, the chair or advisor app for staff (staff codes stay out of
-URLs: they open more than one page). Beside each file with delegate codes, a
+Each line carries a full link (``settings.public_url``): for a delegate the
+entry page with its ``?code=`` (it opens the workbook the code names, from a
+pool of preheated kernels) and, in the ``workbook`` column, the delegation's
+own page for advisors; the chair or advisor app for staff (staff codes stay
+out of URLs: they open more than one page). Beside each file with delegate codes, a
 ``mail-merge-<time>.csv`` has the columns a mail merge wants.
 
 The store keeps only salted hashes: a lost code is replaced (the old one
@@ -97,17 +99,26 @@ def link_for(row: dict[str, str], base: str | None = None) -> str:
     """The full link a code's holder opens (see the module docstring)."""
     role = row["role"]
     if role == "delegate":
-        page = settings.workbook_file(row["committee"], row["country"])
-        return settings.page_url(page, row["code"], base)
+        return settings.page_url(settings.entry_file(), row["code"], base)
     return settings.page_url(
         settings.app_file("chair" if role == "chair" else "advisor"), base=base
     )
 
 
+def workbook_link(row: dict[str, str], base: str | None = None) -> str:
+    """A delegate's own workbook page with its code ('' for staff): for advisors and Lab."""
+    if row["role"] != "delegate":
+        return ""
+    page = settings.workbook_file(row["committee"], row["country"])
+    return settings.page_url(page, row["code"], base)
+
+
 def with_links(rows: list[dict[str, str]], base: str | None = None) -> list[dict[str, str]]:
-    """``rows`` with their ``link`` column filled in."""
+    """``rows`` with their ``link`` and ``workbook`` columns filled in."""
     base = settings.public_url(base)
-    return [{**row, "link": link_for(row, base)} for row in rows]
+    return [
+        {**row, "link": link_for(row, base), "workbook": workbook_link(row, base)} for row in rows
+    ]
 
 
 MAIL_MERGE_FIELDS = ["name", "school", "committee", "country", "link", "code"]

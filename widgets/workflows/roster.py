@@ -305,7 +305,7 @@ def write_code_files(
 
 
 # The code stays last: readers (and people) take the last column as the code.
-CODE_FIELDS = ["role", "committee", "country", "delegate", "school", "link", "code"]
+CODE_FIELDS = ["role", "committee", "country", "delegate", "school", "link", "workbook", "code"]
 
 
 def write_codes(

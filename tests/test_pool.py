@@ -1,0 +1,213 @@
+"""The delegates' entry page (site/open.ipynb) and the pool of preheated kernels behind it.
+
+One code opens the workbook it names: found by ``Store.delegation_for_code``,
+shown behind the same gate as the per-country pages. Served from Voilà's
+preheated kernels (``munbook serve --pool``) or, with ``--pool 0``, from a
+kernel started for the request; a real server, real kernels, real chromium.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import CHROMIUM, Served, free_port
+from test_browser import SECTION, TIMEOUT, open_page, wait_saved
+
+from widgets import serve, settings
+from widgets.apps.gate import DENIED
+from widgets.cli import main
+from widgets.core import access
+from widgets.exceptions import MunbookError
+from widgets.store import Store
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+import loadgen
+
+DRAFT = "Kenya's Pharmacy and Poisons Board — saved before the page opened."
+ENTRY = settings.ENTRY_PAGE
+
+
+# ---- the lookup and the settings -------------------------------------------------------
+
+
+def test_a_code_names_its_delegation_and_nothing_else(store: Store):
+    kenya = store.add_delegation("interpol", "KEN", "Wanjiru Kamau")
+    japan = store.add_delegation("interpol", "JPN", "Aiko Sato")
+    codes = {d: store.issue_code("delegate", "interpol", d) for d in (kenya, japan)}
+    chair = store.issue_code("chair", "interpol")
+    assert store.delegation_for_code(codes[kenya]) == kenya
+    assert store.delegation_for_code(" " + codes[japan].lower().replace("-", " ")) == japan
+    assert store.delegation_for_code(chair) is None, "staff codes open no workbook"
+    assert store.delegation_for_code("AAAA-BBBB-CCCC") is None
+    padded = codes[kenya] + " " * (access.MAX_CODE_CHARS - len(codes[kenya]))
+    assert store.delegation_for_code(padded) == kenya
+    assert store.delegation_for_code(padded + " ") is None, "one past the limit: not hashed"
+    store.revoke_codes("delegate", kenya)
+    assert store.delegation_for_code(codes[kenya]) is None
+
+
+def test_pool_size_is_bounded_and_below_the_cap(monkeypatch):
+    monkeypatch.delenv("MUNBOOK_POOL")
+    assert settings.pool_size() == settings.POOL
+    monkeypatch.setenv("MUNBOOK_POOL", "-1")
+    with pytest.raises(MunbookError, match="MUNBOOK_POOL='-1'"):
+        settings.pool_size()
+    assert serve.check_pool(39, 40) == 39
+    with pytest.raises(MunbookError, match="lower --pool or raise --max-kernels"):
+        serve.check_pool(40, 40)
+    out = CliRunner().invoke(main, ["serve", "--pool", "40", "--port", str(free_port())])
+    assert out.exit_code == 2 and "a pool of 40 preheated kernels" in out.output
+
+
+def test_only_the_entry_page_is_pooled(home: Path):
+    config = serve.serving_config(pool=3, root=home / "site")
+    assert config.VoilaConfiguration.preheat_kernel is True
+    (deny,) = config.VoilaKernelManager.preheat_denylist
+    assert not re.match(deny, str(home / "site" / ENTRY))
+    for other in ("apps/advisor.ipynb", "workbooks/interpol/kenya.ipynb", "x/open.ipynb"):
+        assert re.match(deny, str(home / "site" / other))
+    assert "preheat_kernel" not in serve.serving_config(pool=0).VoilaConfiguration
+
+
+# ---- a real server ---------------------------------------------------------------------
+
+
+async def _page_states(base: str, code: str | None) -> dict[str, dict]:
+    """The widget states of the entry page as the browser's widget manager gets them."""
+    query = f"?code={code}" if code else ""
+    response = await loadgen.AsyncHTTPClient().fetch(
+        f"{base}/voila/render/{ENTRY}{query}", request_timeout=300
+    )
+    kernel = loadgen.KERNEL_ID.search(response.body.decode())[1]
+    ws = await loadgen.websocket_connect(
+        base.replace("http", "ws", 1) + f"/api/kernels/{kernel}/channels?session_id=t"
+    )
+    client = loadgen.Page(ws, "t")
+    reader = asyncio.ensure_future(client.read())
+    await client.load_widgets()
+    ws.close()
+    reader.cancel()
+    return {**client.states, "kernel": {"id": kernel}}
+
+
+def page_states(base: str, code: str | None = None) -> dict[str, dict]:
+    return loadgen.run_async(_page_states(base, code))
+
+
+def texts(states: dict) -> str:
+    return " ".join(str(s.get("value", "")) for s in states.values())
+
+
+def sections(states: dict) -> dict[str, str]:
+    page = loadgen.Page(None, "")
+    page.states = states
+    return {key: states[model]["value"] for key, model in page.sections().items()}
+
+
+def waiting(log: Path) -> int:
+    return log.read_text(errors="replace").count("101 GET /voila/query/")
+
+
+@pytest.fixture
+def pooled(home: Path, demo_home: dict[str, str], tmp_path: Path, monkeypatch):
+    """``munbook serve`` with 2 preheated kernels (cap 4, pages close after 8 s without code)."""
+    monkeypatch.setenv("MUNBOOK_POOL", "2")
+    monkeypatch.setenv("MUNBOOK_MAX_KERNELS", "4")
+    monkeypatch.setenv("MUNBOOK_GATE_TIMEOUT", "8")
+    server = Served(home, tmp_path / "serve.log")
+    server.start()
+    deadline = time.monotonic() + 120
+    while waiting(server.log) < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert waiting(server.log) >= 2, server.log.read_text()
+    yield server
+    server.kill()
+
+
+def test_the_entry_page_opens_the_code_s_workbook_from_the_pool(pooled, demo_home, home):
+    store = Store()
+    kenya = store.find_delegation("interpol", "KEN")
+    store.save_draft(kenya.id, {"sections": {"A.background": DRAFT}}, None)
+    states = page_states(pooled.base, demo_home["Kenya"])
+    assert sections(states)["A.background"] == DRAFT
+    assert "Kenya" in texts(states) and "INTERPOL" in texts(states)
+    assert "Using pre-heated kernel" in pooled.log.read_text()
+    # Another delegate, code typed loosely: their workbook, not Kenya's.
+    japan = page_states(pooled.base, demo_home["Japan"].lower().replace("-", " "))
+    assert "Japan" in texts(japan) and sections(japan)["A.background"] == ""
+    # A wrong code: the refusal, no workbook; the failure is counted for the entry page.
+    wrong = page_states(pooled.base, "AAAA-BBBB-CCCC")
+    assert DENIED in texts(wrong) and not sections(wrong)
+    assert store.failures_since("delegate:entry", store.delegation(kenya.id).created_at) == 1
+    # No code: the gate asks for one, then frees its kernel after the gate timeout.
+    empty = page_states(pooled.base)
+    assert "Enter the access code" in texts(empty) and not sections(empty)
+    deadline = time.monotonic() + 60
+    while loadgen.kernel_memory(empty["kernel"]["id"]) and time.monotonic() < deadline:
+        time.sleep(1)
+    assert loadgen.kernel_memory(empty["kernel"]["id"]) is None, "the gate freed its kernel"
+    assert "Traceback" not in pooled.log.read_text()
+
+
+def test_the_pool_stays_under_the_kernel_cap(pooled, home):
+    """Cap 4, pool 2: pages take pool kernels; refills wait for room; past the cap, busy."""
+    who = loadgen.delegates_from(home, 2, entry=True)
+    opened = [page_states(pooled.base, d.code) for d in who]
+    assert all(sections(states) for states in opened)
+    deadline = time.monotonic() + 120  # the refills start once the pages are calm
+    while waiting(pooled.log) < 4 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert len(serve_kernels(pooled)) == 4
+    pages = [page_states(pooled.base) for _ in range(2)]  # the cap is now full
+    assert all("Enter the access code" in texts(states) for states in pages)
+    assert len(serve_kernels(pooled)) <= 4
+    with pytest.raises(urllib.error.HTTPError) as busy:
+        urllib.request.urlopen(f"{pooled.base}/voila/render/{ENTRY}", timeout=60)
+    assert busy.value.code == 503
+
+
+def serve_kernels(server: Served) -> list[int]:
+    import psutil
+
+    children = psutil.Process(server.process.pid).children(recursive=True)
+    return [p.pid for p in children if "ipykernel_launcher" in " ".join(p.cmdline())]
+
+
+def test_without_a_pool_the_entry_page_starts_a_kernel_for_the_request(served, demo_home):
+    states = page_states(served.base, demo_home["Kenya"])
+    assert "Kenya" in texts(states) and "A.background" in sections(states)
+    assert "pre-heated" not in served.log.read_text()
+
+
+@pytest.mark.browser
+def test_the_entry_page_in_chromium(home, demo_home, tmp_path, monkeypatch, page):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (scripts/system-packages installs it)")
+    monkeypatch.setenv("MUNBOOK_POOL", "1")
+    server = Served(home, tmp_path / "serve.log")
+    server.start()
+    try:
+        deadline = time.monotonic() + 120
+        while waiting(server.log) < 1 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        open_page(page, f"{server.base}/voila/render/{ENTRY}?code={demo_home['Kenya']}")
+        page.wait_for_selector(".mb-app", timeout=TIMEOUT)
+        assert "Kenya" in page.inner_text(".mb-app")
+        page.get_by_role("tab", name="Write").click()
+        page.locator(SECTION).fill("Typed in the entry page.")
+        wait_saved(page, 1)
+        assert "Using pre-heated kernel" in server.log.read_text()
+    finally:
+        server.kill()
+    kenya = Store().find_delegation("interpol", "KEN")
+    assert Store().latest_draft(kenya.id).content["sections"]["A.background"] == (
+        "Typed in the entry page."
+    )
