@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
@@ -82,7 +83,7 @@ def test_only_the_entry_page_is_pooled(home: Path):
 
 async def _page_states(base: str, code: str | None) -> dict[str, dict]:
     """The widget states of the entry page as the browser's widget manager gets them."""
-    query = f"?code={code}" if code else ""
+    query = f"?code={quote(code)}" if code else ""
     response = await loadgen.AsyncHTTPClient().fetch(
         f"{base}/voila/render/{ENTRY}{query}", request_timeout=300
     )

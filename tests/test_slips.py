@@ -68,7 +68,7 @@ def test_one_slip_per_delegate_with_code_link_and_any_script(school):
     found = re.findall(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}(?!\S*ipynb)", text)
     school_codes = {codes[c] for c in ("Morocco", "Singapore", "India", "Vietnam")}
     assert school_codes <= set(found) and codes["Japan"] not in text
-    assert "interpol/india.ipynb?code=" + codes["India"] in text.replace("\n", "")
+    assert "/open.ipynb?code=" + codes["India"] in text.replace("\n", "")
     printed = pdf_text(result.path)
     for name in NAMES:
         assert name in printed, f"{name} is missing from the slips"
