@@ -34,6 +34,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, upgraded_sqlite: Path)
     shutil.copyfile(upgraded_sqlite, home / "munbook.sqlite")
     monkeypatch.setenv("MUNBOOK_HOME", str(home))
     monkeypatch.delenv("MUNBOOK_DB", raising=False)
+    # `--public-url` hands the URL on through os.environ: recorded here, undone after each test.
+    monkeypatch.setenv("MUNBOOK_PUBLIC_URL", "")
+    monkeypatch.delenv("MUNBOOK_PUBLIC_URL")
     return home
 
 
