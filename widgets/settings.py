@@ -74,14 +74,18 @@ def committee_dirs() -> list[Path]:
 # binders, caches) sits beside it, never under it.
 
 
+def _per_committee(base: Path, committee: str | None) -> Path:
+    """``base``, or one committee's folder in it."""
+    return base / slug(committee) if committee else base
+
+
 def site_dir() -> Path:
     """The folder Voilà serves: only what a browser may ask for."""
     return home() / "site"
 
 
 def workbooks_dir(committee: str | None = None) -> Path:
-    base = site_dir() / "workbooks"
-    return base / slug(committee) if committee else base
+    return _per_committee(site_dir() / "workbooks", committee)
 
 
 def apps_dir() -> Path:
@@ -116,8 +120,7 @@ def submissions_dir() -> Path:
 
 def papers_dir(committee: str | None = None) -> Path:
     """PDFs from ``munbook export`` (copies; the submitted originals stay in submissions/)."""
-    base = home() / "papers"
-    return base / slug(committee) if committee else base
+    return _per_committee(home() / "papers", committee)
 
 
 EXPORT_KINDS = ("drafts", "submitted")
@@ -144,8 +147,7 @@ def grades_dir() -> Path:
 
 
 def feedback_dir(committee: str | None = None) -> Path:
-    base = home() / "feedback"
-    return base / slug(committee) if committee else base
+    return _per_committee(home() / "feedback", committee)
 
 
 def binders_dir() -> Path:
