@@ -64,6 +64,9 @@ def db_url() -> str:
     return os.environ.get("MUNBOOK_DB") or f"sqlite:///{home() / 'munbook.sqlite'}"
 
 
+COMMITTEE_FILES = ("*.yaml", "*.yml")  # in each of committee_dirs(), in this order
+
+
 def committee_dirs() -> list[Path]:
     """Where committee files are read from: shipped data, then the home folder."""
     return [COMMITTEES_DIR, home() / "committees"]

@@ -229,7 +229,9 @@ def committee_files() -> list[Path]:
     files: list[Path] = []
     for folder in settings.committee_dirs():
         if folder.is_dir():
-            files += sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+            files += [
+                p for pattern in settings.COMMITTEE_FILES for p in sorted(folder.glob(pattern))
+            ]
     return files
 
 
