@@ -36,6 +36,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, upgraded_sqlite: Path)
     monkeypatch.delenv("MUNBOOK_DB", raising=False)
     # Served test servers keep no preheated kernels unless a test asks (test_pool.py).
     monkeypatch.setenv("MUNBOOK_POOL", "0")
+    # `--public-url` hands the URL on through os.environ: recorded here, undone after each test.
+    monkeypatch.setenv("MUNBOOK_PUBLIC_URL", "")
+    monkeypatch.delenv("MUNBOOK_PUBLIC_URL")
     return home
 
 
@@ -226,13 +229,10 @@ def build_full_home(home: Path) -> dict:
         db = Store()
         kenya = db.find_delegation("interpol", "KEN")
         sections = {
-            f"{t}.{s}": f"Kenya {t} {s} DRAFT-MARKER-Q7 {XSS}"
-            for t in "AB"
-            for s in ("background", "past_action", "country_policy", "solutions")
+            f"{t}.{s}": f"Kenya {t} {s} DRAFT-MARKER-Q7 {XSS}" for t in "AB" for s in SECTIONS
         }
-        sources = [{"title": f"Source {i}", "author": "WHO", "date": "2020"} for i in range(3)]
         db.save_draft(
-            kenya.id, {"sections": sections, "sources": sources, "disclosure": "None."}, None
+            kenya.id, {"sections": sections, "sources": SOURCES, "disclosure": "None."}, None
         )
         submit.submit(db, kenya.id)
         rubric = {c.name: 9 for c in committees.load("interpol").rubric}
@@ -261,3 +261,88 @@ def build_full_home(home: Path) -> dict:
         "codes": {r["code"] for r in rows},
         "secrets": {r["code"] for r in rows} | people | {"DRAFT-MARKER-Q7", "FEEDBACK-MARKER-Z3"},
     }
+
+
+# ---- papers and PDFs the tests share -------------------------------------------------
+
+SECTIONS = ("background", "past_action", "country_policy", "solutions")  # INTERPOL's
+SOURCES = [{"title": f"Source {i}", "author": "WHO", "date": "2020"} for i in range(3)]
+KENYA_WORDS = [
+    "Police",
+    "in",
+    "Kenya",
+    "share",
+    "data",
+    "on",
+    "fake",
+    "drugs",
+    "with",
+    "their",
+    "neighbours",
+]
+
+
+def full_content(words_per_section: int = 100) -> dict:
+    """A paper with every section written (8 sections), 3 sources and the disclosure."""
+    text = " ".join(KENYA_WORDS[i % len(KENYA_WORDS)] for i in range(words_per_section))
+    return {
+        "sections": {f"{t}.{s}": text for t in "AB" for s in SECTIONS},
+        "sources": SOURCES,
+        "disclosure": "None.",
+    }
+
+
+def save_latest(store: Store, delegation: int, content: dict, words: int = 0) -> int:
+    """Save ``content`` over the delegation's latest version, as one open page does."""
+    latest = store.latest_draft(delegation)
+    return store.save_draft(delegation, content, latest.version if latest else None, words=words)
+
+
+def hand_pdf(objects: list[bytes]) -> bytes:
+    """A PDF written by hand: ``objects`` numbered from 1 (1 is the catalog), with xref."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def pdf_words(pdf: bytes) -> str:
+    """The PDF's text by pypdf, white space folded to single spaces."""
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def add_blind_committee(home: Path) -> None:
+    """BLINDPOL in home()/committees: INTERPOL copied (fact tables too), graded blind."""
+    from widgets import settings
+
+    text = (settings.COMMITTEES_DIR / "interpol.yaml").read_text()
+    (home / "committees").mkdir(parents=True)
+    # A copied committee brings its fact tables along, as a conference would copy them.
+    shutil.copytree(settings.COMMITTEES_DIR / "interpol", home / "committees" / "blindpol")
+    (home / "committees" / "blindpol.yaml").write_text(
+        text.replace("acronym: INTERPOL", "acronym: BLINDPOL").replace(
+            "blind_grading: false", "blind_grading: true"
+        )
+    )
+
+
+def delegation_with_code(store: Store) -> tuple[int, str]:
+    """Kenya in INTERPOL with a live delegate code: (delegation id, code)."""
+    from widgets.core import access
+
+    delegation = store.add_delegation("interpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
+    code = access.new_code()
+    store.add_code(code, "delegate", "interpol", delegation)
+    return delegation, code

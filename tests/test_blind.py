@@ -1,18 +1,15 @@
 """Blind means blind: every PDF a chair of a blind committee opens or downloads has no names."""
 
 import base64
-import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import typst
 from click.testing import CliRunner
-from pypdf import PdfReader
+from conftest import SOURCES, add_blind_committee, pdf_words
 
 from widgets.cli import main
-from widgets.core import committees
 from widgets.store import Store
 from widgets.workflows import binder, blind, ingest, submit
 
@@ -22,31 +19,16 @@ SECTIONS = {
     for t in "AB"
     for s in ("background", "past_action", "country_policy", "solutions")
 }
-SOURCES = [{"title": f"Source {i}", "author": "WHO", "date": "2020"} for i in range(3)]
 
 
 @pytest.fixture
 def db(home: Path, store: Store) -> Store:
     """INTERPOL (names shown) and BLINDPOL (the same committee, graded blind)."""
-    text = (committees.settings.COMMITTEES_DIR / "interpol.yaml").read_text()
-    (home / "committees").mkdir(parents=True)
-    # A copied committee brings its fact tables along, as a conference would copy them.
-    shutil.copytree(
-        committees.settings.COMMITTEES_DIR / "interpol", home / "committees" / "blindpol"
-    )
-    (home / "committees" / "blindpol.yaml").write_text(
-        text.replace("acronym: INTERPOL", "acronym: BLINDPOL").replace(
-            "blind_grading: false", "blind_grading: true"
-        )
-    )
+    add_blind_committee(home)
     for committee in ("interpol", "blindpol"):
         store.add_delegation(committee, "KEN", DELEGATE, SCHOOL)
         store.add_delegation(committee, "GHA", "Ama Mensah", "Accra Girls")
     return store
-
-
-def words(pdf: bytes) -> str:
-    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
 
 
 def submit_paper(db: Store, committee: str) -> int:
@@ -88,10 +70,10 @@ def assert_no_names(text: str) -> None:
 def test_app_submission_is_rendered_without_names(db: Store):
     for committee in ("interpol", "blindpol"):
         delegation = submit_paper(db, committee)
-        stored = words(db.submissions(delegation)[-1]["pdf"])
+        stored = pdf_words(db.submissions(delegation)[-1]["pdf"])
         assert DELEGATE in stored and SCHOOL in stored  # the original keeps them
         pdf, link = chair_link_pdf(db, committee, delegation)
-        shown = words(pdf)
+        shown = pdf_words(pdf)
         assert "Kenya" in shown and "Operation Pangea" in shown
         if committee == "blindpol":
             assert_no_names(shown)
@@ -104,7 +86,7 @@ def test_ingested_pdf_is_its_text_with_names_withheld(db: Store, tmp_path: Path)
     for committee in ("interpol", "blindpol"):
         delegation = ingest_paper(db, committee, tmp_path)
         pdf, _ = chair_link_pdf(db, committee, delegation)
-        shown = words(pdf)
+        shown = pdf_words(pdf)
         if committee == "blindpol":
             assert_no_names(shown)
             assert "[withheld]" in shown and "which is withheld" in shown
@@ -136,11 +118,11 @@ def test_binder_and_export_of_a_blind_committee_have_no_names(
     )
     assert ingest.ingest("blindpol", ghana, "{committee}_{country}_{any}.pdf").stored
     result = binder.build_binder(db, "blindpol", include_all=True)
-    bound = words(result.path.read_bytes())
+    bound = pdf_words(result.path.read_bytes())
     assert result.papers == 2 and "Operation Pangea" in bound and "AFRIPOL" in bound
     assert_no_names(bound)
     assert "Ama" not in bound and "Accra" not in bound and "names withheld" in bound
     done = CliRunner().invoke(main, ["export", "--committee", "blindpol"], prog_name="munbook")
     assert done.exit_code == 0, done.output
     [exported] = (home / "papers" / "blindpol" / "submitted").glob("*.pdf")
-    assert_no_names(words(exported.read_bytes()))
+    assert_no_names(pdf_words(exported.read_bytes()))

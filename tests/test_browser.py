@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import SECTIONS, SOURCES
 
 pytestmark = pytest.mark.browser
 
@@ -138,14 +139,9 @@ def test_paper_tab_previews_and_submits(served, page, demo_home, home: Path):
         )
     )
     kenya = store.find_delegation("interpol", "KEN")
-    sections = {
-        f"{t}.{s}": f"Kenya {t} {s}."
-        for t in "AB"
-        for s in ("background", "past_action", "country_policy", "solutions")
-    }
-    sources = [{"title": f"Source {i}", "author": "WHO", "date": "2020"} for i in range(3)]
+    sections = {f"{t}.{s}": f"Kenya {t} {s}." for t in "AB" for s in SECTIONS}
     store.save_draft(
-        kenya.id, {"sections": sections, "sources": sources, "disclosure": "None."}, None
+        kenya.id, {"sections": sections, "sources": SOURCES, "disclosure": "None."}, None
     )
     open_page(page, served.url(KENYA, demo_home["Kenya"]))
     page.wait_for_selector(".mb-app", timeout=TIMEOUT)

@@ -7,6 +7,7 @@ Screenshots land beside the server log (``served.log.parent``) to be looked at.
 from __future__ import annotations
 
 import pytest
+from conftest import full_content, save_latest
 
 pytestmark = pytest.mark.browser
 
@@ -14,8 +15,6 @@ KENYA = "workbooks/interpol/kenya.ipynb"
 SECTION = ".mb-section-A-background textarea"
 TIMEOUT = 90_000  # a cold kernel on a busy 2-core machine
 
-SECTIONS = ("background", "past_action", "country_policy", "solutions")
-SOURCES = [{"title": f"Source {i}", "author": "WHO", "date": "2020"} for i in range(3)]
 PHONE = {"width": 390, "height": 844}
 
 
@@ -31,29 +30,8 @@ def seed(words_per_section: int) -> int:
         )
     )
     kenya = store.find_delegation("interpol", "KEN")
-    words = [
-        "Police",
-        "in",
-        "Kenya",
-        "share",
-        "data",
-        "on",
-        "fake",
-        "drugs",
-        "with",
-        "their",
-        "neighbours",
-    ]
-    text = " ".join(words[i % len(words)] for i in range(words_per_section))
-    content = {
-        "sections": {f"{t}.{s}": text for t in "AB" for s in SECTIONS},
-        "sources": SOURCES,
-        "disclosure": "None.",
-    }
-    latest = store.latest_draft(kenya.id)
-    store.save_draft(
-        kenya.id, content, latest.version if latest else None, words=8 * words_per_section
-    )
+    content = full_content(words_per_section)
+    save_latest(store, kenya.id, content, words=8 * words_per_section)
     return kenya.id
 
 

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import shutil
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 import typst
 from click.testing import CliRunner
+from conftest import add_blind_committee
 from pypdf import PdfReader, PdfWriter
 
 from widgets.cli import main
@@ -320,16 +320,7 @@ def test_delegate_sees_feedback_only_after_release(db: Store):
 
 
 def test_blind_committee_hides_names(db: Store, home: Path):
-    text = (committees.settings.COMMITTEES_DIR / "interpol.yaml").read_text()
-    (home / "committees").mkdir(parents=True)
-    shutil.copytree(
-        committees.settings.COMMITTEES_DIR / "interpol", home / "committees" / "blindpol"
-    )
-    (home / "committees" / "blind.yaml").write_text(
-        text.replace("acronym: INTERPOL", "acronym: BLINDPOL").replace(
-            "blind_grading: false", "blind_grading: true"
-        )
-    )
+    add_blind_committee(home)
     db.add_delegation("blindpol", "KEN", "Secret Name", "Secret School")
     from widgets.apps.chair import ChairPage
     from widgets.workflows.collect import collect, rows_csv

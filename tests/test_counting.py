@@ -107,8 +107,8 @@ def test_no_heading_counts_everything_and_says_so(store: Store, tmp_path: Path):
     )  # header lines left out, the last line counted
 
 
-def test_collect_received_is_the_mails_time_in_the_committee_zone(tmp_path: Path):
-    db = Store()
+def test_collect_received_is_the_mails_time_in_the_committee_zone(tmp_path: Path, store: Store):
+    db = store  # SQLite and PostgreSQL: the CLI opens the same store (MUNBOOK_DB)
     kenya = db.add_delegation("interpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
     pdf = _typst_pdf(tmp_path, HEADER + WORDS + "= Works Cited\n\nA. B.\n")
     archive = _zip(tmp_path / "mail.zip", "interpol_Kenya_Wanjiru.pdf", pdf)

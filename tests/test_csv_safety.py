@@ -61,7 +61,7 @@ def test_access_codes_file(db: Store):
     assert_neutralised(cells(path.read_bytes().decode("utf-8")))
 
 
-def test_roster_import_writes_neutralised_codes(home: Path, tmp_path: Path):
+def test_roster_import_writes_neutralised_codes(home: Path, tmp_path: Path, store: Store):
     source = tmp_path / "roster.csv"
     with source.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

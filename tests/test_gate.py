@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from conftest import delegation_with_code
 
 from widgets.apps import gate
 from widgets.apps.workbook import WorkbookApp, workbook_page
-from widgets.core import access
 from widgets.store import Store, now
 from widgets.store.schema import access_failures
 
@@ -24,10 +24,7 @@ class Clock:
 
 @pytest.fixture
 def kenya(store: Store) -> tuple[int, str]:
-    delegation = store.add_delegation("interpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
-    code = access.new_code()
-    store.add_code(code, "delegate", "interpol", delegation)
-    return delegation, code
+    return delegation_with_code(store)
 
 
 def open_gate(store: Store, delegation: int, clock: Clock) -> gate.CodeGate:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import typst
 from click.testing import CliRunner
+from conftest import hand_pdf
 
 from widgets.cli import main
 from widgets.core.namepattern import compile_pattern
@@ -32,18 +33,7 @@ def raw_pdf(kids: bytes, count: int, content: bytes, flate: bool = False) -> byt
         + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return hand_pdf(objects)
 
 
 def pages_pdf(pages: int, declared: int | None = None) -> bytes:

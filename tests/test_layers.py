@@ -17,7 +17,8 @@ import widgets
 PACKAGE = Path(widgets.__file__).parent
 # Lower ranks may be imported by higher ones; equal ranks only within one layer.
 RANK = {"base": 0, "core": 1, "store": 2, "paper": 2, "workflows": 3, "apps": 4, "top": 5}
-BASE = {"settings", "exceptions", "__init__"}
+# _home and _serving are parts of settings (re-exported by it): the bottom layer too.
+BASE = {"settings", "exceptions", "__init__", "_home", "_serving"}
 PAGES = {"workbook", "advisor", "chair"}  # app pages never import each other
 # Alembic's scripts, loaded by path (never imported): part of the store layer, however deep.
 MIGRATIONS = "widgets.store.migrations."

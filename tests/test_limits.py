@@ -167,8 +167,8 @@ def test_the_sources_form_refuses_a_long_field_and_keeps_it(home):
     assert "101 sources; the limit is 100" in panel.message.value and len(panel.sources) == 100
 
 
-def test_submit_and_the_paper_path_check_the_same_limits(home):
-    db = Store()
+def test_submit_and_the_paper_path_check_the_same_limits(store: Store):
+    db = store  # SQLite and PostgreSQL
     delegation = db.add_delegation("interpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
     # a draft stored before the limits existed (the store's own floor is 4 MB)
     db.save_draft(delegation, {"sections": {"A.background": "x" * 30_000}}, 0)

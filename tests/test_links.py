@@ -109,7 +109,7 @@ def test_public_url_is_checked(monkeypatch):
         settings.public_url()
 
 
-def test_roster_import_public_url_option(home: Path, tmp_path: Path, monkeypatch):
+def test_roster_import_public_url_option(home: Path, tmp_path: Path, monkeypatch, store):
     # The command hands the URL on through the environment: undo that after the test.
     monkeypatch.setenv("MUNBOOK_PUBLIC_URL", settings.DEFAULT_PUBLIC_URL)
     source = tmp_path / "roster.csv"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
+from conftest import pdf_words
 
 from widgets import settings
 from widgets.apps.workbook import WorkbookApp
@@ -30,10 +29,6 @@ def footnote_bomb(refs: int = 2_000, note_chars: int = 20_000) -> str:
 def kenya(home: Path):
     db = Store()
     return db, db.add_delegation("interpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
-
-
-def pdf_text(pdf: bytes) -> str:
-    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
 
 
 def test_a_footnote_is_in_the_tree_once_however_often_it_is_referenced():
@@ -61,7 +56,7 @@ def test_a_footnote_bomb_within_the_limit_renders_the_note_once(kenya):
         "interpol", db.delegation(delegation), {"sections": {"A.background": bomb}}
     )
     rendered = export.render(nb)
-    text = pdf_text(rendered.pdf)
+    text = pdf_words(rendered.pdf)
     assert text.count("Operation Pangea seized") == 11_500 // len(NOTE) + 1
     assert rendered.pages <= 4
 
@@ -73,7 +68,7 @@ def test_footnotes_in_two_sections_keep_their_own_notes(kenya):
         "B.background": "Beta[^1].\n\n[^1]: Second note.",
     }
     nb = notebook.paper_notebook("interpol", db.delegation(delegation), {"sections": sections})
-    text = pdf_text(export.render(nb).pdf)
+    text = pdf_words(export.render(nb).pdf)
     assert text.count("First note.") == 1 and text.count("Second note.") == 1
 
 
@@ -190,5 +185,5 @@ def test_feedback_pdfs_compile_in_the_sandbox(home: Path):
             "comments": [{"text": "Clear and well sourced."}],
         }
     )
-    assert "Clear and well sourced." in pdf_text(pdf)
+    assert "Clear and well sourced." in pdf_words(pdf)
     assert sandbox.default().compiles == before + 1

@@ -12,8 +12,9 @@ from pypdf import PdfReader
 
 from widgets.cli import main
 from widgets.exceptions import MunbookError
+from widgets.settings import CHROMIUM
 from widgets.workflows import demo
-from widgets.workflows.report import CHROMIUM, run_report
+from widgets.workflows.report import run_report
 
 
 @pytest.fixture

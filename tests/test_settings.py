@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,41 @@ def test_shipped_resources_exist():
     assert settings.COUNTRIES_CSV.is_file()
     assert (settings.COMMITTEES_DIR / "interpol.yaml").is_file()
     assert settings.DEMO_ROSTER.is_file()
+
+
+def test_settings_is_the_one_import_point():
+    # settings re-exports its private parts; every other module imports settings only.
+    from test_layers import all_modules, imported
+
+    private = {"widgets._home", "widgets._serving"}
+    users = {
+        module
+        for module, path in all_modules()
+        for _, target in imported(path)
+        if target in private or target.rsplit(".", 1)[0] in private
+    }
+    assert users == {"widgets.settings"}
+    for name in ("home", "write_private", "private_file", "public_url", "max_kernels"):
+        assert callable(getattr(settings, name)), name
+
+
+def test_file_names_are_decided_here(home: Path):
+    at = datetime(2027, 3, 5, 9, 30, 1, 250, tzinfo=UTC)
+    codes, merge = settings.code_files(settings.access_dir(), at)
+    assert (codes.name, merge.name) == (
+        "codes-20270305T093001000250Z.csv",
+        "mail-merge-20270305T093001000250Z.csv",
+    )
+    assert settings.code_files_in(home / "nowhere") == []
+    assert settings.submission_file("INTERPOL", "Côte d'Ivoire", at) == (
+        home.resolve() / "submissions" / "interpol" / "cote-d-ivoire-20270305T093001000250Z.pdf"
+    )
+    assert settings.binder_file("interpol", at).name == "interpol-20270305T093001Z.pdf"
+    assert settings.backup_file(at, 2, "dump").name == "munbook-20270305T093001Z-2.dump"
+    assert settings.feedback_file("interpol", "Kenya").parts[-2:] == ("interpol", "kenya.pdf")
+    assert settings.xlsx_file(Path("table.csv")).name == "table.xlsx"
+    for path in (codes, settings.grades_file("interpol"), settings.font_coverage_file("ab")):
+        assert home.resolve() in path.parents
+    for template in (settings.BINDER_COVER_TEMPLATE, settings.SLIPS_TEMPLATE):
+        assert template.is_file()
+    assert settings.analysis_notebook("chair").is_file()

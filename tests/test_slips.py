@@ -49,8 +49,8 @@ def pdf_text(path_or_bytes) -> str:
 
 
 @pytest.fixture
-def school(home: Path) -> tuple[Store, dict[str, str]]:
-    store = Store()
+def school(store: Store) -> tuple[Store, dict[str, str]]:
+    """A roster of two schools imported, on SQLite and on PostgreSQL."""
     result = roster.import_rows(roster.parse(ROSTER.encode()), store)
     with result.codes_file.open(encoding="utf-8") as fh:
         rows = list(__import__("csv").DictReader(fh))

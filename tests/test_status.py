@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import SOURCES, full_content, save_latest
 from pypdf import PdfReader
 
 from widgets.apps.workbook import WorkbookApp
@@ -24,36 +25,6 @@ from widgets.workflows import progress, status, submit
 from widgets.workflows.papers import latest_paper
 
 INTERPOL = committees.load("interpol")
-SECTIONS = ("background", "past_action", "country_policy", "solutions")
-SOURCES = [{"title": f"Source {i}", "author": "WHO", "date": "2020"} for i in range(3)]
-
-
-def full_content(words_per_section: int = 100) -> dict:
-    """A paper with every section written (800 words), 3 sources and the disclosure."""
-    words = [
-        "Police",
-        "in",
-        "Kenya",
-        "share",
-        "data",
-        "on",
-        "fake",
-        "drugs",
-        "with",
-        "their",
-        "neighbours",
-    ]
-    text = " ".join(words[i % len(words)] for i in range(words_per_section))
-    return {
-        "sections": {f"{t}.{s}": text for t in "AB" for s in SECTIONS},
-        "sources": SOURCES,
-        "disclosure": "None.",
-    }
-
-
-def save(store: Store, delegation: int, content: dict) -> int:
-    latest = store.latest_draft(delegation)
-    return store.save_draft(delegation, content, latest.version if latest else None)
 
 
 @pytest.fixture
@@ -69,7 +40,7 @@ def open_app(store: Store, delegation: int) -> WorkbookApp:
 
 
 def test_same_draft_same_bytes_and_receipt(store: Store, kenya: int):
-    save(store, kenya, full_content())
+    save_latest(store, kenya, full_content())
     first = export.render(latest_paper(store, kenya)).pdf
     second = export.render(latest_paper(store, kenya)).pdf
     assert first == second
@@ -86,15 +57,15 @@ def test_same_draft_same_bytes_and_receipt(store: Store, kenya: int):
 
 
 def test_a_new_version_gives_a_new_receipt(store: Store, kenya: int):
-    save(store, kenya, full_content())
+    save_latest(store, kenya, full_content())
     one = submit.submit(store, kenya)
-    save(store, kenya, full_content(101))
+    save_latest(store, kenya, full_content(101))
     assert submit.submit(store, kenya).sha256 != one.sha256
 
 
 def test_stock_nbconvert_exports_the_same_bytes_twice(store: Store, kenya: int, tmp_path: Path):
     """A chair re-exporting a stored submission gets the submitted bytes again."""
-    save(store, kenya, full_content())
+    save_latest(store, kenya, full_content())
     receipt = submit.submit(store, kenya)
     paper = tmp_path / "paper.ipynb"
     paper.write_text(store.submissions(kenya)[0]["notebook"], encoding="utf-8")
@@ -145,7 +116,7 @@ def test_warnings_are_listed_before_submitting(store: Store, kenya: int):
     content = full_content(5)
     content["sections"]["A.solutions"] = ""
     content["sources"] = []
-    save(store, kenya, content)
+    save_latest(store, kenya, content)
     checked = submit.review(store, kenya)
     kinds = sorted(v.kind for v in checked.warnings)
     assert kinds == ["empty_section", "short", "sources"] and not checked.blocking
@@ -166,9 +137,9 @@ def test_far_under_is_half_the_limit_or_300_words():
 
 
 def test_submit_anyway_submits_the_version_that_was_checked(store: Store, kenya: int):
-    save(store, kenya, full_content(5))
+    save_latest(store, kenya, full_content(5))
     checked = submit.review(store, kenya)
-    save(store, kenya, full_content(6))  # another tab saved since the delegate looked
+    save_latest(store, kenya, full_content(6))  # another tab saved since the delegate looked
     with pytest.raises(submit.DraftChanged, match="now version 2"):
         submit.submit(store, kenya, expect_version=checked.version)
     assert store.submissions(kenya) == []
@@ -197,7 +168,7 @@ def test_panel_asks_once_more_and_blocking_still_blocks(store: Store, kenya: int
 
 
 def test_a_clean_paper_submits_at_the_first_click(store: Store, kenya: int):
-    save(store, kenya, full_content(100))
+    save_latest(store, kenya, full_content(100))
     app = open_app(store, kenya)
     assert app.paper_panel.submit() is not None
     assert "Submitted version 1" in app.submission.value
@@ -208,7 +179,7 @@ def test_a_clean_paper_submits_at_the_first_click(store: Store, kenya: int):
 
 def test_status_text_in_the_committees_zone(store: Store, kenya: int):
     assert status.status_text(None, INTERPOL) == "Not submitted"
-    save(store, kenya, full_content())
+    save_latest(store, kenya, full_content())
     at = datetime(2027, 2, 26, 23, 30, tzinfo=UTC)  # 17:30 in Mexico City
     submit.submit(store, kenya, at=at)
     sub = status.latest_submission(store, kenya)
@@ -221,14 +192,14 @@ def test_status_text_in_the_committees_zone(store: Store, kenya: int):
 
 
 def test_draft_change_in_words(store: Store, kenya: int):
-    save(store, kenya, full_content())
+    save_latest(store, kenya, full_content())
     submit.submit(store, kenya)
     sub = status.latest_submission(store, kenya)
     assert status.draft_change(store, kenya, sub) is None
     content = full_content()
     content["sections"]["B.solutions"] += " seventeen" * 17
     content["sources"] = SOURCES[:2]
-    save(store, kenya, content)
+    save_latest(store, kenya, content)
     change = status.draft_change(store, kenya, sub)
     assert change.sections == ("Topic B · Proposed solutions", "the works cited")
     assert status.change_text(change) == (
@@ -239,13 +210,13 @@ def test_draft_change_in_words(store: Store, kenya: int):
     # a submitted version thinned out of the store: the paper notebooks are compared instead
     thinned = dataclasses.replace(sub, version=99)
     assert status.draft_change(store, kenya, thinned).sections == change.sections
-    save(store, kenya, full_content())  # back to the submitted text: nothing to say
+    save_latest(store, kenya, full_content())  # back to the submitted text: nothing to say
     assert status.draft_change(store, kenya, sub) is None
     assert status.draft_change(store, kenya, thinned) is None
 
 
 def test_header_status_after_submit_reload_and_edit(store: Store, kenya: int):
-    save(store, kenya, full_content())
+    save_latest(store, kenya, full_content())
     app = open_app(store, kenya)
     assert (
         "Not submitted" in app.submission.value and "Not submitted" in app.paper_panel.receipt.value
@@ -266,11 +237,11 @@ def test_header_status_after_submit_reload_and_edit(store: Store, kenya: int):
 
 
 def test_history_opens_on_the_latest_and_marks_the_submitted(store: Store, kenya: int):
-    save(store, kenya, full_content())
+    save_latest(store, kenya, full_content())
     submit.submit(store, kenya)
     content = full_content()
     content["sections"]["A.background"] = "Rewritten background."
-    save(store, kenya, content)
+    save_latest(store, kenya, content)
     app = open_app(store, kenya)
     app.tabs.selected_index = 4
     history = app.history_panel
@@ -283,9 +254,9 @@ def test_history_opens_on_the_latest_and_marks_the_submitted(store: Store, kenya
 
 
 def test_progress_shows_the_submitted_papers_figures(store: Store, kenya: int):
-    save(store, kenya, full_content())
+    save_latest(store, kenya, full_content())
     submit.submit(store, kenya)
-    save(store, kenya, full_content(60))  # the draft changes after the submission
+    save_latest(store, kenya, full_content(60))  # the draft changes after the submission
     row = next(r for r in progress.committee_status(store, "interpol"))
     assert (row.status, row.words, row.pages) == ("submitted", 800, 2)
     assert json.loads(store.submissions(kenya)[0]["notebook"])["metadata"]["munbook"]["saved_at"]

@@ -7,6 +7,7 @@ import nbformat
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from conftest import SOURCES
 from pypdf import PdfReader
 
 from widgets.cli import main
@@ -20,7 +21,6 @@ FULL = {
     for t in "AB"
     for s in ("background", "past_action", "country_policy", "solutions")
 }
-SOURCES = [{"title": f"Source {i}", "author": "WHO", "date": "2020"} for i in range(3)]
 
 
 @pytest.fixture

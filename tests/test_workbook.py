@@ -3,10 +3,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import delegation_with_code
 
 from widgets.apps.reading import time_left
 from widgets.apps.workbook import WorkbookApp, workbook_page
-from widgets.core import access, committees, countries
+from widgets.core import committees, countries
 from widgets.core.words import count_words
 from widgets.store import Store
 from widgets.workflows import autosave
@@ -14,10 +15,7 @@ from widgets.workflows import autosave
 
 @pytest.fixture
 def kenya(store: Store) -> tuple[int, str]:
-    delegation = store.add_delegation("interpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
-    code = access.new_code()
-    store.add_code(code, "delegate", "interpol", delegation)
-    return delegation, code
+    return delegation_with_code(store)
 
 
 def open_app(store: Store, delegation: int) -> WorkbookApp:

@@ -7,14 +7,20 @@ class MunbookError(Exception):
     """Base class: the message says what was wrong, where, and how to fix it."""
 
 
-class CommitteeError(MunbookError):
-    """A committee file is missing or invalid; ``problems`` lists every one."""
+class FileProblems(MunbookError):
+    """A file with problems: ``problems`` lists every one, each on a line of the message."""
+
+    outcome = ""  # what became of the file, said after the count
 
     def __init__(self, source: str, problems: list[str]):
         self.source = source
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{source}: {len(problems)} problem(s)\n{lines}")
+        super().__init__(f"{source}: {len(problems)} problem(s){self.outcome}\n{lines}")
+
+
+class CommitteeError(FileProblems):
+    """A committee file is missing or invalid; ``problems`` lists every one."""
 
 
 class UnknownCommittee(MunbookError):
@@ -31,14 +37,10 @@ class UnknownCountry(MunbookError):
         super().__init__(f"unknown country {name!r}{hint}")
 
 
-class RosterError(MunbookError):
+class RosterError(FileProblems):
     """A roster file has bad rows; ``problems`` lists each with its line number."""
 
-    def __init__(self, source: str, problems: list[str]):
-        self.source = source
-        self.problems = problems
-        lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{source}: {len(problems)} problem(s), nothing imported\n{lines}")
+    outcome = ", nothing imported"
 
 
 class StoreError(MunbookError):

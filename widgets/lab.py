@@ -28,7 +28,7 @@ def install_analysis() -> list[Path]:
     """Copy the analysis notebooks to home()/analysis (a changed copy is kept: staff edit them)."""
     folder = settings.ensure_dir(settings.analysis_dir())
     copied = []
-    for source in sorted(settings.NOTEBOOKS_DIR.glob("*-analysis.ipynb")):
+    for source in sorted(settings.NOTEBOOKS_DIR.glob(settings.ANALYSIS_NOTEBOOKS)):
         target = folder / source.name
         if not target.exists():
             settings.write_private(target, source.read_bytes())
@@ -54,7 +54,7 @@ def prepare(
         "--ServerApp.terminals_enabled=False",
         f"--IdentityProvider.token={token}",
         # The layout Lab remembers belongs to this conference's folder, not the user's.
-        f"--LabApp.workspaces_dir={settings.cache_dir() / 'lab-workspaces'}",
+        f"--LabApp.workspaces_dir={settings.lab_workspaces_dir()}",
     ]
     if allow_root:  # Jupyter refuses root unless asked; containers and CI run as root
         argv.append("--ServerApp.allow_root=True")

@@ -10,21 +10,37 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import secrets
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
-from typing import IO
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
+# The home folder and writing into it privately, and the serving settings, live in
+# two private modules; this module re-exports them so that it stays the one import.
+from ._home import PACKAGE_DIR as PACKAGE_DIR
+from ._home import PRIVATE_DIR as PRIVATE_DIR
+from ._home import PRIVATE_FILE as PRIVATE_FILE
+from ._home import RESOURCE_ROOT as RESOURCE_ROOT
+from ._home import ensure_dir as ensure_dir
+from ._home import home as home
+from ._home import inside as inside
+from ._home import output_dir as output_dir
+from ._home import private_file as private_file
+from ._home import private_sqlite as private_sqlite
+from ._home import write_private as write_private
+from ._serving import DEFAULT_PUBLIC_URL as DEFAULT_PUBLIC_URL
+from ._serving import GATE_TIMEOUT as GATE_TIMEOUT
+from ._serving import IDLE_TIMEOUT as IDLE_TIMEOUT
+from ._serving import MAX_KERNELS as MAX_KERNELS
+from ._serving import MAX_PUBLIC_URL as MAX_PUBLIC_URL
+from ._serving import POOL as POOL
+from ._serving import check_public_url as check_public_url
+from ._serving import gate_timeout as gate_timeout
+from ._serving import idle_timeout as idle_timeout
+from ._serving import max_kernels as max_kernels
+from ._serving import pool_size as pool_size
+from ._serving import public_url as public_url
 from .exceptions import MunbookError
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-# A wheel carries data/, templates/ and notebooks/ inside the package; a source
-# checkout (editable install) has them beside it, at the project root.
-_SHIPPED = PACKAGE_DIR / "data"
-RESOURCE_ROOT = PACKAGE_DIR if _SHIPPED.is_dir() else PACKAGE_DIR.parent
 
 DATA_DIR = RESOURCE_ROOT / "data"
 COMMITTEES_DIR = DATA_DIR / "committees"
@@ -35,16 +51,14 @@ DEMO_ROSTER = DATA_DIR / "demo" / "roster.csv"
 TEMPLATES_DIR = RESOURCE_ROOT / "templates"
 NOTEBOOKS_DIR = RESOURCE_ROOT / "notebooks"
 WORKBOOK_TEMPLATE = NOTEBOOKS_DIR / "workbook.ipynb"
-
-
-def home() -> Path:
-    """The folder munbook writes to: ``$MUNBOOK_HOME`` or ``outputs/``."""
-    env = os.environ.get("MUNBOOK_HOME")
-    if env:
-        return Path(env).expanduser().resolve()
-    if PACKAGE_DIR.parent == RESOURCE_ROOT and (RESOURCE_ROOT / "pyproject.toml").exists():
-        return RESOURCE_ROOT / "outputs"
-    return Path.cwd() / "outputs"
+ANALYSIS_NOTEBOOKS = "*-analysis.ipynb"  # the staff's analysis notebooks in NOTEBOOKS_DIR
+# Typst templates: each is the main file of its folder, which is the compile's root.
+BINDER_COVER_TEMPLATE = TEMPLATES_DIR / "binder" / "cover.typ"
+BINDER_NUMBERS_TEMPLATE = TEMPLATES_DIR / "binder" / "numbers.typ"
+SLIPS_TEMPLATE = TEMPLATES_DIR / "slips" / "slips.typ"
+FEEDBACK_TEMPLATE = TEMPLATES_DIR / "feedback" / "feedback.typ"
+MIGRATIONS_DIR = PACKAGE_DIR / "store" / "migrations"  # Alembic's scripts, shipped as code
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; prints the PDF reports
 
 
 def db_url() -> str:
@@ -52,58 +66,22 @@ def db_url() -> str:
     return os.environ.get("MUNBOOK_DB") or f"sqlite:///{home() / 'munbook.sqlite'}"
 
 
+COMMITTEE_FILES = ("*.yaml", "*.yml")  # in each of committee_dirs(), in this order
+
+
 def committee_dirs() -> list[Path]:
     """Where committee files are read from: shipped data, then the home folder."""
     return [COMMITTEES_DIR, home() / "committees"]
 
 
-# ---- serving limits (``munbook serve``; kernels read them from the server's environment) ----
-
-MAX_KERNELS = 40  # per server process: ~80 MB each, so about 3.2 GB at the cap
-GATE_TIMEOUT = 180.0  # seconds a page may wait for its code before freeing its kernel
-IDLE_TIMEOUT = 600  # seconds a kernel whose browser has gone is kept (then culled)
-POOL = 8  # preheated kernels waiting for the entry page's next delegate (counted in the cap)
-
-
-def _env_number(name: str, default: float, low: float, high: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not low <= value <= high:
-        raise MunbookError(f"{name}={raw!r}: must be a number from {low:g} to {high:g}")
-    return value
-
-
-def max_kernels() -> int:
-    """Kernels one server runs at once (``$MUNBOOK_MAX_KERNELS``); past it pages say busy."""
-    return int(_env_number("MUNBOOK_MAX_KERNELS", MAX_KERNELS, 1, 10_000))
-
-
-def gate_timeout() -> float:
-    """Seconds a page waits for its access code (``$MUNBOOK_GATE_TIMEOUT``)."""
-    return _env_number("MUNBOOK_GATE_TIMEOUT", GATE_TIMEOUT, 5, 86_400)
-
-
-def pool_size() -> int:
-    """Kernels kept preheated for the entry page (``$MUNBOOK_POOL``; 0: none).
-
-    They count towards ``max_kernels()``, so the pool is at most the cap less one.
-    """
-    return int(_env_number("MUNBOOK_POOL", POOL, 0, 10_000))
-
-
-def idle_timeout() -> int:
-    """Seconds an idle kernel with no browser attached lives (``$MUNBOOK_IDLE_TIMEOUT``)."""
-    return int(_env_number("MUNBOOK_IDLE_TIMEOUT", IDLE_TIMEOUT, 10, 86_400))
-
-
 # Voilà serves site/ and nothing else: the generated workbooks and the staff apps.
 # Everything private (store, codes, submissions, exports, grades, feedback,
 # binders, caches) sits beside it, never under it.
+
+
+def _per_committee(base: Path, committee: str | None) -> Path:
+    """``base``, or one committee's folder in it."""
+    return base / slug(committee) if committee else base
 
 
 def site_dir() -> Path:
@@ -112,8 +90,7 @@ def site_dir() -> Path:
 
 
 def workbooks_dir(committee: str | None = None) -> Path:
-    base = site_dir() / "workbooks"
-    return base / slug(committee) if committee else base
+    return _per_committee(site_dir() / "workbooks", committee)
 
 
 def apps_dir() -> Path:
@@ -134,7 +111,12 @@ def school_access_dir(school_key: str) -> Path:
     "unnamed") out of each other's folder.
     """
     digest = hashlib.sha256(school_key.encode()).hexdigest()[:10]
-    return access_dir() / "schools" / f"{slug(school_key, 40)}-{digest}"
+    return schools_access_dir() / f"{slug(school_key, 40)}-{digest}"
+
+
+def schools_access_dir() -> Path:
+    """The folder of every school's code folder."""
+    return access_dir() / "schools"
 
 
 def submissions_dir() -> Path:
@@ -143,8 +125,7 @@ def submissions_dir() -> Path:
 
 def papers_dir(committee: str | None = None) -> Path:
     """PDFs from ``munbook export`` (copies; the submitted originals stay in submissions/)."""
-    base = home() / "papers"
-    return base / slug(committee) if committee else base
+    return _per_committee(home() / "papers", committee)
 
 
 EXPORT_KINDS = ("drafts", "submitted")
@@ -171,8 +152,7 @@ def grades_dir() -> Path:
 
 
 def feedback_dir(committee: str | None = None) -> Path:
-    base = home() / "feedback"
-    return base / slug(committee) if committee else base
+    return _per_committee(home() / "feedback", committee)
 
 
 def binders_dir() -> Path:
@@ -181,6 +161,11 @@ def binders_dir() -> Path:
 
 def cache_dir() -> Path:
     return home() / "cache"
+
+
+def lab_workspaces_dir() -> Path:
+    """The layouts JupyterLab remembers for this home (``munbook lab``)."""
+    return cache_dir() / "lab-workspaces"
 
 
 def reports_dir() -> Path:
@@ -198,98 +183,6 @@ def backups_dir() -> Path:
     return home() / "backups"
 
 
-PRIVATE_DIR = 0o700
-PRIVATE_FILE = 0o600
-
-
-def ensure_dir(path: Path) -> Path:
-    """Create ``path`` (inside home()) and every folder above it up to home(), all 0700.
-
-    Folders that already exist are chmodded too, so a home made under another
-    umask (or by an older munbook) becomes private on its next write.
-    """
-    inside(path)
-    root = home()
-    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
-    folder = path.resolve()
-    while True:
-        if folder.stat().st_mode & 0o777 != PRIVATE_DIR:
-            os.chmod(folder, PRIVATE_DIR)
-        if folder == root or root not in folder.parents:
-            break
-        folder = folder.parent
-    return path
-
-
-def output_dir(folder: Path) -> Path:
-    """A folder munbook writes into: 0700 under home(); a chosen ``--out`` elsewhere as is."""
-    try:
-        inside(folder)
-    except MunbookError:
-        folder.mkdir(parents=True, exist_ok=True)  # the user's own folder, their permissions
-        return folder
-    return ensure_dir(folder)
-
-
-@contextmanager
-def private_file(
-    path: Path, *, text: bool = False, exclusive: bool = False, mode: int = PRIVATE_FILE
-) -> Iterator[IO]:
-    """Open ``path`` for writing as a new file only its owner can read (0600, any umask).
-
-    The bytes go to a temporary file beside it that replaces ``path`` only when
-    the block ends without an error, so a reader never sees half a file.
-    ``exclusive`` refuses to replace an existing file (FileExistsError): write-once.
-    """
-    path = Path(path)
-    output_dir(path.parent)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        os.fchmod(fd, mode)  # os.open's mode passes through the umask; this does not
-        with os.fdopen(fd, "w" if text else "wb", **_text_options(text)) as fh:
-            yield fh
-        if exclusive:
-            os.link(tmp, path)  # fails if path exists: never overwrites
-        else:
-            os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _text_options(text: bool) -> dict:
-    return {"encoding": "utf-8", "newline": ""} if text else {}
-
-
-def write_private(
-    path: Path, data: str | bytes, *, exclusive: bool = False, mode: int = PRIVATE_FILE
-) -> Path:
-    """Write ``data`` to ``path`` atomically, 0600 (see ``private_file``); return ``path``."""
-    with private_file(path, text=isinstance(data, str), exclusive=exclusive, mode=mode) as fh:
-        fh.write(data)
-    return Path(path)
-
-
-def private_sqlite(path: Path) -> Path:
-    """Create the SQLite file 0600 before SQLite does; its -wal and -shm take its mode."""
-    output_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
-    os.close(fd)
-    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        if name.exists() and name.stat().st_mode & 0o777 != PRIVATE_FILE:
-            os.chmod(name, PRIVATE_FILE)
-    return path
-
-
-def inside(path: Path) -> Path:
-    """Return ``path`` resolved, or raise if it would land outside home()."""
-    root = home().resolve()
-    resolved = path.resolve()
-    if resolved != root and root not in resolved.parents:
-        raise MunbookError(f"refusing to write outside {root}: {path}")
-    return resolved
-
-
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
@@ -303,47 +196,6 @@ def slug(text: str, max_length: int = 60) -> str:
 def fact_table_path(committee_file: Path, committee_key: str, file: str) -> Path:
     """A committee's fact table: data/committees/<committee>/<file>, beside its YAML."""
     return committee_file.parent / committee_key / file
-
-
-# ---- the public URL: where people open the served pages -----------------------------
-
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:8866"
-MAX_PUBLIC_URL = 200  # characters; a link on a paper slip must stay short enough to type
-
-
-def public_url(override: str | None = None) -> str:
-    """The base URL in every link munbook hands out (code files, mail merge, slips).
-
-    ``override`` (``--public-url``), else ``$MUNBOOK_PUBLIC_URL`` (``munbook serve
-    --public-url`` sets it for its kernels, so the advisor app's imports agree),
-    else ``http://127.0.0.1:8866``.
-    """
-    return check_public_url(override or os.environ.get("MUNBOOK_PUBLIC_URL") or DEFAULT_PUBLIC_URL)
-
-
-def check_public_url(text: str) -> str:
-    """``text`` as a base URL (no trailing slash), or a MunbookError saying what is wrong."""
-    url = text.strip().rstrip("/")
-    hint = "give the address people open, e.g. https://mun.example.org or http://10.0.0.5:8866"
-    if len(url) > MAX_PUBLIC_URL:
-        raise MunbookError(f"the public URL is {len(url)} characters (at most {MAX_PUBLIC_URL})")
-    if not url.isascii() or any(ch.isspace() or ord(ch) < 32 for ch in url):
-        raise MunbookError(
-            f"the public URL {url!r} has spaces or non-ASCII characters; {hint} "
-            "(an international domain in its xn-- form)"
-        )
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 -- raises on a bad port
-    except ValueError:
-        raise MunbookError(f"the public URL {url!r} is not a URL; {hint}") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise MunbookError(f"the public URL {url!r} needs http:// or https:// and a host; {hint}")
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise MunbookError(
-            f"the public URL {url!r} may not carry ?query, #fragment or user:password; {hint}"
-        )
-    return url
 
 
 def workbook_file(committee: str, country_name: str) -> Path:
@@ -369,3 +221,79 @@ def page_url(path: Path, code: str | None = None, base: str | None = None) -> st
     relative = path.relative_to(site_dir()).as_posix()
     url = f"{public_url(base)}/voila/render/{quote(relative)}"
     return f"{url}?code={quote(code)}" if code else url
+
+
+# ---- file names: every file munbook writes is named here ------------------------------
+
+
+def _stamp(at: datetime, micro: bool = True) -> str:
+    """A UTC time in a file name; with microseconds two files of one second stay apart."""
+    return f"{at:%Y%m%dT%H%M%S%fZ}" if micro else f"{at:%Y%m%dT%H%M%SZ}"
+
+
+def code_files(folder: Path, at: datetime) -> tuple[Path, Path]:
+    """(codes, mail merge) files of one issue of codes: codes-<time>.csv, mail-merge-<time>.csv."""
+    return folder / f"codes-{_stamp(at)}.csv", folder / f"mail-merge-{_stamp(at)}.csv"
+
+
+def code_files_in(folder: Path) -> list[Path]:
+    """Every codes-<time>.csv in ``folder``, oldest first (none when it does not exist)."""
+    return sorted(folder.glob("codes-*.csv")) if folder.is_dir() else []
+
+
+def slips_file(folder: Path, at: datetime) -> Path:
+    """A printed sheet of code slips, beside the code files it was made from."""
+    return folder / f"slips-{_stamp(at)}.pdf"
+
+
+def submission_file(committee: str, country_name: str, at: datetime) -> Path:
+    """A submitted original: submissions/<committee>/<country>-<time>.pdf (written once)."""
+    return submissions_dir() / slug(committee) / f"{slug(country_name)}-{_stamp(at)}.pdf"
+
+
+def export_notebook(committee: str, kind: str, country_name: str) -> Path:
+    """The paper notebook an export renders for one delegation."""
+    return export_notebooks_dir(committee, kind) / f"{slug(country_name)}.ipynb"
+
+
+def exported_pdf(out: Path, notebook: Path | str) -> Path:
+    """The PDF ``munbook export`` writes for ``notebook``: its name, in ``out``."""
+    return out / f"{Path(notebook).stem}.pdf"
+
+
+def grades_file(committee_key: str) -> Path:
+    return grades_dir() / f"{committee_key}.csv"
+
+
+def feedback_file(committee: str, country_name: str) -> Path:
+    return feedback_dir(committee) / f"{slug(country_name)}.pdf"
+
+
+def binder_file(committee_key: str, at: datetime) -> Path:
+    return binders_dir() / f"{committee_key}-{_stamp(at, micro=False)}.pdf"
+
+
+def report_files(stem_parts: list[str], at: datetime, to: str) -> tuple[Path, Path]:
+    """(executed notebook, report) of one report run, named for its committee, kind, school."""
+    stem = "-".join(p for p in (*stem_parts, _stamp(at, micro=False)) if p)
+    return reports_dir() / f"{stem}.ipynb", reports_dir() / f"{stem}.{to}"
+
+
+def analysis_notebook(kind: str) -> Path:
+    """The shipped analysis notebook of ``kind`` (chair, advisor)."""
+    return NOTEBOOKS_DIR / ANALYSIS_NOTEBOOKS.replace("*", kind)
+
+
+def backup_file(at: datetime, n: int, suffix: str) -> Path:
+    """The n-th backup of one second: munbook-<time>[-n].<suffix>."""
+    return backups_dir() / f"munbook-{_stamp(at, micro=False)}{f'-{n}' if n else ''}.{suffix}"
+
+
+def font_coverage_file(fingerprint: str) -> Path:
+    """The cached code points of the installed fonts, named for the fonts it was read from."""
+    return cache_dir() / f"font-coverage-{fingerprint}.json"
+
+
+def xlsx_file(path: Path) -> Path:
+    """An Excel table's file name: ``path`` ending in .xlsx, whatever the user typed."""
+    return path.with_suffix(".xlsx")

@@ -19,6 +19,7 @@ def _xlsx_option(what: str):
         "--xlsx",
         "xlsx_out",
         type=click.Path(dir_okay=False, path_type=Path),
+        callback=lambda _ctx, _param, value: settings.xlsx_file(value) if value else None,
         help=f"Also write {what} as an Excel workbook (.xlsx).",
     )
 
@@ -114,7 +115,6 @@ def collect_cmd(
 ) -> None:
     """Show who submitted, on time or late, and who is missing; ingest e-mailed PDFs."""
     from ..core import committees
-    from ..core.printable import printable
     from ..core.times import parse_local_time
     from ..workflows import collect, ingest
 
@@ -124,27 +124,13 @@ def collect_cmd(
     received = parse_local_time(received_text, info.rules.timezone) if received_text else None
     _upgrade_store()
     if source:
-        result = ingest.ingest(info.key, source, pattern, received=received)
-        # Names come from outside: control characters would drive the terminal.
-        for name, reason in result.refused:
-            click.echo(f"refused: {printable(name)}: {printable(reason)}", err=True)
-        for name, reason in result.warnings:
-            click.echo(f"warning: {printable(name)}: {printable(reason)}", err=True)
-        click.echo(f"ingested: {result.summary()}")
+        _echo_ingested(ingest.ingest(info.key, source, pattern, received=received))
     from ..store import Store
 
     rows = collect.collect(Store(), info.key)
     blind = info.rules.blind_grading
     for r in rows:
-        when = f"{r.submitted_at:%Y-%m-%d %H:%M}Z" if r.submitted_at else "-"
-        late = f" late {r.seconds_late // 60} min" if r.seconds_late else ""
-        who = "" if blind else f"  {printable(r.delegate or '-')}"
-        flags = (f"  {len(r.violations)} issue(s)" if r.violations else "") + (
-            f"  similar to {r.similar_to} ({r.similarity:.0%})" if r.similar_to else ""
-        )
-        click.echo(
-            f"{r.country:<28} {r.status:<17} {when}{late}  pages {r.pages or '-'}  words {r.words or '-'}{who}{flags}"
-        )
+        click.echo(_collect_line(r, blind))
     click.echo(f"{info.acronym}: {collect.summary(rows)}")
     if csv_out:
         settings.write_private(csv_out, collect.rows_csv(rows, blind))
@@ -152,10 +138,33 @@ def collect_cmd(
     if xlsx_out:
         from ..workflows import tables
 
-        tables.write_table(
-            tables.collection_table(Store(), info.key, rows=rows), xlsx_out.with_suffix(".xlsx")
-        )
-        click.echo(f"table written to {xlsx_out.with_suffix('.xlsx')}")
+        tables.write_table(tables.collection_table(Store(), info.key, rows=rows), xlsx_out)
+        click.echo(f"table written to {xlsx_out}")
+
+
+def _echo_ingested(result) -> None:
+    """What ``collect --ingest`` did: each refusal and warning (to stderr), then the counts."""
+    from ..core.printable import printable
+
+    # Names come from outside: control characters would drive the terminal.
+    for name, reason in result.refused:
+        click.echo(f"refused: {printable(name)}: {printable(reason)}", err=True)
+    for name, reason in result.warnings:
+        click.echo(f"warning: {printable(name)}: {printable(reason)}", err=True)
+    click.echo(f"ingested: {result.summary()}")
+
+
+def _collect_line(r, blind: bool) -> str:
+    """One delegation's line of ``munbook collect`` (no delegate name when grading blind)."""
+    from ..core.printable import printable
+
+    when = f"{r.submitted_at:%Y-%m-%d %H:%M}Z" if r.submitted_at else "-"
+    late = f" late {r.seconds_late // 60} min" if r.seconds_late else ""
+    who = "" if blind else f"  {printable(r.delegate or '-')}"
+    flags = (f"  {len(r.violations)} issue(s)" if r.violations else "") + (
+        f"  similar to {r.similar_to} ({r.similarity:.0%})" if r.similar_to else ""
+    )
+    return f"{r.country:<28} {r.status:<17} {when}{late}  pages {r.pages or '-'}  words {r.words or '-'}{who}{flags}"
 
 
 @main.command("grades")
@@ -179,15 +188,14 @@ def grades_cmd(committee_name: str, out: Path | None, xlsx_out: Path | None) -> 
 
         from ..workflows import tables
 
-        target = xlsx_out.with_suffix(".xlsx")
         sheets = {
             "grades": tables.grades_table(store, committee_name),
             "per chair": tables.grades_table(store, committee_name, per_chair=True),
         }
-        with settings.private_file(target) as fh, pd.ExcelWriter(fh, engine="openpyxl") as book:
+        with settings.private_file(xlsx_out) as fh, pd.ExcelWriter(fh, engine="openpyxl") as book:
             for name, frame in sheets.items():
                 tables.excel_ready(frame).to_excel(book, sheet_name=name, index=False)
-        click.echo(f"grades written to {target}")
+        click.echo(f"grades written to {xlsx_out}")
 
 
 @main.command("feedback")
@@ -217,7 +225,7 @@ def feedback_cmd(committee_name: str, release_text: str | None) -> None:
     for grade in review.grades(store, info.key):
         if grade.total is not None:
             settings.write_private(
-                folder / f"{settings.slug(grade.country)}.pdf",
+                settings.feedback_file(info.key, grade.country),
                 review.feedback_pdf(store, grade.delegation_id),
             )
             written += 1

@@ -188,7 +188,7 @@ def demo(serve_after: bool, host: str, port: int, public_url: str | None) -> Non
     click.echo(f"INTERPOL demo: workbooks {made.summary}")
     click.echo(f"store: {settings.db_url()}")
     click.echo(f"access codes (keep them private): {', '.join(str(p) for p in made.codes_files)}")
-    click.echo(f"each school's codes only: {settings.access_dir() / 'schools'}/<school>/")
+    click.echo(f"each school's codes only: {settings.schools_access_dir()}/<school>/")
     click.echo(
         "staff in JupyterLab: `.venv/bin/munbook lab` (tables, analysis notebooks, the apps); "
         "reports: `.venv/bin/munbook report --committee INTERPOL`"

@@ -33,32 +33,59 @@ def check(
     nb: NotebookNode, committee: Committee, rendered: Rendered | None = None
 ) -> list[Violation]:
     """Every violation of the committee's rules; blocking ones prevent submission."""
-    rules = committee.rules
-    found: list[tuple[str, str]] = []
+    found = [
+        *_header_problems(nb),
+        *_empty_sections(nb),
+        *_word_problems(nb, committee),
+        *_page_problems(committee, rendered),
+        *_source_problems(nb, committee),
+        *_disclosure_problems(nb, committee),
+    ]
+    return [Violation(kind, msg, kind in committee.rules.blocking) for kind, msg in found]
+
+
+Found = list[tuple[str, str]]  # (kind, message), in the order a delegate reads them
+
+
+def _header_problems(nb: NotebookNode) -> Found:
     meta = nb.metadata.get("munbook", {})
-    for key, label in (
-        ("delegate", "delegate name"),
-        ("school", "school"),
-        ("country", "country"),
-    ):
-        if not str(meta.get(key, "")).strip():
-            found.append(
-                ("header", f"The header has no {label}. Ask your advisor to add it to the roster.")
-            )
-    sections = [c for c in nb.cells if "topic" in c.metadata.get("munbook", {})]
+    return [
+        ("header", f"The header has no {label}. Ask your advisor to add it to the roster.")
+        for key, label in (
+            ("delegate", "delegate name"),
+            ("school", "school"),
+            ("country", "country"),
+        )
+        if not str(meta.get(key, "")).strip()
+    ]
+
+
+def _sections(nb: NotebookNode) -> list:
+    return [c for c in nb.cells if "topic" in c.metadata.get("munbook", {})]
+
+
+def _empty_sections(nb: NotebookNode) -> Found:
+    return [
+        ("empty_section", f"Topic {info['topic']} · {info['title']} is empty.")
+        for cell in _sections(nb)
+        if not cell.source.strip()
+        for info in (cell.metadata.munbook,)
+    ]
+
+
+def _word_problems(nb: NotebookNode, committee: Committee) -> Found:
+    """The whole paper's words, then each topic's, against their limits."""
     words_by_topic: dict[str, int] = {}
-    for cell in sections:
-        info = cell.metadata.munbook
-        words = count_words(cell.source)
-        words_by_topic[info["topic"]] = words_by_topic.get(info["topic"], 0) + words
-        if not cell.source.strip():
-            found.append(("empty_section", f"Topic {info['topic']} · {info['title']} is empty."))
-    total = sum(words_by_topic.values())
-    if rules.max_words and total > rules.max_words:
+    for cell in _sections(nb):
+        topic = cell.metadata.munbook["topic"]
+        words_by_topic[topic] = words_by_topic.get(topic, 0) + count_words(cell.source)
+    found = []
+    total, limit = sum(words_by_topic.values()), committee.rules.max_words
+    if limit and total > limit:
         found.append(
             (
                 "words",
-                f"The paper has {total} words; {committee.acronym} allows {rules.max_words} "
+                f"The paper has {total} words; {committee.acronym} allows {limit} "
                 f"(works cited not counted).",
             )
         )
@@ -66,35 +93,49 @@ def check(
         limit, words = topic.rules.max_words, words_by_topic.get(topic.key, 0)
         if limit and words > limit:
             found.append(("words", f"Topic {topic.key} has {words} words; the limit is {limit}."))
-    if rendered and rules.max_pages and rendered.body_pages > rules.max_pages:
-        found.append(
-            (
-                "pages",
-                f"The paper is {rendered.body_pages} pages long; {committee.acronym} allows "
-                f"{rules.max_pages} (works cited not counted). Shorten it.",
-            )
+    return found
+
+
+def _page_problems(committee: Committee, rendered: Rendered | None) -> Found:
+    limit = committee.rules.max_pages
+    if not (rendered and limit and rendered.body_pages > limit):
+        return []
+    return [
+        (
+            "pages",
+            f"The paper is {rendered.body_pages} pages long; {committee.acronym} allows "
+            f"{limit} (works cited not counted). Shorten it.",
         )
-    cited = next(
-        (c for c in nb.cells if c.metadata.get("munbook", {}).get("role") == "works_cited"), None
-    )
+    ]
+
+
+def _cell_of_role(nb: NotebookNode, role: str):
+    return next((c for c in nb.cells if c.metadata.get("munbook", {}).get("role") == role), None)
+
+
+def _source_problems(nb: NotebookNode, committee: Committee) -> Found:
+    cited = _cell_of_role(nb, "works_cited")
     sources = cited.metadata.munbook.get("sources", 0) if cited else 0
-    if sources < rules.min_sources:
-        found.append(
-            (
-                "sources",
-                f"The paper cites {sources} source{'s' * (sources != 1)}; "
-                f"{committee.acronym} expects at least {rules.min_sources}.",
-            )
+    if sources >= committee.rules.min_sources:
+        return []
+    return [
+        (
+            "sources",
+            f"The paper cites {sources} source{'s' * (sources != 1)}; "
+            f"{committee.acronym} expects at least {committee.rules.min_sources}.",
         )
-    if rules.ai_disclosure:
-        disclosure = next(
-            (c for c in nb.cells if c.metadata.get("munbook", {}).get("role") == "disclosure"), None
+    ]
+
+
+def _disclosure_problems(nb: NotebookNode, committee: Committee) -> Found:
+    if not committee.rules.ai_disclosure:
+        return []
+    disclosure = _cell_of_role(nb, "disclosure")
+    if disclosure is not None and disclosure.source.strip():
+        return []
+    return [
+        (
+            "disclosure",
+            "The AI-use disclosure is empty: say which AI tools you used, or write 'None'.",
         )
-        if disclosure is None or not disclosure.source.strip():
-            found.append(
-                (
-                    "disclosure",
-                    "The AI-use disclosure is empty: say which AI tools you used, or write 'None'.",
-                )
-            )
-    return [Violation(kind, message, kind in rules.blocking) for kind, message in found]
+    ]

@@ -20,7 +20,7 @@ from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import ContentStream, DictionaryObject
 
 from .. import settings
-from .sandbox import compile_typst
+from .templates import template_pdf
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,7 @@ def _cover(info, entries: list[dict], note: str) -> bytes:
         "entries": entries,
     }
     inputs = {"binder": json.dumps(data, ensure_ascii=False)}
-    folder = settings.TEMPLATES_DIR / "binder"
-    return compile_typst(folder, "cover.typ", inputs, [("pdf", None)], "the binder cover")[0]
+    return template_pdf(settings.BINDER_COVER_TEMPLATE, inputs, "the binder cover")
 
 
 BAND = 68  # points from the page's foot: the bottom margin, up to 0.05 inch below a 1 inch margin
@@ -90,9 +89,8 @@ def _number(writer: PdfWriter, labels: list[str | None]) -> None:
         band = label is not None and not _drop_footer(page)
         pages.append({**size, "label": label, "band": band})
     inputs = {"numbers": json.dumps({"band": BAND, "pages": pages}, ensure_ascii=False)}
-    folder = settings.TEMPLATES_DIR / "binder"
-    overlay = compile_typst(folder, "numbers.typ", inputs, [("pdf", None)], "the binder's numbers")
-    for page, stamp in zip(writer.pages, PdfReader(io.BytesIO(overlay[0])).pages, strict=True):
+    overlay = template_pdf(settings.BINDER_NUMBERS_TEMPLATE, inputs, "the binder's numbers")
+    for page, stamp in zip(writer.pages, PdfReader(io.BytesIO(overlay)).pages, strict=True):
         box = page.mediabox  # a box that does not start at (0, 0) moves the stamp with it
         page.merge_transformed_page(stamp, Transformation().translate(box.left, box.bottom))
 

@@ -8,7 +8,7 @@ from typing import Any
 from .. import settings
 from ..exceptions import MunbookError
 from . import fonts
-from .sandbox import compile_typst
+from .templates import template_pdf
 
 
 def render_feedback(data: dict[str, Any]) -> bytes:
@@ -20,5 +20,4 @@ def render_feedback(data: dict[str, Any]) -> bytes:
                 f"a comment contains {missing[0]!r}, which no installed font can print"
             )
     inputs = {"feedback": json.dumps(data, ensure_ascii=False)}
-    folder = settings.TEMPLATES_DIR / "feedback"
-    return compile_typst(folder, "feedback.typ", inputs, [("pdf", None)], "the feedback")[0]
+    return template_pdf(settings.FEEDBACK_TEMPLATE, inputs, "the feedback")

@@ -65,7 +65,7 @@ def _read_ranges(files: list[tuple[str, int]]) -> list[list[int]]:
 @cache
 def _ranges() -> tuple[list[int], list[int]]:
     files = _font_files()
-    cache_file = settings.cache_dir() / f"font-coverage-{_fingerprint(files)}.json"
+    cache_file = settings.font_coverage_file(_fingerprint(files))
     try:
         ranges = json.loads(cache_file.read_text())
     except (OSError, ValueError):

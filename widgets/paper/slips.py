@@ -14,7 +14,7 @@ from typing import Any
 from .. import settings
 from ..exceptions import MunbookError
 from . import fonts
-from .sandbox import compile_typst
+from .templates import template_pdf
 
 MAX_SLIPS = 1000  # per PDF: a large conference prints one school (or a few) at a time
 PRINTED = ("delegate", "school", "country", "committee", "code", "link")
@@ -58,5 +58,4 @@ def render_slips(slips: list[dict[str, str]], title: str, conference: str = "mun
         "slips": [{**{k: slip[k] for k in PRINTED}, "qr": qr_svg(slip["link"])} for slip in slips],
     }
     inputs = {"slips": json.dumps(data, ensure_ascii=False)}
-    folder = settings.TEMPLATES_DIR / "slips"
-    return compile_typst(folder, "slips.typ", inputs, [("pdf", None)], "the code slips")[0]
+    return template_pdf(settings.SLIPS_TEMPLATE, inputs, "the code slips")

@@ -10,7 +10,6 @@ database itself with triggers.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,13 +19,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..core.limits import DRAFT_BYTES
 from ..core.times import now
 from ..exceptions import StoreError
 from . import engine as engines
 from .codes import CodeMethods
+from .drafts import DraftMethods
 from .reviews import ReviewMethods
-from .schema import SCHEMA_REVISION, delegations, drafts
+from .schema import SCHEMA_REVISION, delegations
 from .submissions import SubmissionMethods
 
 
@@ -40,29 +39,10 @@ class Delegation:
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class Draft:
-    delegation_id: int
-    version: int
-    content: dict[str, Any]
-    words: int
-    saved_at: datetime
-
-
-class DraftConflict(StoreError):
-    """A save based on an old version: another tab or device saved in between."""
-
-    def __init__(self, latest: int):
-        self.latest = latest
-        super().__init__(
-            f"this draft was changed elsewhere (now version {latest}); reload to see it"
-        )
-
-
-class Store(CodeMethods, SubmissionMethods, ReviewMethods):
+class Store(CodeMethods, DraftMethods, SubmissionMethods, ReviewMethods):
     """One database; create it with ``Store()`` for the configured URL.
 
-    Its methods are grouped by table in the mixins (codes, submissions, reviews).
+    Its methods are grouped by table in the mixins (codes, drafts, submissions, reviews).
     ``Store()`` runs no DDL: it checks that the schema is at this munbook's
     revision and raises StoreError (engine.NOT_READY) otherwise. Staff commands
     use ``Store.open_for_admin()``, which makes or migrates the schema first.
@@ -98,6 +78,14 @@ class Store(CodeMethods, SubmissionMethods, ReviewMethods):
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def row_by_id(self, table: sa.Table, row_id: int, what: str) -> Any:
+        """The row of ``table`` with this id; StoreError (naming ``what``) when there is none."""
+        with self.begin() as conn:
+            row = conn.execute(table.select().where(table.c.id == row_id)).first()
+        if row is None:
+            raise StoreError(f"no {what} with id {row_id}")
+        return row
+
     def rows_of(self, table: sa.Table, delegation_id: int, *order) -> list[dict[str, Any]]:
         """Every row of ``table`` for one delegation, in ``order``, as dicts."""
         query = table.select().where(table.c.delegation_id == delegation_id).order_by(*order)
@@ -127,21 +115,11 @@ class Store(CodeMethods, SubmissionMethods, ReviewMethods):
             return result.inserted_primary_key[0]
 
     def delegation(self, delegation_id: int) -> Delegation:
-        with self.begin() as conn:
-            row = conn.execute(
-                delegations.select().where(delegations.c.id == delegation_id)
-            ).first()
-        if row is None:
-            raise StoreError(f"no delegation with id {delegation_id}")
-        return _delegation(row)
+        return _delegation(self.row_by_id(delegations, delegation_id, "delegation"))
 
     def find_delegation(self, committee: str, country: str) -> Delegation | None:
         with self.begin() as conn:
-            row = conn.execute(
-                delegations.select().where(
-                    delegations.c.committee == committee, delegations.c.country == country
-                )
-            ).first()
+            row = _delegation_row(conn, committee, country)
         return _delegation(row) if row else None
 
     def delegations(
@@ -167,11 +145,7 @@ class Store(CodeMethods, SubmissionMethods, ReviewMethods):
         delegation gets "" for None).
         """
         with self.using(conn) as conn:
-            row = conn.execute(
-                delegations.select().where(
-                    delegations.c.committee == committee, delegations.c.country == country
-                )
-            ).first()
+            row = _delegation_row(conn, committee, country)
             if row is None:
                 new = self.add_delegation(committee, country, delegate or "", school or "", conn)
                 return new, True
@@ -186,97 +160,6 @@ class Store(CodeMethods, SubmissionMethods, ReviewMethods):
                 )
             return row.id, False
 
-    # ---- drafts -----------------------------------------------------------
-
-    def save_draft(
-        self,
-        delegation_id: int,
-        content: dict[str, Any],
-        based_on: int | None,
-        words: int = 0,
-        saved_at: datetime | None = None,
-    ) -> int:
-        """Store a new version; raise DraftConflict unless ``based_on`` is the latest."""
-        body = json.dumps(content, ensure_ascii=False)
-        if len(body.encode()) > DRAFT_BYTES:  # the limits are checked above; this is the floor
-            raise StoreError(f"a draft is at most {DRAFT_BYTES:,} bytes; nothing was saved")
-        latest = 0
-        try:
-            with self.begin() as conn:
-                latest = self._latest_version(conn, delegation_id)
-                if (based_on or 0) != latest:
-                    raise DraftConflict(latest)
-                conn.execute(
-                    drafts.insert().values(
-                        delegation_id=delegation_id,
-                        version=latest + 1,
-                        content=body,
-                        words=words,
-                        saved_at=saved_at or now(),
-                    )
-                )
-                return latest + 1
-        except sa.exc.IntegrityError:
-            with self.begin() as conn:
-                now_latest = self._latest_version(conn, delegation_id)
-            if now_latest > latest:  # two saves raced for one version: the loser conflicts
-                raise DraftConflict(now_latest) from None
-            raise StoreError(f"no delegation with id {delegation_id}") from None
-
-    @staticmethod
-    def _latest_version(conn: Connection, delegation_id: int) -> int:
-        return conn.execute(
-            sa.select(sa.func.coalesce(sa.func.max(drafts.c.version), 0)).where(
-                drafts.c.delegation_id == delegation_id
-            )
-        ).scalar_one()
-
-    def latest_draft(self, delegation_id: int) -> Draft | None:
-        return self.draft(delegation_id, None)
-
-    def draft(self, delegation_id: int, version: int | None) -> Draft | None:
-        """One version, or the latest when ``version`` is None."""
-        query = drafts.select().where(drafts.c.delegation_id == delegation_id)
-        query = (
-            query.where(drafts.c.version == version)
-            if version
-            else query.order_by(drafts.c.version.desc()).limit(1)
-        )
-        with self.begin() as conn:
-            row = conn.execute(query).first()
-        return _draft(row) if row else None
-
-    def thin_drafts(self, delegation_id: int, keep_recent: int = 50, keep_hourly: int = 200) -> int:
-        """Delete old versions: keep the newest ``keep_recent``, then the last of each hour.
-
-        The latest version is always among those kept. Returns how many were deleted.
-        """
-        history = self.draft_history(delegation_id)  # newest first
-        keep = {v for v, _, _ in history[:keep_recent]}
-        hours: dict[str, int] = {}
-        for version, saved_at, _ in history[keep_recent:]:
-            hours.setdefault(f"{saved_at:%Y%m%d%H}", version)  # newest of each hour
-        keep |= set(sorted(hours.values(), reverse=True)[:keep_hourly])
-        doomed = [v for v, _, _ in history if v not in keep]
-        if doomed:
-            with self.begin() as conn:
-                conn.execute(
-                    drafts.delete().where(
-                        drafts.c.delegation_id == delegation_id, drafts.c.version.in_(doomed)
-                    )
-                )
-        return len(doomed)
-
-    def draft_history(self, delegation_id: int) -> list[tuple[int, datetime, int]]:
-        """(version, saved_at, words) of every stored version, newest first."""
-        query = (
-            sa.select(drafts.c.version, drafts.c.saved_at, drafts.c.words)
-            .where(drafts.c.delegation_id == delegation_id)
-            .order_by(drafts.c.version.desc())
-        )
-        with self.begin() as conn:
-            return [(v, t, w) for v, t, w in conn.execute(query)]
-
 
 def _delegation(row: Any) -> Delegation:
     return Delegation(
@@ -289,11 +172,9 @@ def _delegation(row: Any) -> Delegation:
     )
 
 
-def _draft(row: Any) -> Draft:
-    return Draft(
-        delegation_id=row.delegation_id,
-        version=row.version,
-        content=json.loads(row.content),
-        words=row.words,
-        saved_at=row.saved_at,
-    )
+def _delegation_row(conn: Connection, committee: str, country: str) -> Any:
+    return conn.execute(
+        delegations.select().where(
+            delegations.c.committee == committee, delegations.c.country == country
+        )
+    ).first()

@@ -79,9 +79,9 @@ def restore(file: Path, url: str | None = None) -> migrate.Revision:
 def _new_private_file(suffix: str) -> Path:
     folder = settings.ensure_dir(settings.backups_dir())
     folder.chmod(0o700)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    at = datetime.now(UTC)
     for n in range(100):  # two backups in one second get -1, -2, ...
-        path = folder / f"munbook-{stamp}{f'-{n}' if n else ''}.{suffix}"
+        path = settings.backup_file(at, n, suffix)
         try:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             return path

@@ -16,7 +16,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import command
@@ -25,10 +24,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
+from .. import settings
 from ..exceptions import StoreError
 from . import engine as engines
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = settings.MIGRATIONS_DIR  # Alembic's script_location
 # Any fixed number: every `munbook db upgrade` on one PostgreSQL server queues on it.
 _LOCK_KEY = 0x6D756E62  # "munb"
 # Alembic's `context` and `op` are module globals: one migration at a time per process.

@@ -52,13 +52,7 @@ class SubmissionMethods:
 
     def submission(self, submission_id: int) -> dict[str, Any]:
         """One submission by its id (with its PDF)."""
-        with self.begin() as conn:
-            row = conn.execute(
-                submissions.select().where(submissions.c.id == submission_id)
-            ).first()
-        if row is None:
-            raise StoreError(f"no submission with id {submission_id}")
-        return dict(row._mapping)
+        return dict(self.row_by_id(submissions, submission_id, "submission")._mapping)
 
     def has_submission(self, delegation_id: int, sha256: str) -> bool:
         """True when this delegation already submitted a file with this sha256."""

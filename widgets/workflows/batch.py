@@ -47,7 +47,7 @@ def committee_notebooks(
     """Write the committee's latest submissions (or drafts) as paper notebooks; their paths."""
     store = store or Store()
     kind = "submitted" if source == "submissions" else "drafts"
-    folder = settings.ensure_dir(settings.export_notebooks_dir(committee, kind))
+    settings.ensure_dir(settings.export_notebooks_dir(committee, kind))
     paths = []
     key = settings.slug(committee)
     if source == "submissions":
@@ -59,7 +59,7 @@ def committee_notebooks(
             text = submitted[delegation.id]["notebook"]
         else:
             text = nbformat.writes(latest_paper(store, delegation.id))
-        path = folder / f"{settings.slug(countries.lookup(delegation.country).name)}.ipynb"
+        path = settings.export_notebook(committee, kind, countries.lookup(delegation.country).name)
         settings.write_private(path, text)
         paths.append(path)
     return paths
@@ -82,7 +82,7 @@ def export_many(
         )
     out = settings.output_dir(out)
     result = BatchResult()
-    targets = {str(p): str(out / f"{Path(p).stem}.pdf") for p in paths}
+    targets = {str(p): str(settings.exported_pdf(out, p)) for p in paths}
     from ..paper.fonts import missing
 
     missing("")  # fill the font cache once, before the workers read it

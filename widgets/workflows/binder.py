@@ -54,8 +54,7 @@ def build_binder(
             f"no {'' if include_all else 'on-time '}submissions in {info.acronym} to bind"
         )
     note = "all submissions" if include_all else "on-time submissions"
-    folder = settings.ensure_dir(settings.binders_dir())
-    path = Path(out) if out else folder / f"{info.key}-{now():%Y%m%dT%H%M%SZ}.pdf"
+    path = Path(out) if out else settings.binder_file(info.key, now())
     papers = []
     by_id = {d.id: d for d in store.delegations(info.key)}
     for name, submission in chosen:

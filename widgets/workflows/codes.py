@@ -192,8 +192,7 @@ def code_on_file(store: Store, delegation_id: int, committee: str) -> str | None
     Used when a delegation joins a school after its code was issued: the code is
     copied into the school's file so its advisor can hand it out.
     """
-    folder = settings.access_dir()
-    for path in sorted(folder.glob("codes-*.csv"), reverse=True) if folder.is_dir() else []:
+    for path in reversed(settings.code_files_in(settings.access_dir())):
         with path.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 code = row.get("code", "")

@@ -30,8 +30,7 @@ class Demo:
 def _known_codes() -> list[dict[str, str]]:
     """Every code in the secretariat's files (they hold all codes)."""
     rows: list[dict[str, str]] = []
-    folder = settings.access_dir()
-    for path in sorted(folder.glob("codes-*.csv")) if folder.is_dir() else []:
+    for path in settings.code_files_in(settings.access_dir()):
         with path.open(encoding="utf-8", newline="") as fh:
             rows += list(csv.DictReader(fh))
     return rows
@@ -79,5 +78,5 @@ def prepare(store: Store | None = None) -> Demo:
         secretariat_code=found[SECRETARIAT],
         advisor_code=found[ADVISOR],
         advisor_school=kenya.school,
-        codes_files=sorted(settings.access_dir().glob("codes-*.csv")),
+        codes_files=settings.code_files_in(settings.access_dir()),
     )

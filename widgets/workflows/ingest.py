@@ -88,7 +88,42 @@ def _ingest_one(
     worker: PdfWorker,
     received: datetime,
 ) -> str | None:
-    name = PurePosixPath(candidate.name.replace("\\", "/")).name
+    """Store one file as a submission; the reason it was refused, or None."""
+    delegation = _delegation_named(candidate.name, matcher, info, store)
+    if isinstance(delegation, str):
+        return delegation
+    sha = hashlib.sha256(candidate.data).hexdigest()
+    if store.has_submission(delegation.id, sha):
+        result.skipped.append((candidate.name, "already ingested"))
+        return None
+    try:
+        pages, texts = worker.read_pages(candidate.data)
+    except MunbookError as exc:
+        return str(exc)
+    text = "\n".join(texts)
+    body = count_body(texts, info)
+    warning = _reading_warning(text, body, pages)
+    if warning:
+        result.warnings.append((candidate.name, warning))
+    store.add_submission(
+        delegation.id,
+        submitted_at=received,
+        pdf=candidate.data,
+        sha256=sha,
+        seconds_late=seconds_late(store, delegation, received),
+        pages=body.pages if text.strip() else pages,
+        words=body.words,
+        text=text,
+        ingested=True,
+        source_name=candidate.name,
+    )
+    result.stored.append(candidate.name)
+    return None
+
+
+def _delegation_named(file_name: str, matcher: NamePattern, info, store: Store):
+    """The delegation a file's name points to, or the reason it points to none (a str)."""
+    name = PurePosixPath(file_name.replace("\\", "/")).name
     if len(name) > MAX_NAME_CHARS:
         return f"the file name has {len(name):,} characters; at most {MAX_NAME_CHARS} are matched"
     match = matcher.match(name)
@@ -104,39 +139,16 @@ def _ingest_one(
     delegation = store.find_delegation(info.key, country.alpha3)
     if delegation is None:
         return f"{country.name} has no delegation in {info.acronym}"
-    sha = hashlib.sha256(candidate.data).hexdigest()
-    if store.has_submission(delegation.id, sha):
-        result.skipped.append((candidate.name, "already ingested"))
-        return None
-    try:
-        pages, texts = worker.read_pages(candidate.data)
-    except MunbookError as exc:
-        return str(exc)
-    text = "\n".join(texts)
-    body = count_body(texts, info)
+    return delegation
+
+
+def _reading_warning(text: str, body, pages: int) -> str | None:
+    """Why the counts of a readable PDF may be off: no text at all, or no works cited."""
     if not text.strip():
-        result.warnings.append(
-            (candidate.name, "no text could be read (a scan?): words and similarity unavailable")
+        return "no text could be read (a scan?): words and similarity unavailable"
+    if body.heading is None:
+        return (
+            f"no works-cited heading (Works Cited, References, Bibliography) found: "
+            f"all {pages} pages and all {body.words:,} words counted"
         )
-    elif body.heading is None:
-        result.warnings.append(
-            (
-                candidate.name,
-                f"no works-cited heading (Works Cited, References, Bibliography) found: "
-                f"all {pages} pages and all {body.words:,} words counted",
-            )
-        )
-    store.add_submission(
-        delegation.id,
-        submitted_at=received,
-        pdf=candidate.data,
-        sha256=sha,
-        seconds_late=seconds_late(store, delegation, received),
-        pages=body.pages if text.strip() else pages,
-        words=body.words,
-        text=text,
-        ingested=True,
-        source_name=candidate.name,
-    )
-    result.stored.append(candidate.name)
     return None

@@ -17,12 +17,12 @@ import select
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.errors import LimitReachedError
 from pypdf.generic import DictionaryObject, IndirectObject
 
+from .. import settings
 from ..exceptions import MunbookError
 
 MAX_PAGES = 50  # a position paper is 1-4 pages; a long annex still fits
@@ -176,7 +176,7 @@ class PdfWorker:
         return answer["pages"], answer["texts"]
 
     def _start(self) -> None:
-        root = str(Path(__file__).resolve().parents[2])  # where ``widgets`` is imported from
+        root = str(settings.PACKAGE_DIR.parent)  # where ``widgets`` is imported from
         path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "widgets.workflows.pdftext"],

@@ -20,7 +20,6 @@ from ..store import now
 KINDS = ("chair", "advisor")
 FORMATS = ("html", "pdf")
 CELL_TIMEOUT = 300  # seconds a cell may run before the report stops
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class Report:
 def analysis_notebook(kind: str) -> Path:
     if kind not in KINDS:
         raise MunbookError(f"unknown report {kind!r}: choose {' or '.join(KINDS)}")
-    return settings.NOTEBOOKS_DIR / f"{kind}-analysis.ipynb"
+    return settings.analysis_notebook(kind)
 
 
 def run_report(
@@ -55,17 +54,8 @@ def run_report(
         raise MunbookError("a chair report needs --committee")
     parameters = {"committee": key} | ({"school": school or ""} if kind == "advisor" else {})
     folder = settings.ensure_dir(settings.reports_dir())
-    stem = "-".join(
-        p
-        for p in (
-            key or "all",
-            kind,
-            settings.slug(school) if school else "",
-            f"{now():%Y%m%dT%H%M%SZ}",
-        )
-        if p
-    )
-    executed = folder / f"{stem}.ipynb"
+    school_part = settings.slug(school) if school else ""
+    executed, report = settings.report_files([key or "all", kind, school_part], now(), to)
     try:
         nb = papermill.execute_notebook(
             str(source),
@@ -81,7 +71,7 @@ def run_report(
         raise MunbookError(
             f"{source.name}: cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}"
         ) from None
-    target = Path(out) if out else folder / f"{stem}.{to}"
+    target = Path(out) if out else report
     executed.chmod(settings.PRIVATE_FILE)  # papermill wrote it with the umask's mode
     settings.write_private(target, _convert(nb, to))
     return Report(target, executed)
@@ -107,8 +97,10 @@ def _pdf(nb) -> bytes:
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise MunbookError("PDF reports need playwright: pip install playwright") from None
-    if not CHROMIUM.exists():
-        raise MunbookError(f"PDF reports need chromium at {CHROMIUM} (apt-get install chromium)")
+    if not settings.CHROMIUM.exists():
+        raise MunbookError(
+            f"PDF reports need chromium at {settings.CHROMIUM} (apt-get install chromium)"
+        )
     html, _ = HTMLExporter(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     ).from_notebook_node(nb)
@@ -120,7 +112,7 @@ def _pdf(nb) -> bytes:
 
 def _print_pdf(html: str, sync_playwright) -> bytes:
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=str(settings.CHROMIUM), args=["--no-sandbox"])
         try:
             page = browser.new_page()
             page.set_content(html, wait_until="load")

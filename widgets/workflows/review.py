@@ -102,7 +102,7 @@ def grades_csv(store: Store, committee: str, blind: bool | None = None) -> str:
 def write_grades(store: Store, committee: str, out: Path | None = None) -> Path:
     """Write the grades CSV (default outputs/grades/<committee>.csv) and return its path."""
     info = committees.load(committee)
-    path = Path(out) if out else settings.ensure_dir(settings.grades_dir()) / f"{info.key}.csv"
+    path = Path(out) if out else settings.grades_file(info.key)
     return settings.write_private(path, grades_csv(store, committee))
 
 

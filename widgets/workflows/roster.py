@@ -1,56 +1,24 @@
 """Import a roster CSV: one delegation and one access code per row.
 
-Reads UTF-8 (with or without BOM), Excel's semicolon CSV and Latin-1/CP1252
-exports; headers are matched case-insensitively. Every bad row is reported at
-once with its line number, and nothing is imported until the file is clean.
+The file is read and checked by ``roster_file`` (every bad row reported at
+once); nothing is imported until the file is clean, and then all of it in one
+transaction.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import settings
-from ..core import committees, countries
+from ..core import countries
 from ..core.csvsafe import dict_writer
-from ..exceptions import MunbookError, RosterError, UnknownCommittee, UnknownCountry
+from ..exceptions import MunbookError, RosterError
 from ..store import Store
 from . import codes
 from .codes import ensure_staff_codes
-
-# Accepted header names, after lower-casing and folding spaces.
-COLUMNS = {
-    "delegate": (
-        "delegate",
-        "delegates",
-        "delegate name",
-        "delegate names",
-        "delegate name(s)",
-        "name",
-        "names",
-        "student",
-        "students",
-        "student name",
-    ),
-    "school": ("school", "school name", "institution", "delegation school"),
-    "committee": ("committee", "committee name"),
-    "country": ("country", "delegation", "member state", "state", "country name"),
-}
-REQUIRED = ("delegate", "committee", "country")
-MAX_FIELD = 500  # longer values are errors, not silently truncated
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    line: int
-    committee: str
-    country: str  # ISO alpha-3
-    country_name: str
-    delegate: str
-    school: str
+from .roster_file import RosterRow, parse
 
 
 @dataclass
@@ -73,119 +41,6 @@ class ImportResult:
                 f"\n  {line}" for line in self.reassigned
             )
         return text
-
-
-def decode(data: bytes) -> str:
-    """Text of a CSV export: UTF-8 (BOM or not), else Windows-1252, else Latin-1."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
-def _header_key(name: str) -> str | None:
-    folded = " ".join(name.strip().lower().replace("_", " ").split())
-    for key, names in COLUMNS.items():
-        if folded in names or (key == "delegate" and folded.startswith("delegate")):
-            return key
-    return None
-
-
-def parse(data: bytes, source: str = "roster") -> list[RosterRow]:
-    """Validated rows of a roster file; RosterError lists every bad one."""
-    text = decode(data)
-    if not text.strip():
-        raise RosterError(source, ["the file is empty"])
-    lines = io.StringIO(text)
-    offset = 0  # lines before the header that the csv reader does not count
-    first = text.splitlines()[0]
-    if first.lower().startswith("sep=") and len(first) == 5:
-        # Excel's hint line, e.g. "sep=;": it names the delimiter.
-        delimiter = first[4]
-        lines.readline()
-        offset = 1
-    else:
-        try:
-            delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
-        except csv.Error:
-            delimiter = ","
-    reader = csv.reader(lines, delimiter=delimiter)
-    header = next(reader)
-    keys = [_header_key(h) for h in header]
-    missing = [k for k in REQUIRED if k not in keys]
-    if missing:
-        raise RosterError(
-            source,
-            [
-                f"line {1 + offset}: no column for {', '.join(missing)} (found: {', '.join(h.strip() for h in header)})"
-            ],
-        )
-    problems: list[str] = []
-    rows: list[RosterRow] = []
-    seen: dict[tuple[str, str], int] = {}
-    last = reader.line_num
-    for record in reader:
-        # A quoted field may span lines: a record starts after the previous one.
-        line, last = last + 1 + offset, reader.line_num
-        if not any(cell.strip() for cell in record):
-            continue
-        values: dict[str, list[str]] = {}
-        for key, cell in zip(keys, record, strict=False):  # short rows are fine
-            if key:
-                values.setdefault(key, []).append(cell.strip())
-        row, row_problems = _validate(line, values)
-        problems += row_problems
-        if row:
-            first = seen.setdefault((row.committee, row.country), line)
-            if first != line:
-                problems.append(
-                    f"line {line}: {row.country_name} is assigned twice in {row.committee} (also line {first})"
-                )
-            else:
-                rows.append(row)
-    if problems:
-        raise RosterError(source, problems)
-    if not rows:
-        raise RosterError(source, ["no delegations in the file"])
-    return rows
-
-
-def _validate(line: int, values: dict[str, list[str]]) -> tuple[RosterRow | None, list[str]]:
-    problems = []
-    delegate = " & ".join(v for v in values.get("delegate", []) if v)
-    school = " ".join(values.get("school", [""])).strip()
-    committee_name = (values.get("committee") or [""])[0]
-    country_name = (values.get("country") or [""])[0]
-    for label, value in (("delegate", delegate), ("school", school), ("country", country_name)):
-        if len(value) > MAX_FIELD:
-            problems.append(
-                f"line {line}: {label} is {len(value)} characters long (at most {MAX_FIELD})"
-            )
-        if any(ord(ch) < 32 for ch in value):
-            problems.append(f"line {line}: {label} contains control characters or line breaks")
-    if not delegate:
-        problems.append(f"line {line}: no delegate name")
-    committee = _find(committees.load, committee_name, "committee", line, problems)
-    country = _find(countries.lookup, country_name, "country", line, problems)
-    if committee and country and not country.is_member(committee.organisation):
-        problems.append(f"line {line}: {country.name} is not a member of {committee.acronym}")
-    if problems or not (committee and country):
-        return None, problems
-    return RosterRow(line, committee.key, country.alpha3, country.name, delegate, school), []
-
-
-def _find(lookup, name: str, label: str, line: int, problems: list[str]):
-    """``lookup(name)``, or None with the reason added to ``problems``."""
-    try:
-        found = lookup(name) if name else None
-    except (UnknownCommittee, UnknownCountry) as exc:
-        problems.append(f"line {line}: {exc}")
-        return None
-    if found is None:
-        problems.append(f"line {line}: no {label}")
-    return found
 
 
 REASSIGN_HINT = "use `munbook roster import --reassign` to hand it over"
@@ -319,12 +174,11 @@ def write_codes(
     """
     folder = settings.ensure_dir(folder or settings.access_dir())
     linked = codes.with_links(rows, public_url)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    path = folder / f"codes-{stamp}.csv"
+    path, merge_path = settings.code_files(folder, datetime.now(UTC))
     _write_private_csv(path, CODE_FIELDS, linked)
     merge = codes.mail_merge_rows(linked)
     if merge:
-        _write_private_csv(folder / f"mail-merge-{stamp}.csv", codes.MAIL_MERGE_FIELDS, merge)
+        _write_private_csv(merge_path, codes.MAIL_MERGE_FIELDS, merge)
     return path
 
 

@@ -41,7 +41,7 @@ class SlipsResult:
 
 def _delegate_rows(folders: list[Path]) -> list[dict[str, str]]:
     """Delegate rows of every code file in ``folders``, newest file first."""
-    files = [p for folder in folders if folder.is_dir() for p in folder.glob("codes-*.csv")]
+    files = [p for folder in folders for p in settings.code_files_in(folder)]
     rows: list[dict[str, str]] = []
     for path in sorted(files, key=lambda p: p.name, reverse=True):
         with path.open(encoding="utf-8", newline="") as fh:
@@ -118,6 +118,6 @@ def write_slips(
     pdf = render_slips(slips, title)
     folder = settings.school_access_dir(name_key(school)) if school else settings.access_dir()
     folder = settings.ensure_dir(folder)
-    path = folder / f"slips-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.pdf"
+    path = settings.slips_file(folder, datetime.now(UTC))
     settings.write_private(path, pdf, exclusive=True)
     return SlipsResult(path, len(slips), without)

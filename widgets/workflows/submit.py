@@ -155,7 +155,7 @@ def submit(
 
 
 def _write_once(committee: str, country: str, at: datetime, pdf: bytes):
-    folder = settings.ensure_dir(settings.submissions_dir() / settings.slug(committee))
-    path = folder / f"{settings.slug(country)}-{at:%Y%m%dT%H%M%S%fZ}.pdf"
+    path = settings.submission_file(committee, country, at)
+    settings.ensure_dir(path.parent)
     # 0400: private like every file munbook writes, and read-only: written once.
     return settings.write_private(path, pdf, exclusive=True, mode=0o400)

@@ -1,0 +1,126 @@
+"""Where munbook's home is, and how munbook writes into it: privately, atomically, inside.
+
+Part of ``settings`` (import everything from there, never from here): the home
+folder is read from ``$MUNBOOK_HOME`` at call time so tests can point it at
+``tmp_path``; every file munbook writes is 0600 in 0700 folders, whatever the
+umask, and nothing is written outside home() unless the user chose the place.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from .exceptions import MunbookError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# A wheel carries data/, templates/ and notebooks/ inside the package; a source
+# checkout (editable install) has them beside it, at the project root.
+_SHIPPED = PACKAGE_DIR / "data"
+RESOURCE_ROOT = PACKAGE_DIR if _SHIPPED.is_dir() else PACKAGE_DIR.parent
+
+
+def home() -> Path:
+    """The folder munbook writes to: ``$MUNBOOK_HOME`` or ``outputs/``."""
+    env = os.environ.get("MUNBOOK_HOME")
+    if env:
+        return Path(env).expanduser().resolve()
+    if PACKAGE_DIR.parent == RESOURCE_ROOT and (RESOURCE_ROOT / "pyproject.toml").exists():
+        return RESOURCE_ROOT / "outputs"
+    return Path.cwd() / "outputs"
+
+
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def ensure_dir(path: Path) -> Path:
+    """Create ``path`` (inside home()) and every folder above it up to home(), all 0700.
+
+    Folders that already exist are chmodded too, so a home made under another
+    umask (or by an older munbook) becomes private on its next write.
+    """
+    inside(path)
+    root = home()
+    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    folder = path.resolve()
+    while True:
+        if folder.stat().st_mode & 0o777 != PRIVATE_DIR:
+            os.chmod(folder, PRIVATE_DIR)
+        if folder == root or root not in folder.parents:
+            break
+        folder = folder.parent
+    return path
+
+
+def output_dir(folder: Path) -> Path:
+    """A folder munbook writes into: 0700 under home(); a chosen ``--out`` elsewhere as is."""
+    try:
+        inside(folder)
+    except MunbookError:
+        folder.mkdir(parents=True, exist_ok=True)  # the user's own folder, their permissions
+        return folder
+    return ensure_dir(folder)
+
+
+@contextmanager
+def private_file(
+    path: Path, *, text: bool = False, exclusive: bool = False, mode: int = PRIVATE_FILE
+) -> Iterator[IO]:
+    """Open ``path`` for writing as a new file only its owner can read (0600, any umask).
+
+    The bytes go to a temporary file beside it that replaces ``path`` only when
+    the block ends without an error, so a reader never sees half a file.
+    ``exclusive`` refuses to replace an existing file (FileExistsError): write-once.
+    """
+    path = Path(path)
+    output_dir(path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        os.fchmod(fd, mode)  # os.open's mode passes through the umask; this does not
+        with os.fdopen(fd, "w" if text else "wb", **_text_options(text)) as fh:
+            yield fh
+        if exclusive:
+            os.link(tmp, path)  # fails if path exists: never overwrites
+        else:
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _text_options(text: bool) -> dict:
+    return {"encoding": "utf-8", "newline": ""} if text else {}
+
+
+def write_private(
+    path: Path, data: str | bytes, *, exclusive: bool = False, mode: int = PRIVATE_FILE
+) -> Path:
+    """Write ``data`` to ``path`` atomically, 0600 (see ``private_file``); return ``path``."""
+    with private_file(path, text=isinstance(data, str), exclusive=exclusive, mode=mode) as fh:
+        fh.write(data)
+    return Path(path)
+
+
+def private_sqlite(path: Path) -> Path:
+    """Create the SQLite file 0600 before SQLite does; its -wal and -shm take its mode."""
+    output_dir(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
+    os.close(fd)
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        if name.exists() and name.stat().st_mode & 0o777 != PRIVATE_FILE:
+            os.chmod(name, PRIVATE_FILE)
+    return path
+
+
+def inside(path: Path) -> Path:
+    """Return ``path`` resolved, or raise if it would land outside home()."""
+    root = home().resolve()
+    resolved = path.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise MunbookError(f"refusing to write outside {root}: {path}")
+    return resolved

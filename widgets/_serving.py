@@ -1,0 +1,97 @@
+"""Serving settings: how many kernels, how long they wait, and the public URL in every link.
+
+Part of ``settings`` (import everything from there, never from here). Each is
+read from the environment at call time: ``munbook serve`` sets them for its
+kernels, so a page and the server agree.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+from .exceptions import MunbookError
+
+# ---- serving limits (``munbook serve``; kernels read them from the server's environment) ----
+
+MAX_KERNELS = 40  # per server process: ~80 MB each, so about 3.2 GB at the cap
+GATE_TIMEOUT = 180.0  # seconds a page may wait for its code before freeing its kernel
+IDLE_TIMEOUT = 600  # seconds a kernel whose browser has gone is kept (then culled)
+POOL = 8  # preheated kernels waiting for the entry page's next delegate (counted in the cap)
+
+
+def _env_number(name: str, default: float, low: float, high: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise MunbookError(f"{name}={raw!r}: must be a number from {low:g} to {high:g}")
+    return value
+
+
+def max_kernels() -> int:
+    """Kernels one server runs at once (``$MUNBOOK_MAX_KERNELS``); past it pages say busy."""
+    return int(_env_number("MUNBOOK_MAX_KERNELS", MAX_KERNELS, 1, 10_000))
+
+
+def gate_timeout() -> float:
+    """Seconds a page waits for its access code (``$MUNBOOK_GATE_TIMEOUT``)."""
+    return _env_number("MUNBOOK_GATE_TIMEOUT", GATE_TIMEOUT, 5, 86_400)
+
+
+def pool_size() -> int:
+    """Kernels kept preheated for the entry page (``$MUNBOOK_POOL``; 0: none).
+
+    They count towards ``max_kernels()``, so the pool is at most the cap less one.
+    """
+    return int(_env_number("MUNBOOK_POOL", POOL, 0, 10_000))
+
+
+def idle_timeout() -> int:
+    """Seconds an idle kernel with no browser attached lives (``$MUNBOOK_IDLE_TIMEOUT``)."""
+    return int(_env_number("MUNBOOK_IDLE_TIMEOUT", IDLE_TIMEOUT, 10, 86_400))
+
+
+# ---- the public URL: where people open the served pages -----------------------------
+
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8866"
+MAX_PUBLIC_URL = 200  # characters; a link on a paper slip must stay short enough to type
+
+
+def public_url(override: str | None = None) -> str:
+    """The base URL in every link munbook hands out (code files, mail merge, slips).
+
+    ``override`` (``--public-url``), else ``$MUNBOOK_PUBLIC_URL`` (``munbook serve
+    --public-url`` sets it for its kernels, so the advisor app's imports agree),
+    else ``http://127.0.0.1:8866``.
+    """
+    return check_public_url(override or os.environ.get("MUNBOOK_PUBLIC_URL") or DEFAULT_PUBLIC_URL)
+
+
+def check_public_url(text: str) -> str:
+    """``text`` as a base URL (no trailing slash), or a MunbookError saying what is wrong."""
+    url = text.strip().rstrip("/")
+    hint = "give the address people open, e.g. https://mun.example.org or http://10.0.0.5:8866"
+    if len(url) > MAX_PUBLIC_URL:
+        raise MunbookError(f"the public URL is {len(url)} characters (at most {MAX_PUBLIC_URL})")
+    if not url.isascii() or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        raise MunbookError(
+            f"the public URL {url!r} has spaces or non-ASCII characters; {hint} "
+            "(an international domain in its xn-- form)"
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises on a bad port
+    except ValueError:
+        raise MunbookError(f"the public URL {url!r} is not a URL; {hint}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise MunbookError(f"the public URL {url!r} needs http:// or https:// and a host; {hint}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise MunbookError(
+            f"the public URL {url!r} may not carry ?query, #fragment or user:password; {hint}"
+        )
+    return url
