@@ -258,8 +258,8 @@ def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
 def parse(text: str, source: str = "<committee>") -> Committee:
     """Validate committee YAML text; raise CommitteeError listing every problem."""
     try:
-        raw = yaml.safe_load(text)
-        tree = yaml.compose(text, Loader=yaml.SafeLoader)
+        # libyaml when present (ten times faster; the same safe loading)
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -270,6 +270,7 @@ def parse(text: str, source: str = "<committee>") -> Committee:
     try:
         return Committee.model_validate(raw)
     except ValidationError as exc:
+        tree = yaml.compose(text, Loader=yaml.SafeLoader)  # line numbers, only for the message
         problems = []
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
