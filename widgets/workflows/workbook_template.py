@@ -19,6 +19,7 @@ Papermill nor nbformat.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -136,10 +137,8 @@ def load(path: Path) -> WorkbookTemplate:
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not prepared yet (or a damaged cache file): prepare it now
     prepared = _prepare(path, source)
-    try:
+    with contextlib.suppress(OSError):  # a read-only home costs the next run the same work
         settings.write_private(cache, json.dumps({"text": prepared.text, "fast": prepared.fast}))
-    except OSError:
-        pass  # a read-only home only costs the next run the same preparation
     return prepared
 
 
