@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from nbformat import NotebookNode
-
-from .committees import Committee
 from .words import count_words
+
+if TYPE_CHECKING:  # types only: the exporter loads neither nbformat nor committee files for them
+    from nbformat import NotebookNode
+
+    from .committees import Committee
 
 
 @dataclass
