@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -240,6 +239,8 @@ def execute_all(
     targets: list[Target], jobs: int = 1, progress: bool = False
 ) -> list[tuple[Target, str]]:
     """Run workbooks in ``jobs`` worker processes; the failures, each with its reason."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     failures = []
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(execute_one, str(t.path)): t for t in targets}
