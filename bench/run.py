@@ -833,101 +833,18 @@ def profile() -> None:
     )
 
 
-OLD_RELEASE = "e84e4bc"  # the release before the start-up work (issue 12)
-
-
-def _import_seconds(argv: list[str], env: dict[str, str]) -> float:
-    """Total import time (s) of a command, from ``python -X importtime``'s cumulative column."""
-    out = subprocess.run(
-        [sys.executable, "-X", "importtime", *argv],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=env["MUNBOOK_HOME"],  # `python -c` puts the working folder first on sys.path
-    )
-    total = 0
-    for line in out.stderr.splitlines():
-        parts = line.split("|")
-        if (
-            len(parts) == 3
-            and parts[0].startswith("import time:")
-            and not parts[2].startswith("  ")
-        ):
-            try:
-                total += int(parts[1])  # top-level imports only: their cumulative time
-            except ValueError:
-                continue
-    return total / 1e6
-
-
-def _old_release() -> Path | None:
-    """The previous release's widgets/ (git archive), to time its CLI beside ours."""
-    folder = Path(tempfile.mkdtemp(prefix="munbook-old-"))
-    archive = subprocess.run(
-        [
-            "git",
-            "-C",
-            str(ROOT),
-            "archive",
-            OLD_RELEASE,
-            "widgets",
-            "data",
-            "templates",
-            "notebooks",
-        ],
-        capture_output=True,
-    )
-    if archive.returncode:
-        return None
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
-    return folder
-
-
 @benchmark
 def startup() -> None:
-    """munbook --version, generate --all-members and nbconvert per call, new vs old release."""
-    home = fresh_home()
-    cli = [sys.executable, "-c", "import sys; from widgets.cli import main; main(sys.argv[1:])"]
-    env = {**os.environ, "MUNBOOK_HOME": str(home)}
-    old = _old_release()
-    old_env = {**env, "PYTHONPATH": str(old)} if old else None
-
-    def wall(argv: list[str], environ: dict[str, str], repeat: int = 5) -> float:
-        return median_time(
-            lambda: subprocess.run(
-                argv, env=environ, capture_output=True, check=True, cwd=environ["MUNBOOK_HOME"]
-            ),
-            repeat,
-        )
-
-    version = [*cli, "--version"]
-    gen = [*cli, "generate", "--committee", "interpol", "--all-members", "--force"]
-    rows = [("munbook --version", version, 5), ("generate --all-members", gen, 3)]
-    lines, ok = [], True
-    for label, argv, repeat in rows:
-        ours = wall(argv, env, repeat)
-        ours_imports = _import_seconds(argv[1:], env)
-        figure = f"{label}: {ours:.2f} s (imports {ours_imports:.2f} s)"
-        if old_env:
-            theirs = wall(argv, old_env, repeat)
-            figure += (
-                f"; release {OLD_RELEASE}: {theirs:.2f} s (imports "
-                f"{_import_seconds(argv[1:], old_env):.2f} s), {theirs / ours:.1f}x"
-            )
-        lines.append(figure)
-        ok &= ours <= (0.3 if label.endswith("--version") else 1.0)
+    """munbook --version, generate --all-members and nbconvert, new vs old release (bench/startup_times.py)."""
     import nbformat
+    import startup_times
 
-    paper = home / "kenya-paper.ipynb"
-    nbformat.write(_two_page_paper(), paper)
-    per_call = _nbconvert_time("position_paper", paper, home / "nbconvert")
-    lines.append(f"jupyter nbconvert --to position_paper: {per_call:.2f} s a call")
-    report(
-        "startup",
-        "\n           ".join(lines),
-        "--version at most 0.3 s; generate --all-members at most 1 s; nbconvert at most 1 s a call",
-        ok and per_call <= 1.0,
-    )
+    from widgets.store import migrate
+
+    home = fresh_home()
+    migrate.upgrade()
+    nbformat.write(_two_page_paper(), home / "kenya-paper.ipynb")
+    startup_times.run(report, home / "kenya-paper.ipynb")
 
 
 def _bench_postgres() -> str:

@@ -2,6 +2,8 @@
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -126,3 +128,64 @@ def test_execute_runs_real_kernels_and_reports_the_broken_one(tmp_path: Path, ho
     kenya = json.loads((home / "site" / "workbooks" / "interpol" / "kenya.ipynb").read_text())
     outputs = kenya["cells"][2]["outputs"]
     assert outputs and "application/vnd.jupyter.widget-view+json" in outputs[0]["data"]
+
+
+def test_injected_once_equals_papermill_for_every_member(home: Path):
+    """The reused injection is byte for byte Papermill's own, workbook by workbook."""
+    from widgets.core import countries
+    from widgets.workflows import workbook_template as wt
+
+    prepared = wt.load(settings.WORKBOOK_TEMPLATE)
+    assert prepared.fast
+    template = nbformat.read(settings.WORKBOOK_TEMPLATE, as_version=4)
+    for delegation_id, country in enumerate(countries.members("interpol"), start=1):
+        args = ("interpol", country.alpha3, delegation_id)
+        expected = wt.papermill_text(template, *args, wt.title_of(country.name, "interpol"))
+        assert prepared.fill(*args, country.name) == expected, country.name
+    # values Papermill would escape go through Papermill itself, and agree too
+    odd = ('a "quoted" \\ key', "K\u00e9N", 10**20, 'C\u00f4te "d\'Ivoire"\n')
+    assert prepared.fill(*odd) == wt.papermill_text(template, *odd[:3], wt.title_of(odd[3], odd[0]))
+
+
+def test_a_template_holding_a_placeholder_is_filled_by_papermill(tmp_path: Path, home: Path):
+    from widgets.workflows import workbook_template as wt
+
+    nb = nbformat.read(settings.WORKBOOK_TEMPLATE, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell(f"not a parameter: {wt.COUNTRY}"))
+    odd = tmp_path / "odd.ipynb"
+    nbformat.write(nb, odd)
+    prepared = wt.load(odd)
+    assert not prepared.fast
+    text = prepared.fill("interpol", "KEN", 7, "Kenya")
+    assert text.count(wt.COUNTRY) == 1 and '"country": "KEN"' in text
+
+
+def test_the_prepared_template_is_kept_and_a_second_run_needs_no_papermill(home: Path):
+    generate.generate("interpol", country_names=["Kenya"])
+    kept = list(settings.cache_dir().glob("workbook-template-*.json"))
+    assert len(kept) == 1 and kept[0].stat().st_mode & 0o777 == 0o600
+    probe = (
+        "import sys\nfrom widgets.workflows import generate\n"
+        "r = generate.generate('interpol', country_names=['Kenya', 'Japan'], force=True)\n"
+        "assert len(r.written) == 2, r.summary()\n"
+        "print(sorted({'papermill', 'nbformat', 'jsonschema'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    kept[0].write_text("{damaged")  # a damaged cache is prepared again, not trusted
+    again = generate.generate("interpol", country_names=["Japan"], force=True)
+    assert len(again.written) == 1 and json.loads(kept[0].read_text())["fast"] is True
+
+
+def test_a_workbook_run_with_outputs_counts_as_unchanged(home: Path):
+    generate.generate("interpol", country_names=["Kenya"])
+    path = home / "site" / "workbooks" / "interpol" / "kenya.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="rendered\n")]
+    nb.cells[2].execution_count = 1
+    path.write_text(nbformat.writes(nb))
+    assert generate.generate("interpol", country_names=["Kenya"]).unchanged
+    assert "rendered" in path.read_text()  # outputs kept
+    path.write_text("{not json")
+    assert generate.generate("interpol", country_names=["Kenya"]).written
+    assert nbformat.read(path, as_version=4).cells[1].metadata.tags == ["injected-parameters"]

@@ -187,3 +187,13 @@ def test_feedback_pdfs_compile_in_the_sandbox(home: Path):
     )
     assert "Clear and well sourced." in pdf_words(pdf)
     assert sandbox.default().compiles == before + 1
+
+
+def test_a_worker_started_without_waiting_serves_the_first_compile(looping: Path):
+    box = Sandbox(seconds=5, memory=1024 * 2**20)
+    box.start(wait=False)  # returns before the worker has loaded its fonts
+    assert box.started == 1 and box._process.poll() is None and not box._ready
+    box.start(wait=False)  # already starting: no second worker
+    pdf = box.compile(looping, "loop.typ", {"n": "3"}, [("pdf", None)])[0]
+    assert pdf.startswith(b"%PDF") and box.started == 1 and box._ready
+    box.stop()

@@ -62,3 +62,22 @@ def test_notebooks_are_still_validated(tmp_path):
     broken.write_text('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{}]}')
     with pytest.raises(nbformat.ValidationError):
         nbformat.validate(nbformat.read(broken, as_version=4))
+
+
+def test_the_typst_worker_and_the_exporter_load_no_store_or_committee_files():
+    # The worker starts on every `jupyter nbconvert --to position_paper`: Typst and fonts only.
+    worker = loaded_after("import widgets.paper.sandbox_worker, widgets.paper.fonts")
+    assert worker.isdisjoint({"sqlalchemy", "pydantic", "yaml", "nbformat", "pandas"})
+    assert "typst" in worker
+    exporter = loaded_after("import widgets.paper.export")
+    assert exporter.isdisjoint({"sqlalchemy", "pydantic", "yaml", "pandas", "pypdf"})
+
+
+def test_version_is_still_known():
+    out = subprocess.run(
+        [sys.executable, "-c", "import widgets; print(widgets.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() and out.stdout.strip()[0].isdigit()

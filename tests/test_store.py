@@ -205,3 +205,33 @@ def test_committee_reviews_in_one_query(store: Store, delegation: int):
     found = store.committee_reviews("interpol")
     assert [r["chair"] for r in found[delegation]] == ["Fausto", "Ximena"]
     assert found[delegation][1]["scores"] == {"Solutions": 8} and japan not in found
+
+
+def test_ensure_delegations_reads_and_makes_in_one_batch(store: Store, delegation: int):
+    statements = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with store.begin() as conn:
+        found = store.ensure_delegations("interpol", ["JPN", "KEN", "BRA", "JPN"], conn=conn)
+    queries = sum(s.lstrip().upper().startswith(("SELECT", "INSERT")) for s in statements)
+    assert list(found) == ["JPN", "KEN", "BRA"]  # asked order, each once
+    assert found["KEN"] == (delegation, False)
+    assert found["JPN"][1] and found["BRA"][1] and found["JPN"][0] != found["BRA"][0]
+    assert store.delegation(found["BRA"][0]).country == "BRA"
+    assert store.delegation(delegation).delegate == "Wanjiru Kamau"  # names left alone
+    # one SELECT, one INSERT (executemany) however many countries: not one query each
+    assert queries == 2
+    assert store.ensure_delegations("interpol", ["BRA", "JPN"]) == {
+        "BRA": (found["BRA"][0], False),
+        "JPN": (found["JPN"][0], False),
+    }
+    assert store.ensure_delegations("interpol", []) == {}
+
+
+def test_issue_codes_makes_one_live_code_per_delegation(store: Store, delegation: int):
+    other = store.add_delegation("interpol", "JPN", "Haruto Sato")
+    codes = store.issue_codes("delegate", "interpol", [delegation, other])
+    assert set(codes) == {delegation, other} and codes[delegation] != codes[other]
+    assert store.check_code(codes[delegation], "delegate", "interpol", delegation)
+    assert store.check_code(codes[other], "delegate", "interpol", other)
+    assert not store.check_code(codes[other], "delegate", "interpol", delegation)
+    assert store.issue_codes("delegate", "interpol", []) == {}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import click
 
-from .. import __version__, settings
+from .. import settings
 from ..exceptions import MunbookError
 from ..startup import defer_iri_checker
 
@@ -36,8 +36,24 @@ class MunbookGroup(click.Group):
             ctx.exit(2)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the version is looked up only when asked (importlib.metadata costs a start)."""
+    if value and not ctx.resilient_parsing:
+        from .. import __version__
+
+        click.echo(f"munbook, version {__version__}")
+        ctx.exit()
+
+
 @click.group(cls=MunbookGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="munbook")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 def main() -> None:
     """munbook: Model UN position papers, from research to binder."""
 

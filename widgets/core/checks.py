@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # nbformat costs a kernel 20 MB and 2 s to import: only when used
+from .words import count_words
+
+if TYPE_CHECKING:  # types only: the exporter loads neither nbformat nor committee files for them
     from nbformat import NotebookNode
 
-from .committees import Committee
-from .words import count_words
+    from .committees import Committee
 
 
 @dataclass

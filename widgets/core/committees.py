@@ -201,11 +201,11 @@ class Committee(Model):
 
 def parse(text: str, source: str = "<committee>") -> Committee:
     """Validate committee YAML text; raise CommitteeError listing every problem."""
-    raw, tree = yaml_problems.read_mapping(text, source)
+    raw = yaml_problems.read_mapping(text, source)
     try:
         return Committee.model_validate(raw)
     except ValidationError as exc:
-        raise CommitteeError(source, yaml_problems.described(exc, tree)) from None
+        raise CommitteeError(source, yaml_problems.described(exc, text)) from None
 
 
 def check_file(path: str | Path) -> Committee:

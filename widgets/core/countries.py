@@ -42,7 +42,10 @@ def bloc_info() -> dict[str, Bloc]:
     """Every bloc of data/blocs.yaml, in its order (the profile's order)."""
     import yaml  # already loaded by the committee files; kept local for scripts
 
-    raw = yaml.safe_load(settings.BLOCS_YAML.read_text(encoding="utf-8"))
+    raw = yaml.load(
+        settings.BLOCS_YAML.read_text(encoding="utf-8"),
+        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),  # libyaml when present
+    )
     return {
         key: Bloc(
             key=key,

@@ -9,9 +9,10 @@ The draft is one JSON document per version:
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .committees import Committee
+if TYPE_CHECKING:  # a type only: counting words needs no committee files (start-up)
+    from .committees import Committee
 
 # CJK, kana, hangul and Thai are written without spaces: count each character
 # as a word there, and runs of letters or digits elsewhere.

@@ -8,8 +8,11 @@ root is the template folder, so no text can run code or read a file.
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
+import sys
+import threading
 import unicodedata
 from datetime import UTC, datetime
 from typing import Any
@@ -207,9 +210,12 @@ def render(
     The compile runs in the sandbox (``paper.sandbox``): past its time or memory
     limit it stops with a ``RenderError`` that says what to do.
     """
+    sandbox.default().start(wait=False)  # the worker loads its fonts while the paper is checked
     data = paper_data(nb, blind)
     inputs = {"paper": json.dumps(data, ensure_ascii=False)}
     formats: list[sandbox.Format] = [("pdf", None)] + ([("png", ppi)] if images else [])
+    if "pypdf" not in sys.modules:  # a fresh process: import it while the worker compiles
+        threading.Thread(target=importlib.import_module, args=("pypdf",), daemon=True).start()
     out = sandbox.compile_typst(
         settings.TEMPLATES_DIR / TEMPLATE, "paper.typ", inputs, formats, "the paper"
     )

@@ -1,7 +1,8 @@
 """Every Typst compile runs here: in a worker process, with a time and a memory limit.
 
-A ``Sandbox`` keeps one warm worker (``python -m widgets.paper.sandbox``,
-started with exec, never a bare fork: Typst runs threads). The worker loads
+A ``Sandbox`` keeps one warm worker (``python -m widgets.paper.sandbox_worker``,
+started with exec, never a bare fork: Typst runs threads; that module imports
+only Typst and the fonts, so it is ready sooner). The worker loads
 the fonts once, caps its own address space (``RLIMIT_AS``) and compiles one
 job at a time. The caller waits at most ``seconds``; past that the worker is
 killed and the next compile starts a fresh one. A worker that runs out of
@@ -18,7 +19,6 @@ import os
 import pickle
 import select
 import signal
-import struct
 import subprocess
 import sys
 import threading
@@ -31,9 +31,9 @@ from typing import Any
 from .. import settings
 from ..core.limits import RENDER_MEMORY, RENDER_SECONDS
 from ..exceptions import MunbookError
+from .sandbox_worker import HEADER as _HEADER
 
 Format = tuple[str, float | None]  # ("pdf", None) or ("png", ppi)
-_HEADER = struct.Struct("!Q")
 MAX_REPLY = 512 * 1024 * 1024  # bytes: a reply larger than this is not read into the kernel
 STARTUP_SECONDS = 60.0  # a cold worker loads Python, Typst and every font (about 1 s here)
 
@@ -60,6 +60,7 @@ class Sandbox:
     def __init__(self, seconds: float = RENDER_SECONDS, memory: int = RENDER_MEMORY):
         self.seconds, self.memory = seconds, memory
         self._process: subprocess.Popen | None = None
+        self._ready = False  # the live worker has said it is ready
         self._lock = threading.Lock()
         self.started = 0  # workers started so far (a test and the benchmark read them)
         self.compiles = 0  # compile requests so far
@@ -94,41 +95,58 @@ class Sandbox:
         raise RenderError(f"the template for {what} failed: {value}")
 
     def _worker(self) -> subprocess.Popen:
+        """The live worker, started if needed, once it has said it is ready."""
         if self._process is None or self._process.poll() is not None:
-            root = str(settings.PACKAGE_DIR.parent)
-            path = os.environ.get("PYTHONPATH", "")
-            env = {
-                **os.environ,
-                "PYTHONPATH": root + (os.pathsep + path if path else ""),
-                # One malloc arena per thread reserves 64 MB of address space each;
-                # two keep the limit about what Typst uses, not what it reserves.
-                "MALLOC_ARENA_MAX": "2",
-                "RUST_BACKTRACE": "0",  # a failed allocation prints one line, not a trace
-                "MUNBOOK_SANDBOX_MEMORY": str(self.memory),
-                "MUNBOOK_SANDBOX_SECONDS": str(self.seconds),
-            }
-            process = subprocess.Popen(
-                [sys.executable, "-m", "widgets.paper.sandbox"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                env=env,
-                close_fds=True,
-            )
-            self._process, self.started = process, self.started + 1
+            self._spawn()
+        if not self._ready:
             # The time limit is the compile's: wait for the worker's fonts first.
             try:
-                _read(process, 1, time.monotonic() + STARTUP_SECONDS)
+                _read(self._process, 1, time.monotonic() + STARTUP_SECONDS)
             except (TimeoutError, EOFError):
                 self._stop()
                 raise RenderError(
                     "the renderer could not start (it needs Typst and its fonts); try again"
                 ) from None
+            self._ready = True
         return self._process
 
-    def start(self) -> None:
-        """Start the worker now (it loads its fonts), so the first compile is warm."""
-        with self._lock:
-            self._worker()
+    def _spawn(self) -> None:
+        root = str(settings.PACKAGE_DIR.parent)
+        path = os.environ.get("PYTHONPATH", "")
+        env = {
+            **os.environ,
+            "PYTHONPATH": root + (os.pathsep + path if path else ""),
+            # One malloc arena per thread reserves 64 MB of address space each;
+            # two keep the limit about what Typst uses, not what it reserves.
+            "MALLOC_ARENA_MAX": "2",
+            "RUST_BACKTRACE": "0",  # a failed allocation prints one line, not a trace
+            "MUNBOOK_SANDBOX_MEMORY": str(self.memory),
+            "MUNBOOK_SANDBOX_SECONDS": str(self.seconds),
+        }
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "widgets.paper.sandbox_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            close_fds=True,
+        )
+        self._ready, self.started = False, self.started + 1
+
+    def start(self, wait: bool = True) -> None:
+        """Start the worker now (it loads its fonts), so the first compile is warm.
+
+        ``wait=False`` returns at once: the worker gets ready while the caller
+        checks and parses the paper (a one-shot command saves its start-up).
+        """
+        if wait:
+            with self._lock:
+                self._worker()
+        elif self._lock.acquire(blocking=False):  # busy: a compile has a worker already
+            try:
+                if self._process is None or self._process.poll() is not None:
+                    self._spawn()
+            finally:
+                self._lock.release()
 
     def _receive(self, process: subprocess.Popen, what: str) -> tuple[str, Any]:
         deadline = time.monotonic() + self.seconds
@@ -211,67 +229,3 @@ def compile_typst(
 ) -> list[Any]:
     """Compile with this process's sandbox (see ``Sandbox.compile``)."""
     return default().compile(folder, main, inputs, formats, what)
-
-
-# ---- the worker -------------------------------------------------------------------
-
-
-def _serve() -> None:
-    """The worker's loop: limits first, then one job after another until stdin closes."""
-    import resource
-
-    memory = int(os.environ["MUNBOOK_SANDBOX_MEMORY"])
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    seconds = float(os.environ["MUNBOOK_SANDBOX_SECONDS"])
-    inbox, outbox = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # anything printed goes to stderr, never into the replies
-    from . import fonts
-
-    fonts.fonts()  # once per worker, before saying it is ready
-    outbox.write(b"R")
-    outbox.flush()
-    compilers: dict[tuple[str, str], Any] = {}
-    while True:
-        header = inbox.read(_HEADER.size)
-        if len(header) < _HEADER.size:
-            return  # the caller is gone
-        folder, main, inputs, formats = pickle.loads(inbox.read(_HEADER.unpack(header)[0]))
-        # Should the caller die mid-compile, the worker still ends soon after the limit.
-        watchdog = threading.Timer(seconds * 2 + 5, os._exit, args=(4,))
-        watchdog.daemon = True
-        watchdog.start()
-        reply = _run(compilers, folder, main, inputs, formats)
-        watchdog.cancel()
-        data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
-        outbox.write(_HEADER.pack(len(data)) + data)
-        outbox.flush()
-        if reply[0] == "memory":
-            return
-
-
-def _run(compilers: dict, folder: str, main: str, inputs: dict, formats: list) -> tuple[str, Any]:
-    import typst
-
-    from . import fonts
-
-    try:
-        compiler = compilers.get((folder, main))
-        if compiler is None:
-            compiler = typst.Compiler(
-                str(Path(folder) / main), root=folder, font_paths=fonts.fonts()
-            )
-            compilers[(folder, main)] = compiler
-        out = []
-        for kind, ppi in formats:
-            # The same inputs twice: Typst's memoised layout makes the second export cheap.
-            result = compiler.compile(format=kind, ppi=ppi, sys_inputs=inputs)
-            out.append(result if kind == "pdf" or isinstance(result, list) else [result])
-        return "ok", out
-    except MemoryError:
-        return "memory", None
-    except typst.TypstError as exc:
-        return "typst", exc.message
-
-
-if __name__ == "__main__":
-    _serve()

@@ -160,6 +160,39 @@ class Store(CodeMethods, DraftMethods, SubmissionMethods, ReviewMethods):
                 )
             return row.id, False
 
+    def ensure_delegations(
+        self, committee: str, countries: list[str], conn: Connection | None = None
+    ) -> dict[str, tuple[int, bool]]:
+        """{country: (id, created)} for ``countries`` in ``committee``, making the missing ones.
+
+        The batch form of ``upsert_delegation`` (names left as they are, new ones
+        empty): one query reads the existing delegations, one insert makes the rest.
+        """
+        wanted = list(dict.fromkeys(countries))
+        query = sa.select(delegations.c.country, delegations.c.id).where(
+            delegations.c.committee == committee, delegations.c.country.in_(wanted)
+        )
+        with self.using(conn) as conn:
+            found = {country: (id_, False) for country, id_ in conn.execute(query)}
+            missing = [c for c in wanted if c not in found]
+            if missing:
+                at = now()
+                made = conn.execute(
+                    delegations.insert().returning(delegations.c.country, delegations.c.id),
+                    [
+                        {
+                            "committee": committee,
+                            "country": c,
+                            "delegate": "",
+                            "school": "",
+                            "created_at": at,
+                        }
+                        for c in missing
+                    ],
+                )
+                found |= {country: (id_, True) for country, id_ in made}
+        return {c: found[c] for c in wanted}
+
 
 def _delegation(row: Any) -> Delegation:
     return Delegation(

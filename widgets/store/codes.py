@@ -56,6 +56,35 @@ class CodeMethods:
         self.add_code(code, role, committee, delegation_id, conn=conn, school=school)
         return code
 
+    def issue_codes(
+        self,
+        role: str,
+        committee: str | None,
+        delegation_ids: list[int],
+        conn: Connection | None = None,
+    ) -> dict[int, str]:
+        """``issue_code`` for many delegations in one insert: {delegation id: new code}."""
+        codes = {delegation_id: access.new_code() for delegation_id in delegation_ids}
+        at = now()
+        rows = []
+        for delegation_id, code in codes.items():
+            salt = access.new_salt()
+            rows.append(
+                {
+                    "role": role,
+                    "committee": committee,
+                    "delegation_id": delegation_id,
+                    "school": None,
+                    "salt": salt,
+                    "digest": access.digest(code, salt),
+                    "created_at": at,
+                }
+            )
+        if rows:
+            with self.using(conn) as conn:
+                conn.execute(access_codes.insert(), rows)
+        return codes
+
     def has_code(
         self,
         role: str,

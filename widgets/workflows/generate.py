@@ -1,31 +1,27 @@
 """Generate one workbook per delegation from the Papermill template.
 
-Parameters go in with Papermill's Python API (``prepare_only``): the template
-is read once, each workbook takes a few milliseconds, and an unchanged
-workbook is not rewritten. ``execute`` also runs each workbook with nbclient
-in worker processes, to validate it and store its rendered outputs.
+Parameters go in with Papermill's Python API (``prepare_only``), injected once
+per template (``workbook_template``): each workbook is then a few microseconds,
+and an unchanged workbook is not rewritten. Delegations and their codes are
+made in one batch. ``execute`` also runs each workbook with nbclient in worker
+processes, to validate it and store its rendered outputs.
 """
 
 from __future__ import annotations
 
-import logging
+import json
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
-import papermill
-from tqdm.auto import tqdm
 
 from .. import settings
 from ..core import committees, countries
 from ..exceptions import MunbookError
 from ..store import Store
-from . import codes, roster
+from . import codes, roster, workbook_template
 
-KERNEL = "python3"
+KERNEL = workbook_template.KERNEL
 
 
 @dataclass(frozen=True)
@@ -97,83 +93,59 @@ def targets_for(
         outside = [c.name for c in wanted if not c.is_member(info.organisation)]
         if outside:
             raise MunbookError(f"not members of {info.acronym}: {', '.join(outside)}")
-    new_codes = _ensure_delegations(store, info.key, wanted)
+    ids, new_codes = _ensure_delegations(store, info.key, wanted)
     if new_codes:
         codes_file = roster.write_codes(new_codes)
     targets = [
-        Target(
-            info.key,
-            c.alpha3,
-            c.name,
-            store.find_delegation(info.key, c.alpha3).id,
-            workbook_path(info.key, c.name),
-        )
+        Target(info.key, c.alpha3, c.name, ids[c.alpha3], workbook_path(info.key, c.name))
         for c in wanted
     ]
     return targets, codes_file
 
 
-def _ensure_delegations(store: Store, committee: str, wanted: list) -> list[dict[str, str]]:
-    """Create a delegation (and its code) for each country that has none."""
-    made = []
+def _ensure_delegations(
+    store: Store, committee: str, wanted: list
+) -> tuple[dict[str, int], list[dict[str, str]]]:
+    """Each country's delegation id, creating the missing ones with their codes (one batch)."""
     with store.begin() as conn:
-        for country in wanted:
-            delegation_id, created = store.upsert_delegation(committee, country.alpha3, conn=conn)
-            if created:
-                made.append(
-                    codes.delegate_code(store, conn, delegation_id, committee, country.name, "", "")
-                )
+        found = store.ensure_delegations(committee, [c.alpha3 for c in wanted], conn=conn)
+        created = {c.alpha3: c for c in wanted if found[c.alpha3][1]}  # once each
+        issued = store.issue_codes(
+            "delegate", committee, [found[alpha3][0] for alpha3 in created], conn=conn
+        )
+        made = [
+            codes.code_row("delegate", issued[found[alpha3][0]], committee, country.name)
+            for alpha3, country in created.items()
+        ]
         if made:
-            made += roster.ensure_staff_codes(store, committee, conn)
-    return made
+            made += codes.ensure_staff_codes(store, committee, conn)
+    return {alpha3: id_ for alpha3, (id_, _) in found.items()}, made
 
 
-def prepare(template: nbformat.NotebookNode, target: Target) -> str:
-    """The workbook's JSON text: the template with this delegation's parameters."""
-    parameters = {
-        "committee": target.committee,
-        "country": target.country,
-        "delegation_id": target.delegation_id,
-    }
-    nb = papermill.execute_notebook(
-        template,
-        None,  # papermill writes nothing; we decide whether the file changed
-        parameters=parameters,
-        prepare_only=True,
-        kernel_name=KERNEL,
-        language="python",
-        progress_bar=False,
-        log_output=False,
+def _without_outputs(text: str) -> str | None:
+    """The notebook as nbformat writes it, outputs cleared; None if it is no notebook."""
+    try:
+        nb = json.loads(text)
+        for cell in nb["cells"]:
+            if cell.get("cell_type") == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # a damaged file is rewritten
+    # nbformat's own serialisation (nbformat.v4.nbjson), so a workbook it wrote compares equal.
+    return (
+        json.dumps(nb, sort_keys=True, indent=1, separators=(",", ": "), ensure_ascii=False) + "\n"
     )
-    nb.metadata.kernelspec = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
-    nb.metadata.papermill.pop("input_path", None)
-    nb.metadata.papermill.pop("output_path", None)
-    nb.metadata.title = f"{target.country_name} · {target.committee.upper()}"
-    for index, cell in enumerate(nb.cells):
-        # Stable ids keep a regenerated workbook byte-identical.
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.id = "injected-parameters"
-        elif not cell.get("id"):
-            cell.id = f"cell-{index}"
-    return nbformat.writes(nb) + "\n"
-
-
-def _without_outputs(text: str) -> str:
-    nb = nbformat.reads(text, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    return nbformat.writes(nb) + "\n"
 
 
 def write_if_changed(path: Path, text: str, force: bool = False) -> bool:
     """Write ``text`` atomically unless the file already holds it (outputs aside)."""
-    if not force and path.exists():
+    if not force:
         try:
-            if _without_outputs(path.read_text(encoding="utf-8")) == text:
-                return False
-        except (ValueError, nbformat.ValidationError):
-            pass  # a damaged file is rewritten
+            existing = path.read_text(encoding="utf-8")
+        except (FileNotFoundError, UnicodeDecodeError):
+            existing = None
+        if existing is not None and (existing == text or _without_outputs(existing) == text):
+            return False
     settings.write_private(path, text)
     return True
 
@@ -195,19 +167,17 @@ def generate(
     targets, codes_file = targets_for(
         committee, roster_file=roster_file, country_names=country_names, all_members=all_members
     )
-    template_path = Path(template or settings.WORKBOOK_TEMPLATE)
-    try:
-        source = nbformat.read(template_path, as_version=4)
-    except (OSError, ValueError) as exc:
-        raise MunbookError(f"cannot read the workbook template {template_path}: {exc}") from None
+    prepared = workbook_template.load(Path(template or settings.WORKBOOK_TEMPLATE))
     result = GenerateResult(codes_file=codes_file)
     show = sys.stderr.isatty() if progress is None else progress
-    logging.getLogger("papermill").setLevel(logging.WARNING)
-    for done, target in enumerate(tqdm(targets, desc="workbooks", unit="nb", disable=not show)):
+    for done, target in enumerate(_progress(targets, "workbooks", show)):
         if on_progress:
             on_progress(done, len(targets))
         try:
-            changed = write_if_changed(target.path, prepare(source, target), force)
+            text = prepared.fill(
+                target.committee, target.country, target.delegation_id, target.country_name
+            )
+            changed = write_if_changed(target.path, text, force)
         except Exception as exc:  # one bad workbook must not stop the rest
             result.failed.append((target, f"{type(exc).__name__}: {exc}"))
             continue
@@ -224,8 +194,18 @@ def generate(
     return result
 
 
+def _progress(items, desc: str, show: bool, total: int | None = None):
+    """``items`` with a tqdm bar when shown (tqdm loads only then)."""
+    if not show:
+        return items
+    from tqdm.auto import tqdm
+
+    return tqdm(items, desc=desc, unit="nb", total=total)
+
+
 def execute_one(path: str) -> str | None:
     """Run one workbook in a fresh kernel and save its outputs; the error, or None."""
+    import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
@@ -259,12 +239,12 @@ def execute_all(
     targets: list[Target], jobs: int = 1, progress: bool = False
 ) -> list[tuple[Target, str]]:
     """Run workbooks in ``jobs`` worker processes; the failures, each with its reason."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     failures = []
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(execute_one, str(t.path)): t for t in targets}
-        for future in tqdm(
-            as_completed(futures), total=len(futures), desc="executing", disable=not progress
-        ):
+        for future in _progress(as_completed(futures), "executing", progress, len(futures)):
             target = futures[future]
             try:
                 error = future.result()

@@ -1,0 +1,81 @@
+"""The sandbox's worker process (``python -m widgets.paper.sandbox_worker``).
+
+It caps its own address space, loads the fonts once, says it is ready, then
+compiles one job at a time from stdin until stdin closes (``paper.sandbox``
+starts it and holds the time limit). It imports only Typst and the fonts: no
+store, no committee files, so a one-shot command's worker is ready sooner.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+HEADER = struct.Struct("!Q")  # the length before each job and reply (a pickle)
+
+
+def serve() -> None:
+    """The worker's loop: limits first, then one job after another until stdin closes."""
+    import resource
+
+    memory = int(os.environ["MUNBOOK_SANDBOX_MEMORY"])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    seconds = float(os.environ["MUNBOOK_SANDBOX_SECONDS"])
+    inbox, outbox = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed goes to stderr, never into the replies
+    from . import fonts
+
+    fonts.fonts()  # once per worker, before saying it is ready
+    outbox.write(b"R")
+    outbox.flush()
+    compilers: dict[tuple[str, str], Any] = {}
+    while True:
+        header = inbox.read(HEADER.size)
+        if len(header) < HEADER.size:
+            return  # the caller is gone
+        folder, main, inputs, formats = pickle.loads(inbox.read(HEADER.unpack(header)[0]))
+        # Should the caller die mid-compile, the worker still ends soon after the limit.
+        watchdog = threading.Timer(seconds * 2 + 5, os._exit, args=(4,))
+        watchdog.daemon = True
+        watchdog.start()
+        reply = run(compilers, folder, main, inputs, formats)
+        watchdog.cancel()
+        data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        outbox.write(HEADER.pack(len(data)) + data)
+        outbox.flush()
+        if reply[0] == "memory":
+            return
+
+
+def run(compilers: dict, folder: str, main: str, inputs: dict, formats: list) -> tuple[str, Any]:
+    """One job: ("ok", [pdf bytes or page images per format]), ("memory", None) or ("typst", why)."""
+    import typst
+
+    from . import fonts
+
+    try:
+        compiler = compilers.get((folder, main))
+        if compiler is None:
+            compiler = typst.Compiler(
+                str(Path(folder) / main), root=folder, font_paths=fonts.fonts()
+            )
+            compilers[(folder, main)] = compiler
+        out = []
+        for kind, ppi in formats:
+            # The same inputs twice: Typst's memoised layout makes the second export cheap.
+            result = compiler.compile(format=kind, ppi=ppi, sys_inputs=inputs)
+            out.append(result if kind == "pdf" or isinstance(result, list) else [result])
+        return "ok", out
+    except MemoryError:
+        return "memory", None
+    except typst.TypstError as exc:
+        return "typst", exc.message
+
+
+if __name__ == "__main__":
+    serve()
