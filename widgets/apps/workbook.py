@@ -170,7 +170,7 @@ class WorkbookApp(w.VBox):
             self.notes_message,
         ]
         for topic in self.committee.topics:
-            rows.append(w.HTML(f"<h3 class='mb-title'>Topic {escape(topic.key)}</h3>"))
+            rows.append(w.HTML(f"<h2 class='mb-title'>Topic {escape(topic.key)}</h2>"))
             for index, prompt in enumerate(topic.prompts):
                 box = w.Textarea(
                     placeholder="Your notes and where you found them…",
@@ -211,7 +211,7 @@ class WorkbookApp(w.VBox):
             self.topic_counts[topic.key] = count
             rows += [
                 w.HTML(
-                    f"<h3 class='mb-title'>Topic {escape(topic.key)}: {escape(topic.title)}</h3>"
+                    f"<h2 class='mb-title'>Topic {escape(topic.key)}: {escape(topic.title)}</h2>"
                 ),
                 count,
             ]
@@ -234,7 +234,7 @@ class WorkbookApp(w.VBox):
         if rules.ai_disclosure:
             rows += [
                 w.HTML(
-                    "<h3 class='mb-title'>AI-use disclosure</h3>"
+                    "<h2 class='mb-title'>AI-use disclosure</h2>"
                     "<p class='mb-guidance'>This committee asks every paper to say whether "
                     f"and how AI tools were used (up to {limits.DISCLOSURE_CHARS:,} characters).</p>"
                 ),
