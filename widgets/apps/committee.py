@@ -87,8 +87,12 @@ def matches_html(matches: list[similarity.Match]) -> str:
         rows = "".join(f"<tr><td>{escape(a)}</td><td>{escape(b)}</td></tr>" for a, b in m.passages)
         parts.append(
             f"<h3>{escape(m.first)} and {escape(other)}: {m.score:.0%} of 5-word runs shared</h3>"
-            f"<table class='mb-table mb-passages'><tr><th>{escape(m.first)}</th>"
-            f"<th>{escape(other)}</th></tr>{rows}</table>"
+            + table(
+                [m.first, other],
+                [rows],
+                caption=f"Passages {m.first} shares with {other}, side by side",
+                css="mb-table mb-passages",
+            )
         )
     return "".join(parts)
 

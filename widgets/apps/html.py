@@ -57,7 +57,11 @@ def table(
     head = "".join(f"<th scope='col'>{escape(h)}</th>" for h in header)
     body = "".join(rows) or f"<tr><td colspan='{len(header)}'>{escape(empty)}</td></tr>"
     said = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return f"<table class='{css}'>{said}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    # A box that scrolls sideways on a phone; focusable, so the keyboard can scroll it too.
+    return (
+        f"<div class='mb-scroll' role='region' tabindex='0' aria-label='{escape(caption or 'Table')}'>"
+        f"<table class='{css}'>{said}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def frame_html(
