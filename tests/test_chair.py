@@ -276,7 +276,7 @@ def test_chair_page_actions(db: Store):
         "Ghana and Kenya" in page.overlaps.matches.value
         or "Kenya and Ghana" in page.overlaps.matches.value
     )
-    assert bytes(page.plots.timeline.value).startswith(b"\x89PNG")
+    assert page.plots.timeline.png.startswith(b"\x89PNG")
     assert "No paper scored yet" in page.plots.category_note.value  # no empty frame
     kenya = db.find_delegation("interpol", "KEN").id
     page.scoring.paper.value = kenya

@@ -83,12 +83,12 @@ def test_no_empty_score_chart_before_a_score(db: Store):
     assert page.plots.category_plot.layout.display == "none"
     assert "No paper scored yet." in page.plots.category_note.value
     assert page.plots.timeline.layout.display is None
-    assert bytes(page.plots.timeline.value).startswith(b"\x89PNG")
+    assert page.plots.timeline.png.startswith(b"\x89PNG")
     assert page.plots.timeline_note.value == ""
     kenya = db.find_delegation("interpol", "KEN").id
     assert page.scoring.save_review(kenya, "Ximena", {n: 7 for n in NAMES}, "")
     assert page.plots.category_plot.layout.display is None  # saving refreshes the page
-    assert bytes(page.plots.category_plot.value).startswith(b"\x89PNG")
+    assert page.plots.category_plot.png.startswith(b"\x89PNG")
     assert page.plots.category_note.value == ""
 
 

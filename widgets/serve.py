@@ -265,6 +265,11 @@ class MunbookVoila(Voila):
     def _default_port_retries(self) -> int:
         return 0
 
+    def setup_template_dirs(self) -> None:
+        """Voilà's lab template, inside munbook's page frame (one <main> landmark)."""
+        super().setup_template_dirs()
+        self.template_paths.insert(0, str(settings.VOILA_TEMPLATE_DIR))
+
     def init_settings(self) -> dict:
         tornado_settings = super().init_settings()
         self.kernel_manager.max_kernels = self.max_kernels

@@ -49,6 +49,7 @@ BLOCS_YAML = DATA_DIR / "blocs.yaml"  # bloc names, sources, dates, notes
 SOURCES_YAML = DATA_DIR / "sources.yaml"  # where the other country facts come from
 DEMO_ROSTER = DATA_DIR / "demo" / "roster.csv"
 TEMPLATES_DIR = RESOURCE_ROOT / "templates"
+VOILA_TEMPLATE_DIR = TEMPLATES_DIR / "voila"  # the page frame around Voilà's lab template
 NOTEBOOKS_DIR = RESOURCE_ROOT / "notebooks"
 WORKBOOK_TEMPLATE = NOTEBOOKS_DIR / "workbook.ipynb"
 ANALYSIS_NOTEBOOKS = "*-analysis.ipynb"  # the staff's analysis notebooks in NOTEBOOKS_DIR

@@ -43,19 +43,20 @@ class ChairPage(w.VBox):
                 stylesheet(),
                 w.HTML(title(heading)),
                 self.message,
-                w.HTML(title("Submissions", 3)),
+                w.HTML(title("Submissions", 2)),
                 self.collection,
                 self.plots,
-                w.HTML(title("Overlapping text", 3)),
+                w.HTML(title("Overlapping text", 2)),
                 self.overlaps,
-                w.HTML(title("Scoring", 3)),
+                w.HTML(title("Scoring", 2)),
                 self.scoring,
-                w.HTML(title("Feedback", 3)),
+                w.HTML(title("Feedback", 2)),
                 self.feedback,
-                w.HTML(title("Binder", 3)),
+                w.HTML(title("Binder", 2)),
                 self.binder,
             ]
         )
+        self.add_class("mb-chair")
         self.refresh()
 
     @shows_errors("message")

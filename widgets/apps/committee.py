@@ -16,7 +16,7 @@ from ..core.committees import Committee
 from ..core.printable import printable
 from ..workflows.collect import Collection, Row, rows_csv, summary
 from . import plots
-from .html import STATUS_CLASS, data_link, table
+from .html import STATUS_CLASS, data_link, figure_html, frame_html, table
 
 SORT_KEYS = {
     "country": lambda r: r.country,
@@ -34,31 +34,46 @@ def _duration(seconds: int) -> str:
     return f"{hours} h {rest // 60} min" if hours else f"{rest // 60} min"
 
 
-def _row_html(r: Row, blind: bool) -> str:
-    who = [] if blind else [printable(r.delegate) or "–", printable(r.school) or "–"]
-    cells = "".join(f"<td>{escape(c)}</td>" for c in [r.country, *who])
-    issues = "<br>".join(escape(v) for v in r.violations) or "–"
-    similar = (
-        f"<span class='mb-bad'>{escape(r.similar_to)} ({r.similarity:.0%})</span>"
-        if r.similar_to
-        else "–"
-    )
-    when = f"{r.submitted_at:%Y-%m-%d %H:%M} UTC" if r.submitted_at else "–"
-    return (
-        f"<tr>{cells}<td class='{STATUS_CLASS.get(r.status, '')}'>{escape(r.status)}"
-        f"{' (ingested)' if r.ingested else ''}</td><td>{when}</td>"
-        f"<td>{_duration(r.seconds_late) if r.seconds_late else '–'}</td><td>{r.pages or '–'}</td>"
-        f"<td>{r.words or '–'}</td><td>{issues}</td><td>{similar}</td>"
-        f"<td>{'–' if r.score is None else f'{r.score:g}'}</td></tr>"
-    )
+COLUMNS = {  # the collection table's columns (workflows.tables.collection_table) for people
+    "country": "Country",
+    "delegate": "Delegate",
+    "school": "School",
+    "status": "Status",
+    "submitted_at": "Submitted (UTC)",
+    "minutes_late": "Late by",
+    "pages": "Pages",
+    "words": "Words",
+    "violations": "Rule issues",
+    "similar": "Similar to",
+    "score": "Score",
+}
+FORMATS = {
+    "delegate": lambda name: printable(name) or "–",
+    "school": lambda name: printable(name) or "–",
+    "submitted_at": lambda t: f"{t:%Y-%m-%d %H:%M}",
+    "minutes_late": lambda m: _duration(60 * int(m)) if m else "–",
+    "violations": lambda v: v.replace(" | ", "\n") or "–",
+    "score": lambda s: f"{s:g}",
+}
+CLASSES = {
+    "status": lambda text: STATUS_CLASS.get(text.split(" (")[0], ""),
+    "similar": lambda text: "" if text == "–" else "mb-bad",
+}
 
 
-def collection_html(rows: list[Row], blind: bool) -> str:
-    """One row per delegation: who, when, on time, late, missing or not yet, and the flags."""
-    who = [] if blind else ["Delegate", "School"]
-    header = ["Country", *who, "Status", "Submitted", "Late by", "Pages", "Words"]
-    header += ["Rule issues", "Similar to", "Score"]
-    return table(header, [_row_html(r, blind) for r in rows])
+def collection_html(rows: list[Row], blind: bool, committee: str) -> str:
+    """One row per delegation, in the order given: the chair's DataFrame, shown."""
+    from ..workflows.tables import collection_table
+
+    frame = collection_table(None, committee, blind=blind, rows=rows)  # rows given: no reading
+    frame["status"] = frame["status"] + frame["ingested"].map({True: " (ingested)", False: ""})
+    frame["similar"] = [
+        f"{other} ({share:.0%})" if other else None
+        for other, share in zip(frame["similar_to"], frame["similarity"], strict=True)
+    ]
+    labels = {c: label for c, label in COLUMNS.items() if c in frame.columns}
+    caption = "Every delegation of the committee, sorted as chosen above."
+    return frame_html(frame, caption, labels, FORMATS, CLASSES)
 
 
 def matches_html(matches: list[similarity.Match]) -> str:
@@ -71,9 +86,13 @@ def matches_html(matches: list[similarity.Match]) -> str:
         other = "the committee's background guide" if m.second == "background" else m.second
         rows = "".join(f"<tr><td>{escape(a)}</td><td>{escape(b)}</td></tr>" for a, b in m.passages)
         parts.append(
-            f"<h4>{escape(m.first)} and {escape(other)}: {m.score:.0%} of 5-word runs shared</h4>"
-            f"<table class='mb-table mb-passages'><tr><th>{escape(m.first)}</th>"
-            f"<th>{escape(other)}</th></tr>{rows}</table>"
+            f"<h3>{escape(m.first)} and {escape(other)}: {m.score:.0%} of 5-word runs shared</h3>"
+            + table(
+                [m.first, other],
+                [rows],
+                caption=f"Passages {m.first} shares with {other}, side by side",
+                css="mb-table mb-passages",
+            )
         )
     return "".join(parts)
 
@@ -97,7 +116,7 @@ class CollectionPanel(w.VBox):
         self.rows = sorted(self.rows, key=SORT_KEYS[self.sort.value])
         counted = re.sub(r"(\d+)", r"<b>\1</b>", escape(summary(self.rows)))
         self.summary.value = f"<p>{counted}.</p>"
-        self.table.value = collection_html(self.rows, self.blind)
+        self.table.value = collection_html(self.rows, self.blind, self.info.key)
         self.csv_link.value = data_link(
             rows_csv(self.rows, self.blind).encode(),
             f"{self.info.key}-submissions.csv",
@@ -110,30 +129,44 @@ NO_SUBMISSION = "No paper submitted yet."
 NO_SCORE = "No paper scored yet."
 
 
-class PlotsPanel(w.HBox):
+class Plot(w.HTML):
+    """A plot as an image with its text alternative, and its data as a table beside it."""
+
+    png = b""  # the picture itself (tests read it back)
+
+    def draw(self, png: bytes, alt: str, caption: str, data: str) -> None:
+        self.png = png
+        self.value = figure_html(png, alt, caption, data)
+
+
+class PlotsPanel(w.VBox):
     """Submissions over time against the deadline, and mean scores per rubric category.
 
     A plot with nothing to draw is hidden and a sentence says why: never an empty frame.
+    Each plot says in words what it shows and has its figures in a table beside it.
     """
 
     def __init__(self, info: Committee):
         self.info = info
-        layout = w.Layout(width="470px")
-        self.timeline = w.Image(format="png", layout=layout)
-        self.category_plot = w.Image(format="png", layout=w.Layout(width="470px"))
+        self.timeline, self.category_plot = Plot(), Plot()
         self.timeline_note, self.category_note = w.HTML(), w.HTML()
         super().__init__(
-            [
-                w.VBox([self.timeline, self.timeline_note]),
-                w.VBox([self.category_plot, self.category_note]),
-            ]
+            [self.timeline, self.timeline_note, self.category_plot, self.category_note]
         )
 
     def show(self, found: Collection) -> None:
-        times = [r.submitted_at for r in found.rows if r.submitted_at]
+        times = sorted(r.submitted_at for r in found.rows if r.submitted_at)
         _shown(self.timeline, self.timeline_note, NO_SUBMISSION if not times else "")
         if times:
-            self.timeline.value = plots.submissions_over_time(times, self.info.rules.deadline_utc)
+            deadline = self.info.rules.deadline_utc
+            self.timeline.draw(
+                plots.submissions_over_time(times, deadline),
+                f"Step chart of papers submitted over time: {len(times)} between "
+                f"{times[0]:%d %b %H:%M} and {times[-1]:%d %b %H:%M} UTC; the deadline, "
+                f"{deadline:%d %b %H:%M} UTC, is a dashed red line.",
+                "Papers submitted over time (UTC), against the deadline.",
+                _per_day_html(times),
+            )
         scored = [g for g in found.grades if g.total is not None]
         _shown(self.category_plot, self.category_note, NO_SCORE if not scored else "")
         if scored:
@@ -141,14 +174,44 @@ class PlotsPanel(w.HBox):
                 c.name: sum(g.categories.get(c.name, 0) for g in scored) / len(scored)
                 for c in self.info.rubric
             }
-            self.category_plot.value = plots.scores_by_category(
-                means, {c.name: c.max_points for c in self.info.rubric}
+            maxima = {c.name: c.max_points for c in self.info.rubric}
+            shares = ", ".join(f"{n} {100 * means[n] / maxima[n]:.0f} %" for n in maxima)
+            self.category_plot.draw(
+                plots.scores_by_category(means, maxima),
+                f"Bar chart of the mean score per rubric category, as a share of its maximum, "
+                f"over {len(scored)} scored paper(s): {shares}.",
+                "Mean score per rubric category (% of the category's maximum).",
+                _means_html(means, maxima, len(scored)),
             )
 
 
-def _shown(image: w.Image, note: w.HTML, empty: str) -> None:
+def _per_day_html(times: list) -> str:
+    """The submissions plot's figures: papers per day (UTC) and the running total."""
+    days: dict = {}
+    for t in times:
+        days[t.date()] = days.get(t.date(), 0) + 1
+    rows, total = [], 0
+    for day, count in days.items():
+        total += count
+        rows.append(f"<tr><td>{day:%Y-%m-%d}</td><td>{count}</td><td>{total}</td></tr>")
+    return table(["Day (UTC)", "Papers", "So far"], rows, caption="Submissions per day")
+
+
+def _means_html(means: dict[str, float], maxima: dict[str, int], papers: int) -> str:
+    """The score chart's figures: mean points, maximum and share per category."""
+    rows = [
+        f"<tr><td>{escape(n)}</td><td>{means[n]:.1f}</td><td>{maxima[n]}</td>"
+        f"<td>{100 * means[n] / maxima[n]:.0f} %</td></tr>"
+        for n in maxima
+    ]
+    return table(
+        ["Category", "Mean", "Maximum", "Share"], rows, caption=f"Mean of {papers} scored paper(s)"
+    )
+
+
+def _shown(plot: Plot, note: w.HTML, empty: str) -> None:
     """Show the plot, or hide it and say ``empty`` in its place."""
-    image.layout.display = "none" if empty else None
+    plot.layout.display = "none" if empty else None
     note.value = f"<p class='mb-empty-plot'>{escape(empty)}</p>" if empty else ""
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from html import escape
 from zoneinfo import ZoneInfo
 
 import ipywidgets as w
@@ -18,9 +17,16 @@ from ..core.times import parse_local_time
 from ..exceptions import MunbookError
 from ..store import Store
 from ..workflows.progress import deadline_for
-from .html import ok, set_options, shows_errors, table
+from .html import frame_html, ok, set_options, shows_errors
 
-HEADER = ["Committee", "Country", "Delegate", "Until (committee's time)", "Reason", "Granted at"]
+COLUMNS = {
+    "committee": "Committee",
+    "country": "Country",
+    "delegate": "Delegate",
+    "until": "Until (committee's time)",
+    "reason": "Reason",
+    "granted_at": "Granted at",
+}
 
 
 def _local(value: datetime, committee: str) -> str:
@@ -35,20 +41,19 @@ def _label(row: dict) -> str:
     )
 
 
-def extensions_html(rows: list[dict]) -> str:
-    """The table of extensions granted, every value escaped."""
-    body = []
-    for r in rows:
-        cells = [
-            r["committee"].upper(),
-            countries.lookup(r["country"]).name,
-            r["delegate"] or "–",
-            _local(r["until"], r["committee"]),
-            r["reason"] or "–",
-            _local(r["granted_at"], r["committee"]),
+def extensions_html(store: Store) -> str:
+    """The extensions granted (``workflows.tables.extensions_table``), in each committee's time."""
+    from ..workflows.tables import extensions_table
+
+    frame = extensions_table(store)
+    for column in ("until", "granted_at"):
+        frame[column] = [
+            _local(t.to_pydatetime(), c)
+            for t, c in zip(frame[column], frame["committee"], strict=True)
         ]
-        body.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
-    return table(HEADER, body, empty="No extension granted.")
+    caption = "Extensions granted; revoking one gives back the committee's deadline."
+    formats = {"delegate": lambda name: name or "–", "reason": lambda text: text or "–"}
+    return frame_html(frame, caption, COLUMNS, formats, empty="No extension granted.")
 
 
 class ExtensionsPanel(w.VBox):
@@ -79,7 +84,7 @@ class ExtensionsPanel(w.VBox):
         """The delegations to choose from, and the extensions granted so far."""
         set_options(self.extended, options)
         rows = self.store.extension_rows()
-        self.granted.value = extensions_html(rows)
+        self.granted.value = extensions_html(self.store)
         set_options(self.revoked, [(_label(r), r["id"]) for r in rows])
 
     @shows_errors("extension_message")

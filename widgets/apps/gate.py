@@ -113,12 +113,17 @@ class CodeGate(w.VBox):
         self._check, self._open, self._scope, self._store = check, open_page, scope, store
         self._clock, self._not_before, self.opened, self.expired = clock, 0.0, False, False
         self.timeout = settings.gate_timeout()
-        self.code = w.Password(placeholder="e.g. K7QX-M2PA-ZT9C", layout=w.Layout(width="16em"))
+        self.code = w.Password(
+            description="Access code",
+            placeholder="e.g. K7QX-M2PA-ZT9C",
+            style={"description_width": "auto"},
+            layout=w.Layout(width="20em", max_width="100%"),
+        )
         self.button = w.Button(description="Open", button_style="primary")
         self.message = w.HTML()
         self.button.on_click(lambda _: self.try_code(self.code.value))
         intro = w.HTML(
-            f"<h2 class='mb-title'>{title}</h2>"
+            f"<h1 class='mb-title'>{title}</h1>"
             "<p>Enter the access code you were given. This page waits "
             f"{_duration(self.timeout)} for it, then closes to free the server.</p>"
         )

@@ -102,7 +102,8 @@ class HistoryPanel(w.VBox):
             return
         note = " — the version you submitted" if version == self.submitted_version else ""
         self.preview.value = (
-            f"<div class='mb-card mb-box mb-history-preview'><b>Version {version}{note}</b>"
+            f"<div class='mb-card mb-box mb-history-preview' tabindex='0' role='region' "
+            f"aria-label='Version {version}'><b>Version {version}{note}</b>"
             f"{version_preview_html(draft.content, self.titles)}</div>"
         )
 

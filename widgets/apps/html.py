@@ -32,8 +32,8 @@ def stylesheet():
     return w.HTML(f"<style>{CSS}</style>", layout=w.Layout(display="none"))
 
 
-def title(text: str, level: int = 2) -> str:
-    """A page (h2) or section (h3) heading; ``text`` is escaped."""
+def title(text: str, level: int = 1) -> str:
+    """A page (h1) or section (h2) heading; ``text`` is escaped."""
     return f"<h{level} class='mb-title'>{escape(text)}</h{level}>"
 
 
@@ -45,12 +45,68 @@ def bad(text: str) -> str:
     return f"<span class='mb-bad'>{escape(text)}</span>"
 
 
-def table(header: Iterable[str], rows: list[str], empty: str = "No delegations yet.") -> str:
-    """A ``mb-table``: escaped header cells, ``rows`` as ready ``<tr>`` strings."""
+def table(
+    header: Iterable[str],
+    rows: list[str],
+    empty: str = "No delegations yet.",
+    caption: str = "",
+    css: str = "mb-table",
+) -> str:
+    """A ``mb-table``: a caption, ``scope=col`` header cells, ``rows`` as ready ``<tr>`` strings."""
     header = list(header)
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    head = "".join(f"<th scope='col'>{escape(h)}</th>" for h in header)
     body = "".join(rows) or f"<tr><td colspan='{len(header)}'>{escape(empty)}</td></tr>"
-    return f"<table class='mb-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    said = f"<caption>{escape(caption)}</caption>" if caption else ""
+    # A box that scrolls sideways on a phone; focusable, so the keyboard can scroll it too.
+    return (
+        f"<div class='mb-scroll' role='region' tabindex='0' aria-label='{escape(caption or 'Table')}'>"
+        f"<table class='{css}'>{said}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def frame_html(
+    frame: Any,
+    caption: str,
+    labels: dict[str, str],
+    formats: dict[str, Callable[[Any], str]] | None = None,
+    classes: dict[str, Callable[[str], str]] | None = None,
+    empty: str = "No delegations yet.",
+) -> str:
+    """A pandas DataFrame (``workflows.tables``) as a ``mb-table``, every cell escaped.
+
+    ``labels`` picks the columns shown, in order, and names them for people;
+    ``formats`` turn a column's values into text; ``classes`` give a cell its
+    CSS class from its text (status colours). Missing values read "–"; a
+    newline in a value becomes a line break. pandas is imported only here and
+    only when a staff page calls this: the delegate's kernel loads this module.
+    """
+    import pandas as pd
+
+    formats, classes = formats or {}, classes or {}
+
+    def cell(column: str, value: Any) -> str:
+        missing = value is None or (not isinstance(value, (list, tuple)) and pd.isna(value))
+        text = "–" if missing else formats.get(column, str)(value)
+        css = classes[column](text) if column in classes else ""
+        said = escape(text).replace("\n", "<br>")
+        return f"<td class='{css}'>{said}</td>" if css else f"<td>{said}</td>"
+
+    columns = list(labels)
+    rows = [
+        "<tr>" + "".join(cell(c, v) for c, v in zip(columns, values, strict=True)) + "</tr>"
+        for values in frame[columns].itertuples(index=False, name=None)
+    ]
+    return table(labels.values(), rows, empty=empty, caption=caption)
+
+
+def figure_html(png: bytes, alt: str, caption: str, data: str) -> str:
+    """A plot with its text alternative and caption, and ``data`` (a table) beside it."""
+    encoded = base64.b64encode(png).decode()
+    return (
+        f"<div class='mb-figure'><figure><img src='data:image/png;base64,{encoded}' "
+        f"alt='{escape(alt)}' width='470'><figcaption>{escape(caption)}</figcaption></figure>"
+        f"{data}</div>"
+    )
 
 
 def data_link(

@@ -15,7 +15,7 @@ import ipywidgets as w
 from ..core.committees import Committee
 from ..store import Delegation, Store
 from .history_panel import HistoryPanel
-from .html import data_link, shows_errors
+from .html import data_link, shows_errors, table
 from .paper_panel import PaperPanel, checklist_html
 from .sources import SourcesPanel
 
@@ -62,9 +62,16 @@ class FeedbackPanel(w.VBox):
         comments = "".join(f"<blockquote>{escape(text)}</blockquote>" for _, text in grade.comments)
         pdf = review.feedback_pdf(self.store, self.delegation.id)
         self.html.value = (
-            f"<div class='mb-card mb-feedback'><h2>Feedback</h2><table><tr><th>Category</th><th>Weight</th>"
-            f"<th>Score</th></tr>{rows}<tr><td><b>Total</b></td><td></td><td><b>{grade.total:g} / 100</b>"
-            f"</td></tr></table>{comments}"
+            "<div class='mb-card mb-feedback'><h2>Feedback</h2>"
+            + table(
+                ["Category", "Weight", "Score"],
+                [
+                    rows
+                    + f"<tr><td><b>Total</b></td><td></td><td><b>{grade.total:g} / 100</b></td></tr>"
+                ],
+                caption="Your chairs' scores per rubric category",
+            )
+            + comments
             + data_link(pdf, "feedback.pdf", "Download the feedback (PDF)")
             + "</div>"
         )

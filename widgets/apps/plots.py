@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 def _png(fig) -> bytes:
@@ -32,11 +32,19 @@ def submissions_figure(times: list[datetime], deadline: datetime):
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     ordered = sorted(times)
     if ordered:
-        ax.step(ordered, range(1, len(ordered) + 1), where="post", color="#1f5fa8")
+        counts = list(range(1, len(ordered) + 1))
+        # The axis spans the papers and the deadline, a little either side (not years).
+        first, last = min(ordered[0], deadline), max(ordered[-1], deadline)
+        pad = max((last - first) * 0.05, timedelta(hours=12))
+        ax.set_xlim(first - pad, last + pad)
+        # The running total carries on to the right edge; a dot marks each paper.
+        ax.step([*ordered, last + pad], [*counts, counts[-1]], where="post", color="#1f5fa8")
+        ax.plot(ordered, counts, "o", color="#1f5fa8", markersize=4)
+        ax.set_ylim(0, counts[-1] * 1.15 + 0.2)
     ax.axvline(deadline, color="#b42318", linestyle="--", label="deadline")
     ax.set_ylabel("papers submitted")
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left")
+    ax.legend(loc="lower right")
     fig.autofmt_xdate()
     return fig
 

@@ -77,7 +77,13 @@ class SourcesPanel(w.VBox):
     def __init__(self, committee: Committee, on_change: Callable[[], None]):
         self.committee, self._on_change = committee, on_change
         self.sources: list[dict[str, str]] = []
-        self.source_list = w.Select(options=[], rows=6, layout=w.Layout(width=WIDE))
+        self.source_list = w.Select(
+            options=[],
+            rows=6,
+            description="Your sources",
+            style={"description_width": "9em"},
+            layout=w.Layout(width=WIDE),
+        )
         self.source_list.observe(self._pick, names="value")
         self.fields = {name: _field(name) for name in FIELDS}
         add = w.Button(description="Add source", button_style="primary")
