@@ -228,6 +228,11 @@ def serving_config(cull_idle_seconds: int | None = None) -> Config:
     voila.file_denylist = [r".*"]
     voila.allow_template_override = "NO"
     voila.allow_theme_override = "NO"
+    # Voilà's lab page plus a plain "connection lost" message (templates/jupyter/...).
+    voila.template = settings.PAGE_TEMPLATE
+    paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    if str(settings.PAGE_TEMPLATE_ROOT) not in paths:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(settings.PAGE_TEMPLATE_ROOT), *paths])
     voila.multi_kernel_manager_class = CappedKernelManager
     config.VoilaExporter.sanitize_html = True
     config.VoilaExporter.markdown_renderer_class = EscapingMarkdownRenderer

@@ -92,6 +92,21 @@ def idle_timeout() -> int:
     return int(_env_number("MUNBOOK_IDLE_TIMEOUT", IDLE_TIMEOUT, 10, 86_400))
 
 
+# ---- several workers behind HAProxy (``munbook serve --workers N``) -------------------
+
+MAX_WORKERS = 64  # Voilà workers one ``serve --workers`` starts, at most
+HAPROXY_TEMPLATE = TEMPLATES_DIR / "haproxy" / "munbook.cfg"  # string.Template, $names
+# A Jupyter data folder holding munbook's Voilà page template (voila/templates/munbook/):
+# Voilà's lab page plus a plain message when the page loses its kernel.
+PAGE_TEMPLATE_ROOT = TEMPLATES_DIR / "jupyter"
+PAGE_TEMPLATE = "munbook"
+
+
+def run_dir() -> Path:
+    """Files of a running ``serve --workers``: HAProxy's generated config (private)."""
+    return home() / "run"
+
+
 # Voilà serves site/ and nothing else: the generated workbooks and the staff apps.
 # Everything private (store, codes, submissions, exports, grades, feedback,
 # binders, caches) sits beside it, never under it.
