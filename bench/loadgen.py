@@ -319,10 +319,11 @@ async def run_delegate_reopening(
     As a delegate told "connection lost" would: after ``REOPEN_PAUSE`` the same link
     (cookies kept, so the proxy must route it elsewhere), a check that the reopened page
     shows every text that was acknowledged as saved, then typing on from what it shows.
+    The delegate writes for ``seconds`` from the moment its page first opened.
     """
     out, jar, n = Outcome(who), {}, 0
     started = time.monotonic()
-    end = started + seconds
+    end = started + OPEN_SECONDS + seconds  # until the page first opens; then opened + seconds
     acked: dict[str, str] = {}  # section -> the last text the page said was saved
     while True:
         try:
@@ -338,6 +339,7 @@ async def run_delegate_reopening(
         keys = sorted(boxes)[:2]
         if out.open_seconds is None:
             out.open_seconds, out.kernel_id = time.monotonic() - started, client.kernel_id
+            end = time.monotonic() + seconds
         else:  # reopened: what the page shows now is the store's latest draft
             shown = {key: str(client.states[boxes[key]].get("value", "")) for key in keys}
             out.lost_on_reopen += sum(not shown[k].startswith(acked.get(k, "")) for k in keys)

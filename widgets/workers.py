@@ -51,9 +51,11 @@ def check_store(workers: int, url: str) -> None:
         )
 
 
-def haproxy_binary() -> str:
-    """HAProxy's path, or a MunbookError saying how to install it."""
-    found = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/usr/local/sbin")
+def haproxy_binary(search: str | None = None) -> str:
+    """HAProxy's path (on ``search``, default $PATH and the sbin folders), or a MunbookError."""
+    if search is None:
+        search = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin"])
+    found = shutil.which("haproxy", path=search)
     if not found:
         raise MunbookError(
             "--workers needs HAProxy in front of the workers: install the Debian package "

@@ -1,0 +1,222 @@
+"""``make bench`` ``workers``: 2 Voilà workers behind HAProxy vs one ``munbook serve``.
+
+Both setups on PostgreSQL, in the same run, through the page's own protocol
+(bench/loadgen.py):
+
+- burst: WORKERS_BURST delegates (default 40) open their workbooks at once;
+- sustained: the same delegates then write for WORKERS_SECONDS (default 30);
+- worker kill: WORKERS_BURST delegates write; once all have saved, one worker
+  gets SIGKILL (the single server too; nothing restarts a plain ``munbook
+  serve``, so the bench restarts it 1 s later, as systemd's Restart= would).
+  Cut-off delegates reopen their link after loadgen.REOPEN_PAUSE.
+
+Each run gets a fresh database and MUNBOOK_HOME.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import loadgen
+
+MUNBOOK = Path(sys.executable).parent / "munbook"
+START_SECONDS = 180
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Cluster:
+    """``munbook serve --workers N`` (or a plain ``munbook serve`` when N is 0), logged."""
+
+    def __init__(self, home: Path, db: str, workers: int, log: Path):
+        self.home, self.db, self.workers, self.log = home, db, workers, log
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.started = 0
+        self.start()
+
+    def start(self) -> None:
+        env = {**os.environ, "MUNBOOK_HOME": str(self.home), "MUNBOOK_DB": self.db}
+        extra = ["--workers", str(self.workers)] if self.workers else []
+        self.process = subprocess.Popen(
+            [str(MUNBOOK), "serve", "--port", str(self.port), *extra],
+            env=env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.started += 1
+        deadline = time.monotonic() + START_SECONDS
+        while not self.ready():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"munbook serve did not start:\n{self.text()[-3000:]}")
+            time.sleep(0.3)
+
+    def ready(self) -> bool:
+        """The banner printed (once per start) and the public address answering."""
+        import urllib.request
+
+        if self.text().count("links in new code files") < self.started:
+            return False
+        try:
+            urllib.request.urlopen(self.base + "/", timeout=2).close()
+            return True
+        except OSError:
+            return False
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def pids(self) -> dict[str, int]:
+        """Worker name -> pid, the latest of each (a plain serve is ``serve``)."""
+        if not self.workers:
+            return {"serve": self.process.pid}
+        return {n: int(p) for n, p in re.findall(r"worker (w\d+): pid (\d+)", self.text())}
+
+    def kill(self, name: str) -> float:
+        """SIGKILL one worker (a plain serve: restarted 1 s later); the time of the kill."""
+        at = time.monotonic()
+        if self.workers:
+            os.kill(self.pids()[name], signal.SIGKILL)
+        else:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            time.sleep(1)
+            self.start()
+        return at
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def wait_until_written(db: str, count: int, deadline: float) -> int:
+    """Until ``count`` delegations have a draft, or ``deadline``; how many have."""
+    from widgets.store.engine import make_engine
+
+    engine = make_engine(db, pooled=False)
+    try:
+        while True:
+            with engine.connect() as conn:
+                wrote = conn.exec_driver_sql(
+                    "SELECT count(DISTINCT delegation_id) FROM drafts"
+                ).scalar()
+            if wrote >= count or time.monotonic() > deadline:
+                return wrote
+            time.sleep(1)
+    finally:
+        engine.dispose()
+
+
+def kill_run(cluster: Cluster, delegates: int, seconds: float, victim: str) -> dict:
+    """``delegates`` write (reopening when cut off); ``victim`` is killed once all have saved."""
+    args = (cluster.base, cluster.home, delegates, seconds, 1.0, 5, None, True)
+    with ThreadPoolExecutor(1) as pool:
+        load = pool.submit(loadgen.run, *args)
+        wrote = wait_until_written(cluster.db, delegates, time.monotonic() + 300)
+        killed_at = cluster.kill(victim)
+        figures = load.result()
+    cut = [o for o in figures["outcomes"] if o.failed_at]
+    again = [o.writing_again_at[-1] - killed_at for o in cut if o.writing_again_at]
+    figures.update(
+        wrote_before_kill=wrote,
+        cut_off=len(cut),
+        again=len(again),
+        again_p50=statistics.median(again) if again else float("nan"),
+        again_max=max(again, default=float("nan")),
+    )
+    return figures
+
+
+def kill_summary(f: dict) -> str:
+    return (
+        f"{f['wrote_before_kill']} writing at the kill, {f['cut_off']} cut off, "
+        f"{f['again']} writing again after p50 {f['again_p50']:.1f} s, max "
+        f"{f['again_max']:.1f} s; lost {f['lost']}; {len(f['errors'])} failed"
+    )
+
+
+def prepared(fresh_home: Callable[[], Path], fresh_db: Callable[[], str], count: int):
+    """A fresh home and database (upgraded) with ``count`` INTERPOL workbooks."""
+    from widgets.core import countries
+    from widgets.store import migrate
+    from widgets.workflows import generate
+
+    home = fresh_home()
+    os.environ["MUNBOOK_DB"] = db = fresh_db()
+    migrate.upgrade()
+    names = [c.name for c in countries.members("interpol")][:count]
+    generate.generate("interpol", country_names=names, progress=False)
+    return home, db
+
+
+def main(report, fresh_home, pg: str, fresh_database) -> None:
+    """The benchmark's body (bench/run.py passes its helpers in)."""
+    if not pg:
+        print("workers    skipped: no PostgreSQL (set MUNBOOK_BENCH_PG)")
+        return
+    burst = int(os.environ.get("WORKERS_BURST", "40"))
+    seconds = float(os.environ.get("WORKERS_SECONDS", "30"))
+    os.environ.setdefault("MUNBOOK_MAX_KERNELS", str(max(40, burst + 10)))
+    results = {}
+    for label, count in (("one serve", 0), ("2 workers + HAProxy", 2)):
+        runs = {}
+        for kind in ("load", "kill"):
+            home, db = prepared(fresh_home, lambda: fresh_database(pg, "workers"), burst)
+            cluster = Cluster(home, db, count, home / "serve.log")
+            try:
+                if kind == "load":
+                    runs[kind] = loadgen.run(
+                        cluster.base, home, burst, seconds, server_pid=cluster.process.pid
+                    )
+                else:
+                    runs[kind] = kill_run(cluster, burst, seconds, "w1" if count else "serve")
+            finally:
+                cluster.stop()
+                os.environ.pop("MUNBOOK_DB", None)
+        results[label] = runs
+    _print(report, results, burst, seconds)
+
+
+def _print(report, results: dict, burst: int, seconds: float) -> None:
+    (one_label, one), (two_label, two) = results.items()
+    for label, runs in results.items():
+        print(f"{'':<10} {label}: {loadgen.summary(runs['load'])}")
+        print(f"{'':<10} {label}, worker killed: {kill_summary(runs['kill'])}")
+    ratio = one["load"]["open_p95"] / two["load"]["open_p95"]
+    k = two["kill"]
+    report(
+        "workers",
+        f"{burst} at once: open p95 {two['load']['open_p95']:.1f} s ({two_label}) vs "
+        f"{one['load']['open_p95']:.1f} s ({one_label}), {ratio:.2f}x; writing {seconds:.0f} s: "
+        f"save p95 {two['load']['save_p95'] * 1000:.0f} ms vs "
+        f"{one['load']['save_p95'] * 1000:.0f} ms; worker killed: {k['cut_off']} cut off, "
+        f"all writing again within {k['again_max']:.1f} s, lost {k['lost']}",
+        "every page open, 0 saves lost, every cut-off delegate writing again within 30 s",
+        two["load"]["opened"] == burst
+        and two["load"]["lost"] == 0
+        and k["lost"] == 0
+        and k["again"] == k["cut_off"]
+        and k["again_max"] <= 30,
+    )
