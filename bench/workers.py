@@ -129,6 +129,29 @@ def wait_until_written(db: str, count: int, deadline: float) -> int:
         engine.dispose()
 
 
+def load_run(cluster: Cluster, delegates: int, seconds: float) -> dict:
+    """``delegates`` open at once and write; CPU split into opening and writing, worker memory."""
+    import psutil
+
+    pid = cluster.process.pid
+    before, started = loadgen.cpu_seconds(pid), time.monotonic()
+    with ThreadPoolExecutor(1) as pool:
+        args = (cluster.base, cluster.home, delegates, seconds, 1.0, 5, pid)
+        load = pool.submit(loadgen.run, *args)
+        wait_until_written(cluster.db, delegates, time.monotonic() + 600)
+        opened_cpu, opened_at = loadgen.cpu_seconds(pid) - before, time.monotonic()
+        time.sleep(max(0.0, seconds / 2 - (opened_at - started)))
+        servers = [psutil.Process(p).memory_info().rss / 2**20 for p in cluster.pids().values()]
+        figures = load.result()
+    writing = loadgen.cpu_seconds(pid) - before - opened_cpu
+    figures.update(
+        open_cpu=opened_cpu / delegates,  # CPU seconds per page opened
+        write_cores=writing / max(1.0, time.monotonic() - opened_at) / delegates,
+        server_mb=statistics.median(servers),  # one Voilà server process, its kernels aside
+    )
+    return figures
+
+
 def kill_run(cluster: Cluster, delegates: int, seconds: float, victim: str) -> dict:
     """``delegates`` write (reopening when cut off); ``victim`` is killed once all have saved."""
     args = (cluster.base, cluster.home, delegates, seconds, 1.0, 5, None, True)
@@ -171,6 +194,52 @@ def prepared(fresh_home: Callable[[], Path], fresh_db: Callable[[], str], count:
     return home, db
 
 
+def store_sizes(versions: int = 100) -> tuple[float, float]:
+    """KB PostgreSQL takes for one draft version and one submission of a two-page (640-word) paper.
+
+    Random words from a 600-word vocabulary, so compression is about that of prose.
+    """
+    import random
+
+    import sqlalchemy as sa
+
+    from widgets.store import Store
+    from widgets.workflows import submit
+
+    rng = random.Random(13)
+    vocab = [
+        "".join(rng.choices("abcdefghiklmnoprstuvy", k=rng.randint(2, 10))) for _ in range(600)
+    ]
+    sections = [
+        f"{t}.{s}"
+        for t in "AB"
+        for s in ("background", "past_action", "country_policy", "solutions")
+    ]
+    store = Store()
+    delegation = store.add_delegation("interpol", "KEN", "Bench Delegate", "Bench School")
+
+    def size(table: str) -> int:
+        with store.engine.connect() as conn:
+            return conn.execute(sa.text(f"SELECT pg_total_relation_size('{table}')")).scalar()
+
+    before, version = size("drafts"), None
+    for _ in range(versions):
+        content = {
+            "sections": {key: " ".join(rng.choices(vocab, k=80)) + "." for key in sections},
+            "sources": [
+                {"title": f"Report {i}", "author": "WHO", "date": "2021"} for i in range(4)
+            ],
+            "disclosure": "None.",
+        }
+        version = store.save_draft(delegation, content, version, words=640)
+    draft_kb = (size("drafts") - before) / versions / 1024
+    before = size("submissions")
+    submit.submit(store, delegation)
+    submission_kb = (size("submissions") - before) / 1024
+    store.dispose()
+    return draft_kb, submission_kb
+
+
 def main(report, fresh_home, pg: str, fresh_database) -> None:
     """The benchmark's body (bench/run.py passes its helpers in)."""
     if not pg:
@@ -187,9 +256,7 @@ def main(report, fresh_home, pg: str, fresh_database) -> None:
             cluster = Cluster(home, db, count, home / "serve.log")
             try:
                 if kind == "load":
-                    runs[kind] = loadgen.run(
-                        cluster.base, home, burst, seconds, server_pid=cluster.process.pid
-                    )
+                    runs[kind] = load_run(cluster, burst, seconds)
                 else:
                     runs[kind] = kill_run(cluster, burst, seconds, "w1" if count else "serve")
             finally:
@@ -197,12 +264,25 @@ def main(report, fresh_home, pg: str, fresh_database) -> None:
                 os.environ.pop("MUNBOOK_DB", None)
         results[label] = runs
     _print(report, results, burst, seconds)
+    prepared(fresh_home, lambda: fresh_database(pg, "workers"), 1)
+    draft_kb, submission_kb = store_sizes()
+    os.environ.pop("MUNBOOK_DB", None)
+    print(
+        f"{'':<10} PostgreSQL: a two-page (640-word) draft version takes {draft_kb:.1f} KB, its "
+        f"submission (PDF and notebook) {submission_kb:.0f} KB"
+    )
 
 
 def _print(report, results: dict, burst: int, seconds: float) -> None:
     (one_label, one), (two_label, two) = results.items()
     for label, runs in results.items():
-        print(f"{'':<10} {label}: {loadgen.summary(runs['load'])}")
+        f = runs["load"]
+        print(f"{'':<10} {label}: {loadgen.summary(f)}")
+        print(
+            f"{'':<10} {label}: {f['open_cpu']:.2f} CPU s per page opened; "
+            f"{f['write_cores'] * 1000:.1f} millicores per writing delegate; Voilà server "
+            f"process {f['server_mb']:.0f} MB"
+        )
         print(f"{'':<10} {label}, worker killed: {kill_summary(runs['kill'])}")
     ratio = one["load"]["open_p95"] / two["load"]["open_p95"]
     k = two["kill"]

@@ -93,9 +93,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MUNBOOK_HOME", str(home))
         patch.setenv("MUNBOOK_DB", db)
+        # Room on one worker for every page: when the other dies, its pages come here.
+        patch.setenv("MUNBOOK_MAX_KERNELS", str(2 * DELEGATES))
         migrate.upgrade()
         _generate()
-    running = Cluster(home, db, 2, home.parent / "serve.log")
+        running = Cluster(home, db, 2, home.parent / "serve.log")
     yield running
     running.stop()
     with admin.connect() as conn:

@@ -236,6 +236,9 @@ def serving_config(cull_idle_seconds: int | None = None) -> Config:
     voila.multi_kernel_manager_class = CappedKernelManager
     config.VoilaExporter.sanitize_html = True
     config.VoilaExporter.markdown_renderer_class = EscapingMarkdownRenderer
+    # Kernels talk to their server over Unix sockets: no TCP ports, which the kernels of
+    # several workers (serve --workers) would otherwise pick at random and collide on.
+    config.KernelManager.transport = "ipc"
     kernels = config.MappingKernelManager
     kernels.cull_idle_timeout = cull_idle_seconds or settings.idle_timeout()
     kernels.cull_interval = 60
