@@ -344,6 +344,7 @@ async def run_delegate_reopening(
             shown = {key: str(client.states[boxes[key]].get("value", "")) for key in keys}
             out.lost_on_reopen += sum(not shown[k].startswith(acked.get(k, "")) for k in keys)
             out.typed.update({k: v for k, v in shown.items() if k in out.typed})
+            end = max(end, time.monotonic() + 3 * interval)  # cut off: finishes the sentence
         try:
             n = await _type(client, boxes, out, seconds, interval, chunk, n, end)
         except (PageClosed, WebSocketClosedError, StreamClosedError):
