@@ -180,7 +180,7 @@ def test_a_worker_killed_mid_run_loses_no_save_and_everyone_writes_again(in_clus
         banner = page.locator("#mb-connection-lost")
         banner.wait_for(state="visible", timeout=20_000)
         assert "Everything saved until now is kept" in banner.inner_text()
-        page.get_by_role("button", name="Reload the page").click()
+        page.get_by_role("button", name="Reload the page").click(timeout=180_000)
         page.wait_for_selector(".mb-app", timeout=180_000)
         page.get_by_role("tab", name="Write").click()
         assert page.locator(SECTION).input_value() == text
