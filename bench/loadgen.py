@@ -31,7 +31,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
-from tornado.websocket import websocket_connect
+from tornado.iostream import StreamClosedError
+from tornado.websocket import WebSocketClosedError, websocket_connect
 
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]+)"')
 SAVED = "All changes saved"
@@ -60,6 +61,11 @@ class Outcome:
     kernel_id: str = ""
     memory_kb: tuple[int, int] | None = None  # (RSS, PSS) of its kernel
     error: str = ""
+    # When its worker dies (run_delegate_reopening): when the page lost its kernel, when a
+    # save was acknowledged again after reopening, and acknowledged texts the reopened page lacked.
+    failed_at: list[float] = field(default_factory=list)
+    writing_again_at: list[float] = field(default_factory=list)
+    lost_on_reopen: int = 0
 
 
 def message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> str:
@@ -94,6 +100,10 @@ def decode(frame: str | bytes) -> dict:
     return json.loads(frame[offsets[0] : end])
 
 
+class PageClosed(Exception):
+    """The page's kernel websocket closed while the delegate was writing."""
+
+
 class Page:
     """One delegate's open page: its kernel websocket and the widget states it learnt."""
 
@@ -109,12 +119,24 @@ class Page:
         self.latencies: list[float] = []
         self.saving_at: float | None = None
         self.saves: list[float] = []
+        self.acked: dict[str, str] = {}  # model id -> the last value the page said was saved
+        self.first_ack: float | None = None
+        self.closed = asyncio.Event()  # the websocket closed (its server or worker went away)
+        self.kernel_id, self.reader = "", None
 
     async def read(self) -> None:
-        while (frame := await self.ws.read_message()) is not None:
-            msg = decode(frame)
-            if msg.get("msg_type", msg.get("header", {}).get("msg_type")) == "comm_msg":
-                self.on_comm(msg["content"])
+        try:
+            while (frame := await self.ws.read_message()) is not None:
+                msg = decode(frame)
+                if msg.get("msg_type", msg.get("header", {}).get("msg_type")) == "comm_msg":
+                    self.on_comm(msg["content"])
+        finally:
+            self.closed.set()
+
+    def close(self) -> None:
+        self.ws.close()
+        if self.reader:
+            self.reader.cancel()
 
     def on_comm(self, content: dict) -> None:
         data = content.get("data", {})
@@ -142,6 +164,10 @@ class Page:
                     self.saves.append(max(0.0, now - self.saving_at - AUTOSAVE_DELAY))
                     self.saving_at = None
                 self.latencies += [now - sent for sent, *_, echoed in self.unsaved if echoed]
+                for _, model_id, sent_value, echoed in self.unsaved:
+                    if echoed:
+                        self.acked[model_id] = sent_value
+                        self.first_ack = self.first_ack or now
                 self.unsaved = [entry for entry in self.unsaved if not entry[3]]
                 if not self.unsaved:
                     self.saved.set()
@@ -166,7 +192,16 @@ class Page:
             {"version": "1.0.0"},
         )
         await self.send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
-        await asyncio.wait_for(self.got_states.wait(), OPEN_SECONDS)
+        await self.until(self.got_states, OPEN_SECONDS)
+
+    async def until(self, event: asyncio.Event, seconds: float) -> None:
+        """Wait for ``event``; PageClosed if the websocket closes first, TimeoutError after."""
+        waits = [asyncio.ensure_future(e.wait()) for e in (event, self.closed)]
+        await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        for waiting in waits:
+            waiting.cancel()
+        if not event.is_set():
+            raise PageClosed if self.closed.is_set() else TimeoutError(f"nothing in {seconds} s")
 
     def sections(self) -> dict[str, str]:
         """Section key (``A.background``) -> the Textarea's model id."""
@@ -190,48 +225,150 @@ def words(n: int, seed: str) -> str:
     return " ".join(f"{vocab[(i * 7 + len(seed)) % len(vocab)]}{i}" for i in range(n))
 
 
+def _cookies(headers, jar: dict[str, str]) -> dict[str, str]:
+    """Keep the cookies a response sets (the proxy's worker cookie), as a browser does."""
+    for line in headers.get_list("Set-Cookie") if headers else []:
+        name, _, value = line.split(";", 1)[0].partition("=")
+        jar[name.strip()] = value.strip()
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())} if jar else {}
+
+
+async def open_workbook(base: str, who: Delegate, jar: dict[str, str] | None = None) -> Page:
+    """GET the page with its code, open its kernel websocket, load its widgets.
+
+    ``jar`` carries cookies from the page to the websocket (and to a reopened page),
+    so behind ``serve --workers`` both reach the worker that holds the kernel.
+    """
+    jar = {} if jar is None else jar
+    url = f"{base}/voila/render/{quote(who.path)}?code={quote(who.code)}"
+    page = await AsyncHTTPClient().fetch(
+        HTTPRequest(url, headers=_cookies(None, jar) or None, request_timeout=OPEN_SECONDS)
+    )
+    kernel_id = KERNEL_ID.search(page.body.decode())[1]
+    ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{kernel_id}/channels"
+    session = uuid.uuid4().hex
+    request = HTTPRequest(f"{ws_url}?session_id={session}", headers=_cookies(page.headers, jar))
+    ws = await websocket_connect(request, max_message_size=2**26)
+    client = Page(ws, session)
+    client.kernel_id = kernel_id
+    client.reader = asyncio.ensure_future(client.read())
+    await client.load_widgets()
+    return client
+
+
 async def run_delegate(base: str, who: Delegate, seconds: float, interval: float, chunk: int):
     """Open the page, type for ``seconds``, wait for the last save; return an Outcome."""
     out = Outcome(who)
     started = time.monotonic()
-    url = f"{base}/voila/render/{quote(who.path)}?code={quote(who.code)}"
     try:
-        page = await AsyncHTTPClient().fetch(HTTPRequest(url, request_timeout=OPEN_SECONDS))
-        out.kernel_id = KERNEL_ID.search(page.body.decode())[1]
-        ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{out.kernel_id}/channels"
-        session = uuid.uuid4().hex
-        ws = await websocket_connect(f"{ws_url}?session_id={session}", max_message_size=2**26)
-        client = Page(ws, session)
-        reader = asyncio.ensure_future(client.read())
-        await client.load_widgets()
+        client = await open_workbook(base, who)
+        out.kernel_id = client.kernel_id
         boxes = client.sections()
         if not boxes:
             raise RuntimeError("no section boxes: the gate did not open the workbook")
         out.open_seconds = time.monotonic() - started
         await _type(client, boxes, out, seconds, interval, chunk)
         out.memory_kb = kernel_memory(out.kernel_id)
-        ws.close()
-        reader.cancel()
+        client.close()
         out.latencies, out.saves = client.latencies, client.saves
     except Exception as exc:  # one delegate's failure is a figure, not the end of the run
         out.error = f"{type(exc).__name__}: {exc}"[:300]
     return out
 
 
-async def _type(client: Page, boxes: dict, out: Outcome, seconds: float, interval, chunk: int):
+async def _type(
+    client: Page,
+    boxes: dict,
+    out: Outcome,
+    seconds: float,
+    interval,
+    chunk: int,
+    start: int = 0,
+    end: float | None = None,
+) -> int:
+    """Type chunk ``start`` on until ``end`` (or for ``seconds``); the next chunk's number."""
     keys = sorted(boxes)[:2]  # two sections, as a delegate writes one paragraph at a time
     text = words(400, out.delegate.country)
     while len(text) < (seconds / interval + 2) * chunk:  # every chunk must change the text
         text += " " + text
-    end = time.monotonic() + seconds
-    n = 0
+    end = end or time.monotonic() + seconds
+    n = start
     while time.monotonic() < end:
+        if client.closed.is_set():
+            raise PageClosed
         key = keys[(n // 20) % len(keys)]  # 20 chunks in one section, then the next
         out.typed[key] = out.typed.get(key, "") + text[n * chunk : (n + 1) * chunk]
         await client.type(boxes[key], out.typed[key])
         n += 1
         await asyncio.sleep(interval)
-    await asyncio.wait_for(client.saved.wait(), 60)  # the autosave after the last chunk
+    if n == start:  # reopened after the end: nothing typed here, nothing to wait for
+        return n
+    await client.until(client.saved, 60)  # the autosave after the last chunk
+    return n
+
+
+REOPEN_PAUSE = 2.0  # seconds a delegate takes to read "connection lost" and reopen the link
+RECOVERY_SECONDS = 120  # after the run's end, reopening stops and the delegate counts as failed
+
+
+async def run_delegate_reopening(
+    base: str, who: Delegate, seconds: float, interval: float, chunk: int
+) -> Outcome:
+    """``run_delegate``, but a page that loses its kernel (its worker died) is reopened.
+
+    As a delegate told "connection lost" would: after ``REOPEN_PAUSE`` the same link
+    (cookies kept, so the proxy must route it elsewhere), a check that the reopened page
+    shows every text that was acknowledged as saved, then typing on from what it shows.
+    The delegate writes for ``seconds`` from the moment its page first opened.
+    """
+    out, jar, n = Outcome(who), {}, 0
+    started = time.monotonic()
+    end = started + OPEN_SECONDS + seconds  # until the page first opens; then opened + seconds
+    acked: dict[str, str] = {}  # section -> the last text the page said was saved
+    while True:
+        try:
+            client = await open_workbook(base, who, jar)
+        except Exception as exc:  # a page cut off while opening is a failure the delegate sees
+            out.failed_at.append(time.monotonic())
+            if time.monotonic() > end + RECOVERY_SECONDS:
+                out.error = f"could not reopen: {type(exc).__name__}: {exc}"[:300]
+                return out
+            await asyncio.sleep(REOPEN_PAUSE)
+            continue
+        boxes = client.sections()
+        keys = sorted(boxes)[:2]
+        if out.open_seconds is None:
+            out.open_seconds, out.kernel_id = time.monotonic() - started, client.kernel_id
+            end = time.monotonic() + seconds
+        else:  # reopened: what the page shows now is the store's latest draft
+            shown = {key: str(client.states[boxes[key]].get("value", "")) for key in keys}
+            out.lost_on_reopen += sum(not shown[k].startswith(acked.get(k, "")) for k in keys)
+            out.typed.update({k: v for k, v in shown.items() if k in out.typed})
+            end = max(end, time.monotonic() + 3 * interval)  # cut off: finishes the sentence
+        try:
+            n = await _type(client, boxes, out, seconds, interval, chunk, n, end)
+        except (PageClosed, WebSocketClosedError, StreamClosedError):
+            out.failed_at.append(time.monotonic())
+            await asyncio.sleep(REOPEN_PAUSE)
+            continue
+        except Exception as exc:
+            out.error = f"{type(exc).__name__}: {exc}"[:300]
+            return out
+        finally:
+            _remember(client, boxes, acked, out)
+        client.close()
+        return out
+
+
+def _remember(client: Page, boxes: dict, acked: dict[str, str], out: Outcome) -> None:
+    """Keep a page's acknowledged texts and figures before it is dropped."""
+    for key, model_id in boxes.items():
+        if model_id in client.acked:
+            acked[key] = client.acked[model_id]
+    out.latencies += client.latencies
+    out.saves += client.saves
+    if out.failed_at and client.first_ack and client.first_ack > out.failed_at[-1]:
+        out.writing_again_at.append(client.first_ack)
 
 
 def kernel_memory(kernel_id: str) -> tuple[int, int] | None:
@@ -317,14 +454,24 @@ def lost_saves(outcomes: list[Outcome]) -> int:
 
 
 async def drive(
-    base: str, who: list[Delegate], seconds: float, interval: float, chunk: int, spread: float = 0
+    base: str,
+    who: list[Delegate],
+    seconds: float,
+    interval: float,
+    chunk: int,
+    spread: float = 0,
+    reopen: bool = False,
 ):
-    """Every delegate at once, or arriving evenly over ``spread`` seconds (a burst)."""
-    AsyncHTTPClient.configure(None, max_clients=max(10, len(who)))
+    """Every delegate at once, or arriving evenly over ``spread`` seconds (a burst).
 
-    async def arrive(index: int, delegate: Delegate) -> Outcome:
+    ``reopen``: a delegate whose page loses its kernel reopens it (run_delegate_reopening).
+    """
+    AsyncHTTPClient.configure(None, max_clients=max(10, len(who)))
+    delegate = run_delegate_reopening if reopen else run_delegate
+
+    async def arrive(index: int, who_: Delegate) -> Outcome:
         await asyncio.sleep(spread * index / len(who))
-        return await run_delegate(base, delegate, seconds, interval, chunk)
+        return await delegate(base, who_, seconds, interval, chunk)
 
     return await asyncio.gather(*(arrive(i, d) for i, d in enumerate(who)))
 
@@ -361,14 +508,16 @@ def run(
     server_pid: int | None = None,
     entry: bool = False,
     spread: float = 0.0,
+    reopen: bool = False,
 ) -> dict:
     """Drive ``delegates`` simulated delegates for ``seconds``; return the figures.
 
-    ``entry``: through the entry page; ``spread``: arriving over that many seconds.
+    ``entry``: through the entry page; ``spread``: arriving over that many seconds;
+    ``reopen``: a delegate whose page loses its kernel reopens it.
     """
     who = delegates_from(home, delegates, entry)
     cpu_before, wall = (cpu_seconds(server_pid) if server_pid else 0.0), time.monotonic()
-    outcomes = run_async(drive(base, who, seconds, interval, chunk, spread))
+    outcomes = run_async(drive(base, who, seconds, interval, chunk, spread, reopen))
     wall = time.monotonic() - wall
     cpu = (cpu_seconds(server_pid) - cpu_before) if server_pid else float("nan")
     opened = [o.open_seconds for o in outcomes if o.open_seconds is not None]
@@ -386,7 +535,8 @@ def run(
         "save_p50": percentile(saves, 50),
         "save_p95": percentile(saves, 95),
         "saves": len(saves),
-        "lost": lost_saves(outcomes),
+        "lost": lost_saves(outcomes) + sum(o.lost_on_reopen for o in outcomes),
+        "cut_off": sum(bool(o.failed_at) for o in outcomes),  # pages that lost their kernel
         "rss_mb": statistics.median(m[0] for m in memory) / 1024 if memory else float("nan"),
         "pss_mb": statistics.median(m[1] for m in memory) / 1024 if memory else float("nan"),
         "cpu_seconds": cpu,

@@ -929,6 +929,15 @@ def burst() -> None:
     bursts.main(report, fresh_home, _bench_postgres(), _fresh_database)
 
 
+@benchmark
+def workers() -> None:
+    """serve --workers 2 behind HAProxy vs one munbook serve: burst, writing, a worker killed."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import workers as body  # bench/workers.py
+
+    body.main(report, fresh_home, _bench_postgres(), _fresh_database)
+
+
 def main(names: list[str]) -> int:
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:

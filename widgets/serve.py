@@ -265,11 +265,6 @@ class MunbookVoila(Voila):
     def _default_port_retries(self) -> int:
         return 0
 
-    def setup_template_dirs(self) -> None:
-        """Voilà's lab template, inside munbook's page frame (one <main> landmark)."""
-        super().setup_template_dirs()
-        self.template_paths.insert(0, str(settings.VOILA_TEMPLATE_DIR))
-
     def init_settings(self) -> dict:
         tornado_settings = super().init_settings()
         self.kernel_manager.max_kernels = self.max_kernels
@@ -316,9 +311,17 @@ def serving_config(
     voila.file_denylist = [r".*"]
     voila.allow_template_override = "NO"
     voila.allow_theme_override = "NO"
+    # Voilà's lab page plus a plain "connection lost" message (templates/jupyter/...).
+    voila.template = settings.PAGE_TEMPLATE
+    paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    if str(settings.PAGE_TEMPLATE_ROOT) not in paths:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(settings.PAGE_TEMPLATE_ROOT), *paths])
     voila.multi_kernel_manager_class = CappedKernelManager
     config.VoilaExporter.sanitize_html = True
     config.VoilaExporter.markdown_renderer_class = EscapingMarkdownRenderer
+    # Kernels talk to their server over Unix sockets: no TCP ports, which the kernels of
+    # several workers (serve --workers) would otherwise pick at random and collide on.
+    config.KernelManager.transport = "ipc"
     kernels = config.MappingKernelManager
     kernels.cull_idle_timeout = cull_idle_seconds or settings.idle_timeout()
     kernels.cull_interval = 60

@@ -49,7 +49,6 @@ BLOCS_YAML = DATA_DIR / "blocs.yaml"  # bloc names, sources, dates, notes
 SOURCES_YAML = DATA_DIR / "sources.yaml"  # where the other country facts come from
 DEMO_ROSTER = DATA_DIR / "demo" / "roster.csv"
 TEMPLATES_DIR = RESOURCE_ROOT / "templates"
-VOILA_TEMPLATE_DIR = TEMPLATES_DIR / "voila"  # the page frame around Voilà's lab template
 NOTEBOOKS_DIR = RESOURCE_ROOT / "notebooks"
 WORKBOOK_TEMPLATE = NOTEBOOKS_DIR / "workbook.ipynb"
 ANALYSIS_NOTEBOOKS = "*-analysis.ipynb"  # the staff's analysis notebooks in NOTEBOOKS_DIR
@@ -73,6 +72,21 @@ COMMITTEE_FILES = ("*.yaml", "*.yml")  # in each of committee_dirs(), in this or
 def committee_dirs() -> list[Path]:
     """Where committee files are read from: shipped data, then the home folder."""
     return [COMMITTEES_DIR, home() / "committees"]
+
+
+# ---- several workers behind HAProxy (``munbook serve --workers N``) -------------------
+
+MAX_WORKERS = 64  # Voilà workers one ``serve --workers`` starts, at most
+HAPROXY_TEMPLATE = TEMPLATES_DIR / "haproxy" / "munbook.cfg"  # string.Template, $names
+# A Jupyter data folder holding munbook's Voilà page template (voila/templates/munbook/):
+# Voilà's lab page plus a plain message when the page loses its kernel.
+PAGE_TEMPLATE_ROOT = TEMPLATES_DIR / "jupyter"
+PAGE_TEMPLATE = "munbook"
+
+
+def run_dir() -> Path:
+    """Files of a running ``serve --workers``: HAProxy's generated config (private)."""
+    return home() / "run"
 
 
 # Voilà serves site/ and nothing else: the generated workbooks and the staff apps.

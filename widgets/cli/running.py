@@ -21,15 +21,31 @@ def _serve(
 
     app = serve.make_app(host, port)
     base = f"http://{host}:{port}"
-    apps = serve.install_apps()
     click.echo(f"Serving {settings.site_dir()} with Voilà at {base}/  (Ctrl-C stops)")
+    _banner(base, app.max_kernels, app.gate_timeout, app.pool, delegate, codes)
+    _stop_on_ctrl_c(app)
+    app.start()
+
+
+def _banner(
+    base: str,
+    max_kernels: int,
+    gate_timeout: float,
+    pool: int,
+    delegate: tuple[Path, str] | None = None,
+    codes: dict | None = None,
+) -> None:
+    """The limits and the links people open, under the "Serving ..." line."""
+    from .. import serve
+
+    apps = serve.install_apps()
     click.echo(
-        f"  at most {app.max_kernels} pages open at once; a page closes after "
-        f"{app.gate_timeout:.0f} s without a code"
+        f"  at most {max_kernels} pages open at once; a page closes after "
+        f"{gate_timeout:.0f} s without a code"
     )
     click.echo(
-        f"  {app.pool} kernels kept preheated for the delegates' entry page"
-        if app.pool
+        f"  {pool} kernels kept preheated for the delegates' entry page"
+        if pool
         else "  no preheated kernels (--pool 0): each page starts its kernel"
     )
     if delegate:
@@ -46,8 +62,33 @@ def _serve(
     for line in _staff_code_lines(codes):
         click.echo(f"            {line}")
     click.echo(f"  links in new code files and slips start {settings.public_url()}")
-    _stop_on_ctrl_c(app)
-    app.start()
+
+
+def _serve_workers(host: str, port: int, count: int) -> None:
+    """``count`` workers on loopback and HAProxy on ``host:port`` (widgets.workers)."""
+    from .. import serve, workers
+
+    workers.check_store(count, settings.db_url())
+    workers.haproxy_binary()
+    serve.check_port(host, port)
+    _upgrade_store()  # once, before any worker starts
+    serve.install_apps()
+
+    def command(worker: workers.Worker) -> list[str]:
+        run = "import sys; from widgets.cli import main; main(sys.argv[1:], prog_name='munbook')"
+        return [sys.executable, "-c", run, "serve", "--port", str(worker.port), "--as-worker"]
+
+    supervisor = workers.Supervisor(host, port, count, command, say=click.echo)
+    click.echo(f"Starting {count} Voilà workers and HAProxy ...")
+    supervisor.start()
+    base = f"http://{host}:{port}"
+    click.echo(f"Serving {settings.site_dir()} at {base}/ through HAProxy  (Ctrl-C stops)")
+    for name, pid in supervisor.pids().items():
+        worker = next(w for w in supervisor.workers if w.name == name)
+        click.echo(f"  worker {name}: pid {pid} on {worker.base}")
+    click.echo("  a worker that stops is restarted; its delegates reopen their link")
+    _banner(base, settings.max_kernels(), settings.gate_timeout(), settings.pool_size())
+    supervisor.run()
 
 
 def _stop_on_ctrl_c(app) -> None:
@@ -92,9 +133,16 @@ def _staff_code_lines(codes: dict) -> list[str]:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
+    "--workers",
+    type=click.IntRange(1, settings.MAX_WORKERS),
+    help="Start this many Voilà workers on loopback with HAProxy on --host/--port "
+    "(sticky sessions; PostgreSQL store for more than one).",
+)
+@click.option(
     "--max-kernels",
     type=click.IntRange(1, 10_000),
-    help=f"Pages open at once (default {settings.MAX_KERNELS}, or $MUNBOOK_MAX_KERNELS).",
+    help=f"Pages open at once, per worker (default {settings.MAX_KERNELS}, or "
+    "$MUNBOOK_MAX_KERNELS).",
 )
 @click.option(
     "--gate-timeout",
@@ -106,17 +154,20 @@ def _staff_code_lines(codes: dict) -> list[str]:
     type=click.IntRange(0, 10_000),
     help=f"Kernels kept preheated for the entry page (default {settings.POOL}, or $MUNBOOK_POOL).",
 )
+@click.option("--as-worker", is_flag=True, hidden=True, help="Started by serve --workers.")
 @_public_url_option
 def serve_cmd(
     host: str,
     port: int,
+    workers: int | None,
     max_kernels: int | None,
     gate_timeout: int | None,
     pool: int | None,
+    as_worker: bool,
     public_url: str | None,
 ) -> None:
     """Serve the workbooks and the advisor and chair apps with Voilà."""
-    # The limits travel as environment variables: the kernels read them too.
+    # The limits travel as environment variables: the kernels (and workers) read them too.
     if max_kernels:
         os.environ["MUNBOOK_MAX_KERNELS"] = str(max_kernels)
     if pool is not None:
@@ -124,8 +175,18 @@ def serve_cmd(
     if gate_timeout:
         os.environ["MUNBOOK_GATE_TIMEOUT"] = str(gate_timeout)
     _use_public_url(public_url)
-    _upgrade_store()
-    _serve(host, port)
+    if as_worker:  # the supervisor upgraded the store and prints the links
+        from .. import serve
+
+        app = serve.make_app(host, port)
+        click.echo(f"Voilà worker on http://{host}:{port}/")
+        _stop_on_ctrl_c(app)
+        app.start()
+    elif workers:
+        _serve_workers(host, port, workers)
+    else:
+        _upgrade_store()
+        _serve(host, port)
 
 
 @main.command("report")

@@ -1,0 +1,221 @@
+"""``munbook serve --workers``: HAProxy in front of Voilà workers on one PostgreSQL.
+
+The cluster tests run the real thing on loopback: `munbook serve --workers 2`
+(two Voilà workers, Debian's HAProxy), the load generator speaking the page's
+protocol, one worker killed with SIGKILL while 60 delegates write, and chromium
+on the killed worker's page.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import _postgres_url
+from tornado.httpclient import HTTPClientError
+
+from widgets import settings, workers
+from widgets.cli import main
+from widgets.exceptions import MunbookError
+from widgets.store import migrate
+from widgets.store.engine import make_engine
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+import loadgen
+from workers import Cluster, wait_until_written
+
+DELEGATES = 60
+SECONDS = 75  # each simulated delegate writes this long once its page is open
+OPENING = 240  # seconds the 60 pages get to open (about 50 on 2 idle cores)
+RECOVERY = 30  # seconds from the kill until every cut-off delegate's typing is saved again
+
+
+def test_several_workers_on_sqlite_are_refused(home: Path):
+    done = CliRunner().invoke(main, ["serve", "--workers", "2"], prog_name="munbook")
+    assert done.exit_code == 2
+    assert "--workers 2 needs a PostgreSQL store" in done.output
+    assert len(done.output.strip().splitlines()) <= 2
+    assert not (home / "run").exists()  # nothing started
+
+
+def test_one_worker_past_the_limit_is_refused(home: Path):
+    past = str(settings.MAX_WORKERS + 1)
+    done = CliRunner().invoke(main, ["serve", "--workers", past], prog_name="munbook")
+    assert done.exit_code == 2
+    assert f"{past} is not in the range 1<=x<={settings.MAX_WORKERS}" in done.output
+
+
+def test_no_haproxy_is_a_clear_error(tmp_path: Path):
+    with pytest.raises(MunbookError, match=r"apt-get install haproxy"):
+        workers.haproxy_binary(search=str(tmp_path))
+
+
+def test_the_generated_config_is_valid_haproxy(tmp_path: Path):
+    binary = _haproxy()
+    team = [workers.Worker("w1", 41001), workers.Worker("w2", 41002)]
+    config = tmp_path / "haproxy.cfg"
+    config.write_text(workers.haproxy_config("0.0.0.0", 8866, team))
+    checked = subprocess.run([binary, "-c", "-f", str(config)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    text = config.read_text()
+    assert "cookie MUNBOOK_WORKER insert indirect nocache" in text
+    assert "server w2 127.0.0.1:41002 check cookie w2" in text
+    assert "timeout tunnel 8h" in text
+    assert "httplog" not in text  # request lines carry access codes: never logged
+
+
+def _haproxy() -> str:
+    try:
+        return workers.haproxy_binary()
+    except MunbookError:
+        pytest.skip("HAProxy is not installed (scripts/system-packages installs it)")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory):
+    _haproxy()
+    base = make_engine(_postgres_url(), pooled=False).url
+    name = f"{base.database}_workers"
+    admin = make_engine(base.render_as_string(hide_password=False), pooled=False)
+    admin = admin.execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    db = base.set(database=name).render_as_string(hide_password=False)
+    home = tmp_path_factory.mktemp("workers") / "home"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MUNBOOK_HOME", str(home))
+        patch.setenv("MUNBOOK_DB", db)
+        # Room on one worker for every page: when the other dies, its pages come here.
+        patch.setenv("MUNBOOK_MAX_KERNELS", str(2 * DELEGATES))
+        migrate.upgrade()
+        _generate()
+        running = Cluster(home, db, 2, home.parent / "serve.log")
+    yield running
+    running.stop()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.engine.dispose()
+
+
+def _generate() -> None:
+    """60 workbooks for the simulated delegates, then Kenya's (chromium's, last in the codes)."""
+    from widgets.core import countries
+    from widgets.workflows import generate
+
+    names = [c.name for c in countries.members("interpol") if c.name != "Kenya"][:DELEGATES]
+    generate.generate("interpol", country_names=[*names, "Kenya"], progress=False)
+
+
+@pytest.fixture
+def in_cluster(cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> Cluster:
+    monkeypatch.setenv("MUNBOOK_HOME", str(cluster.home))
+    monkeypatch.setenv("MUNBOOK_DB", cluster.db)
+    return cluster
+
+
+def _worker_of_kernel(kernel_id: str) -> int:
+    """The process id of the worker that started ``kernel_id`` (the kernel's parent)."""
+    for proc in Path("/proc").iterdir():
+        try:
+            if f"kernel-{kernel_id}.json".encode() in (proc / "cmdline").read_bytes():
+                stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                return int(stat[1])
+        except OSError:
+            continue
+    raise AssertionError(f"no kernel process {kernel_id}")
+
+
+def test_a_page_and_its_websocket_reach_the_same_worker(in_cluster: Cluster):
+    who = loadgen.delegates_from(in_cluster.home, 4)
+    pids = in_cluster.pids()
+
+    async def visit() -> list[tuple[str, str, bool]]:
+        seen = []
+        for delegate in who:
+            jar: dict[str, str] = {}
+            page = await loadgen.open_workbook(in_cluster.base, delegate, jar)
+            assert page.sections(), "the gate did not open the workbook through the proxy"
+            worker = jar[workers.COOKIE]
+            # The same kernel through the other worker: refused, so the cookie is what routes.
+            other = next(name for name in pids if name != worker)
+            ws_url = in_cluster.base.replace("http", "ws") + f"/api/kernels/{page.kernel_id}"
+            request = loadgen.HTTPRequest(
+                f"{ws_url}/channels?session_id=x", headers={"Cookie": f"{workers.COOKIE}={other}"}
+            )
+            try:
+                stray = await loadgen.websocket_connect(request)
+                stray.close()
+                refused = False
+            except HTTPClientError as error:
+                refused = error.code == 404
+            seen.append((worker, page.kernel_id, refused))
+            page.close()
+        return seen
+
+    seen = loadgen.run_async(visit())
+    for worker, kernel_id, refused in seen:
+        assert _worker_of_kernel(kernel_id) == pids[worker]
+        assert refused
+    assert {worker for worker, *_ in seen} == set(pids)  # new pages are spread over both
+
+
+@pytest.mark.browser
+def test_a_worker_killed_mid_run_loses_no_save_and_everyone_writes_again(in_cluster: Cluster, page):
+    """Chromium and 60 simulated delegates write; chromium's worker is killed with SIGKILL."""
+    worker, text = _chromium_writes(in_cluster, page)
+    args = (in_cluster.base, in_cluster.home, DELEGATES, SECONDS, 1.0, 5, None, True)
+    with ThreadPoolExecutor(1) as pool:
+        load = pool.submit(loadgen.run, *args)
+        writing = wait_until_written(in_cluster.db, DELEGATES + 1, time.monotonic() + OPENING)
+        killed_at = time.monotonic()
+        os.kill(in_cluster.pids()[worker], signal.SIGKILL)
+        banner = page.locator("#mb-connection-lost")
+        banner.wait_for(state="visible", timeout=20_000)
+        assert "Everything saved until now is kept" in banner.inner_text()
+        page.get_by_role("button", name="Reload the page").click(timeout=180_000)
+        page.wait_for_selector(".mb-app", timeout=180_000)
+        page.get_by_role("tab", name="Write").click()
+        assert page.locator(SECTION).input_value() == text
+        figures = load.result()
+    assert writing == DELEGATES + 1, f"only {writing - 1} delegates wrote before the kill"
+    assert figures["errors"] == []
+    assert figures["opened"] == DELEGATES
+    assert all(o.typed for o in figures["outcomes"])
+    assert figures["lost"] == 0
+    cut_off = [o for o in figures["outcomes"] if o.failed_at]
+    assert cut_off, "the killed worker held no simulated delegate"
+    again = {
+        o.delegate.country: round(o.writing_again_at[-1] - killed_at, 1)
+        if o.writing_again_at
+        else None
+        for o in cut_off
+    }
+    assert all(s is not None and s <= RECOVERY for s in again.values()), again
+    assert f"worker {worker} stopped (exit -9); restarting it" in in_cluster.text()
+
+
+SECTION = ".mb-section-A-background textarea"
+
+
+def _chromium_writes(cluster: Cluster, page) -> tuple[str, str]:
+    """Kenya's delegate writes in chromium through the proxy; (its worker, the saved text)."""
+    kenya = next(
+        d for d in loadgen.delegates_from(cluster.home, DELEGATES + 1) if d.country == "Kenya"
+    )
+    page.goto(f"{cluster.base}/voila/render/{kenya.path}?code={kenya.code}", timeout=180_000)
+    page.wait_for_selector(".mb-app", timeout=180_000)
+    page.get_by_role("tab", name="Write").click()
+    text = "Saved before the worker died."
+    page.locator(SECTION).click()
+    page.locator(SECTION).press_sequentially(text, delay=10)
+    page.get_by_text("All changes saved").first.wait_for(timeout=60_000)
+    cookie = next(c for c in page.context.cookies() if c["name"] == workers.COOKIE)
+    return cookie["value"], text
