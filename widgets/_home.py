@@ -124,3 +124,23 @@ def inside(path: Path) -> Path:
     if resolved != root and root not in resolved.parents:
         raise MunbookError(f"refusing to write outside {root}: {path}")
     return resolved
+
+
+# ---- a few of the folders in home() (named here, imported through settings) ----
+
+
+def run_dir() -> Path:
+    """Files of a running ``serve --workers``: HAProxy's generated config (private)."""
+    return home() / "run"
+
+
+def grades_dir() -> Path:
+    return home() / "grades"
+
+
+def binders_dir() -> Path:
+    return home() / "binders"
+
+
+def cache_dir() -> Path:
+    return home() / "cache"

@@ -17,6 +17,7 @@ from .exceptions import MunbookError
 MAX_KERNELS = 40  # per server process: ~80 MB each, so about 3.2 GB at the cap
 GATE_TIMEOUT = 180.0  # seconds a page may wait for its code before freeing its kernel
 IDLE_TIMEOUT = 600  # seconds a kernel whose browser has gone is kept (then culled)
+MAX_WORKERS = 64  # Voilà workers one ``serve --workers`` starts, at most
 POOL = 8  # preheated kernels waiting for the entry page's next delegate (counted in the cap)
 
 

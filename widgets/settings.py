@@ -21,18 +21,23 @@ from ._home import PACKAGE_DIR as PACKAGE_DIR
 from ._home import PRIVATE_DIR as PRIVATE_DIR
 from ._home import PRIVATE_FILE as PRIVATE_FILE
 from ._home import RESOURCE_ROOT as RESOURCE_ROOT
+from ._home import binders_dir as binders_dir
+from ._home import cache_dir as cache_dir
 from ._home import ensure_dir as ensure_dir
+from ._home import grades_dir as grades_dir
 from ._home import home as home
 from ._home import inside as inside
 from ._home import output_dir as output_dir
 from ._home import private_file as private_file
 from ._home import private_sqlite as private_sqlite
+from ._home import run_dir as run_dir
 from ._home import write_private as write_private
 from ._serving import DEFAULT_PUBLIC_URL as DEFAULT_PUBLIC_URL
 from ._serving import GATE_TIMEOUT as GATE_TIMEOUT
 from ._serving import IDLE_TIMEOUT as IDLE_TIMEOUT
 from ._serving import MAX_KERNELS as MAX_KERNELS
 from ._serving import MAX_PUBLIC_URL as MAX_PUBLIC_URL
+from ._serving import MAX_WORKERS as MAX_WORKERS
 from ._serving import POOL as POOL
 from ._serving import check_public_url as check_public_url
 from ._serving import gate_timeout as gate_timeout
@@ -57,6 +62,9 @@ BINDER_COVER_TEMPLATE = TEMPLATES_DIR / "binder" / "cover.typ"
 BINDER_NUMBERS_TEMPLATE = TEMPLATES_DIR / "binder" / "numbers.typ"
 SLIPS_TEMPLATE = TEMPLATES_DIR / "slips" / "slips.typ"
 FEEDBACK_TEMPLATE = TEMPLATES_DIR / "feedback" / "feedback.typ"
+HAPROXY_TEMPLATE = TEMPLATES_DIR / "haproxy" / "munbook.cfg"  # serve --workers; $names
+# A Jupyter data folder with munbook's Voilà page (voila/templates/munbook/)
+PAGE_TEMPLATE_ROOT, PAGE_TEMPLATE = TEMPLATES_DIR / "jupyter", "munbook"
 MIGRATIONS_DIR = PACKAGE_DIR / "store" / "migrations"  # Alembic's scripts, shipped as code
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's; prints the PDF reports
 
@@ -72,21 +80,6 @@ COMMITTEE_FILES = ("*.yaml", "*.yml")  # in each of committee_dirs(), in this or
 def committee_dirs() -> list[Path]:
     """Where committee files are read from: shipped data, then the home folder."""
     return [COMMITTEES_DIR, home() / "committees"]
-
-
-# ---- several workers behind HAProxy (``munbook serve --workers N``) -------------------
-
-MAX_WORKERS = 64  # Voilà workers one ``serve --workers`` starts, at most
-HAPROXY_TEMPLATE = TEMPLATES_DIR / "haproxy" / "munbook.cfg"  # string.Template, $names
-# A Jupyter data folder holding munbook's Voilà page template (voila/templates/munbook/):
-# Voilà's lab page plus a plain message when the page loses its kernel.
-PAGE_TEMPLATE_ROOT = TEMPLATES_DIR / "jupyter"
-PAGE_TEMPLATE = "munbook"
-
-
-def run_dir() -> Path:
-    """Files of a running ``serve --workers``: HAProxy's generated config (private)."""
-    return home() / "run"
 
 
 # Voilà serves site/ and nothing else: the generated workbooks and the staff apps.
@@ -162,20 +155,8 @@ def export_notebooks_dir(committee: str, kind: str) -> Path:
     return export_dir(committee, kind) / "notebooks"
 
 
-def grades_dir() -> Path:
-    return home() / "grades"
-
-
 def feedback_dir(committee: str | None = None) -> Path:
     return _per_committee(home() / "feedback", committee)
-
-
-def binders_dir() -> Path:
-    return home() / "binders"
-
-
-def cache_dir() -> Path:
-    return home() / "cache"
 
 
 def lab_workspaces_dir() -> Path:
