@@ -57,7 +57,13 @@ def test_a_code_names_its_delegation_and_nothing_else(store: Store):
 
 def test_pool_size_is_bounded_and_below_the_cap(monkeypatch):
     monkeypatch.delenv("MUNBOOK_POOL")
+    monkeypatch.delenv("MUNBOOK_MAX_KERNELS", raising=False)
     assert settings.pool_size() == settings.POOL
+    monkeypatch.setenv("MUNBOOK_MAX_KERNELS", "8")  # unasked, a small cap keeps room for pages
+    assert settings.pool_size() == 2
+    monkeypatch.setenv("MUNBOOK_POOL", "8")  # asked for, it is checked against the cap
+    with pytest.raises(MunbookError, match="kernel cap above it"):
+        serve.check_pool(settings.pool_size(), settings.max_kernels())
     monkeypatch.setenv("MUNBOOK_POOL", "-1")
     with pytest.raises(MunbookError, match="MUNBOOK_POOL='-1'"):
         settings.pool_size()

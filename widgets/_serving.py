@@ -47,9 +47,13 @@ def gate_timeout() -> float:
 def pool_size() -> int:
     """Kernels kept preheated for the entry page (``$MUNBOOK_POOL``; 0: none).
 
-    They count towards ``max_kernels()``, so the pool is at most the cap less one.
+    They count towards ``max_kernels()``: a pool given must be below the cap; the
+    default is ``POOL`` or a quarter of the cap, whichever is smaller.
     """
-    return int(_env_number("MUNBOOK_POOL", POOL, 0, 10_000))
+    if os.environ.get("MUNBOOK_POOL", "").strip():
+        return int(_env_number("MUNBOOK_POOL", POOL, 0, 10_000))
+    # Unasked, the pool leaves most of a small cap to pages (--max-kernels 8: a pool of 2).
+    return min(POOL, max_kernels() // 4)
 
 
 def idle_timeout() -> int:
