@@ -249,6 +249,7 @@ def main(report, fresh_home, pg: str, fresh_database) -> None:
     seconds = float(os.environ.get("WORKERS_SECONDS", "30"))
     # Twice the burst: the kernel cap counts a kernel twice while it starts (serve.py).
     os.environ.setdefault("MUNBOOK_MAX_KERNELS", str(max(40, 2 * burst + 10)))
+    os.environ.setdefault("MUNBOOK_POOL", "0")  # own workbooks, not the entry page: no pool
     results = {}
     for label, count in (("one serve", 0), ("2 workers + HAProxy", 2)):
         runs = {}

@@ -95,6 +95,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
         patch.setenv("MUNBOOK_DB", db)
         # Room on one worker for every page: when the other dies, its pages come here.
         patch.setenv("MUNBOOK_MAX_KERNELS", str(2 * DELEGATES))
+        # The delegates here open their own workbooks, never the entry page: preheated
+        # kernels would only take CPU from them while the workers start (test_pool.py).
+        patch.setenv("MUNBOOK_POOL", "0")
         migrate.upgrade()
         _generate()
         running = Cluster(home, db, 2, home.parent / "serve.log")

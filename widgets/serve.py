@@ -24,6 +24,7 @@ import os
 import re
 import socket
 import time
+import uuid
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -33,7 +34,7 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from nbconvert.filters.markdown_mistune import IPythonRenderer
 from tornado import web
 from tornado.ioloop import IOLoop
-from traitlets import Float, Integer, default
+from traitlets import Float, Integer, Set, default
 from traitlets.config import Config
 from voila.app import Voila
 from voila.exporter import VoilaMarkdownRenderer
@@ -96,12 +97,13 @@ class CappedKernelManager(AsyncMappingKernelManager):
     max_kernels = Integer(settings.MAX_KERNELS, help="Kernels running at once, at most.").tag(
         config=True
     )
-    _starting = 0
+    _starting = Set(help="Ids of the kernels being started.")
     last_page = 0.0  # time.monotonic() of the last page asked for
     _pool_starts: asyncio.Semaphore | None = None
 
     def is_full(self) -> bool:
-        return len(self.list_kernel_ids()) + self._starting >= self.max_kernels
+        # A kernel being started may already be listed (pending kernels): count it once.
+        return len(set(self.list_kernel_ids()) | self._starting) >= self.max_kernels
 
     async def start_kernel(self, *args, **kwargs) -> str:
         if kwargs.get("env", {}).get("VOILA_PREHEAT") == "True":
@@ -129,11 +131,12 @@ class CappedKernelManager(AsyncMappingKernelManager):
 
     async def _counted_start(self, *args, **kwargs) -> str:
         # Called right after is_full() with no await in between: starts cannot overshoot.
-        self._starting += 1
+        kernel_id = kwargs.setdefault("kernel_id", str(uuid.uuid4()))
+        self._starting.add(kernel_id)
         try:
             return await super().start_kernel(*args, **kwargs)
         finally:
-            self._starting -= 1
+            self._starting.discard(kernel_id)
 
 
 def ready_first(manager, notebook: str) -> bool:
