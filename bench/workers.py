@@ -247,7 +247,7 @@ def main(report, fresh_home, pg: str, fresh_database) -> None:
         return
     burst = int(os.environ.get("WORKERS_BURST", "40"))
     seconds = float(os.environ.get("WORKERS_SECONDS", "30"))
-    # Twice the burst: the kernel cap counts a kernel twice while it starts (serve.py).
+    # Room on one worker for every page: when the other dies, its pages come there.
     os.environ.setdefault("MUNBOOK_MAX_KERNELS", str(max(40, 2 * burst + 10)))
     os.environ.setdefault("MUNBOOK_POOL", "0")  # own workbooks, not the entry page: no pool
     results = {}
