@@ -10,6 +10,12 @@ either way the caller gets a plain ``RenderError`` saying what to do.
 
 Jobs and replies travel over the worker's stdin and stdout as length-prefixed
 pickles; only this module writes either end.
+
+``Sandbox.call`` runs a whole function in the worker (the delegate's preview:
+paper notebook, PDF, checks), so the kernel never imports nbformat, nbconvert
+or pypdf (about 70 MB a kernel would keep after its first preview). A worker
+left idle ``IDLE_SECONDS`` ends (about 75 MB, 150 MB after a preview), and the
+next compile starts a new one (about a second).
 """
 
 from __future__ import annotations
@@ -36,6 +42,9 @@ Format = tuple[str, float | None]  # ("pdf", None) or ("png", ppi)
 _HEADER = struct.Struct("!Q")
 MAX_REPLY = 512 * 1024 * 1024  # bytes: a reply larger than this is not read into the kernel
 STARTUP_SECONDS = 60.0  # a cold worker loads Python, Typst and every font (about 1 s here)
+IDLE_SECONDS = 120.0  # a worker unused this long ends; a delegate previews now and then
+CALL_FACTOR = 3  # a call's time limit, in compiles': the notebook and checks come with it
+_IN_WORKER = False  # True inside the worker: compiles there run in the worker itself
 
 
 class RenderError(MunbookError):
@@ -57,10 +66,15 @@ def _mb(size: int) -> str:
 class Sandbox:
     """One warm Typst worker with a time limit per compile and a memory limit."""
 
-    def __init__(self, seconds: float = RENDER_SECONDS, memory: int = RENDER_MEMORY):
-        self.seconds, self.memory = seconds, memory
+    def __init__(
+        self, seconds: float = RENDER_SECONDS, memory: int = RENDER_MEMORY, idle: float = 0
+    ):
+        self.seconds, self.memory, self.idle = seconds, memory, idle
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
+        self._idle_timer: threading.Timer | None = None
+        self._loaded: set[tuple[int, str]] = set()  # (worker pid, module) imported for calls
+        self._started_for: dict[str, str] = {}  # the MUNBOOK_* environment of the worker
         self.started = 0  # workers started so far (a test and the benchmark read them)
         self.compiles = 0  # compile requests so far
 
@@ -76,22 +90,48 @@ class Sandbox:
 
         PDF comes back as bytes, PNG as a list of page images.
         """
-        job = (str(folder), main, inputs, list(formats))
+        return self._job(("typst", str(folder), main, inputs, list(formats)), what)
+
+    def call(self, function: str, *args: Any, what: str = "the paper") -> Any:
+        """``module:function(*args)`` run in the worker, under its limits; its return value.
+
+        The worker's own compiles run in it directly. Arguments and the result
+        travel as pickles.
+        """
+        return self._job(("call", function, args), what)
+
+    def _job(self, job: tuple, what: str) -> Any:
         with self._lock:
             self.compiles += 1
+            if job[0] == "call" and self._started_for != _munbook_env():
+                self._stop()  # a call reads the store and files of the home it started in
             process = self._worker()
             try:
+                if job[0] == "call":
+                    self._load(process, job[1].split(":")[0], what)
                 _send(process, job)
-                status, value = self._receive(process, what)
+                seconds = self.seconds * (CALL_FACTOR if job[0] == "call" else 1)
+                status, value = self._receive(process, what, seconds)
             except BrokenPipeError:
                 self._stop()
                 raise self._died(what, process) from None
+        self._arm_idle()
         if status == "ok":
             return value
+        if status == "error":  # a called function's MunbookError: its message, plain
+            raise MunbookError(value)
         if status == "memory":
             self.stop()
             raise RenderTooBig(self._memory_message(what))
         raise RenderError(f"the template for {what} failed: {value}")
+
+    def _load(self, process: subprocess.Popen, module: str, what: str) -> None:
+        """Import a call's module in the worker first: its time limit is the call's, not this."""
+        if (process.pid, module) in self._loaded:
+            return
+        _send(process, ("load", module))
+        self._receive(process, what, STARTUP_SECONDS)
+        self._loaded.add((process.pid, module))
 
     def _worker(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
@@ -115,6 +155,7 @@ class Sandbox:
                 close_fds=True,
             )
             self._process, self.started = process, self.started + 1
+            self._started_for = _munbook_env()
             # The time limit is the compile's: wait for the worker's fonts first.
             try:
                 _read(process, 1, time.monotonic() + STARTUP_SECONDS)
@@ -125,13 +166,29 @@ class Sandbox:
                 ) from None
         return self._process
 
+    def _arm_idle(self) -> None:
+        """End the worker after ``idle`` seconds without a job (0: keep it)."""
+        if not self.idle:
+            return
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        jobs = self.compiles
+        self._idle_timer = threading.Timer(self.idle, self._stop_if_idle, args=(jobs,))
+        self._idle_timer.daemon = True
+        self._idle_timer.start()
+
+    def _stop_if_idle(self, jobs: int) -> None:
+        with self._lock:
+            if self.compiles == jobs:  # no job since the timer was armed
+                self._stop()
+
     def start(self) -> None:
         """Start the worker now (it loads its fonts), so the first compile is warm."""
         with self._lock:
             self._worker()
 
-    def _receive(self, process: subprocess.Popen, what: str) -> tuple[str, Any]:
-        deadline = time.monotonic() + self.seconds
+    def _receive(self, process: subprocess.Popen, what: str, seconds: float) -> tuple[str, Any]:
+        deadline = time.monotonic() + seconds
         try:
             header = _read(process, _HEADER.size, deadline)
             (size,) = _HEADER.unpack(header)
@@ -142,7 +199,7 @@ class Sandbox:
             self._stop()
             raise RenderTimeout(
                 f"{what[0].upper()}{what[1:]} took too long to render (more than "
-                f"{self.seconds:g} s); shorten it (long sections, many footnotes or sources) "
+                f"{seconds:g} s); shorten it (long sections, many footnotes or sources) "
                 f"and try again."
             ) from None
         except EOFError:
@@ -180,6 +237,10 @@ class Sandbox:
             self._stop()
 
 
+def _munbook_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k.startswith("MUNBOOK_")}
+
+
 def _send(process: subprocess.Popen, job: object) -> None:
     data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
     process.stdin.write(_HEADER.pack(len(data)) + data)
@@ -202,15 +263,25 @@ def _read(process: subprocess.Popen, size: int, deadline: float) -> bytes:
 
 @cache
 def default() -> Sandbox:
-    """This process's sandbox (one warm worker per kernel or CLI run)."""
-    return Sandbox()
+    """This process's sandbox: one warm worker per kernel or CLI run, ended when idle."""
+    return Sandbox(idle=IDLE_SECONDS)
 
 
 def compile_typst(
     folder: Path, main: str, inputs: dict[str, str], formats: Sequence[Format], what: str
 ) -> list[Any]:
-    """Compile with this process's sandbox (see ``Sandbox.compile``)."""
+    """Compile with this process's sandbox (see ``Sandbox.compile``); in the worker, at once."""
+    if _IN_WORKER:
+        status, value = _run(_COMPILERS, str(folder), main, inputs, list(formats))
+        if status == "memory":
+            raise MemoryError
+        if status != "ok":
+            raise RenderError(f"the template for {what} failed: {value}")
+        return value
     return default().compile(folder, main, inputs, formats, what)
+
+
+_COMPILERS: dict[tuple[str, str], Any] = {}  # the worker's Typst compilers, by template
 
 
 # ---- the worker -------------------------------------------------------------------
@@ -220,6 +291,9 @@ def _serve() -> None:
     """The worker's loop: limits first, then one job after another until stdin closes."""
     import resource
 
+    global _IN_WORKER
+    _IN_WORKER = True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the kernel's interrupts are not the worker's
     memory = int(os.environ["MUNBOOK_SANDBOX_MEMORY"])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     seconds = float(os.environ["MUNBOOK_SANDBOX_SECONDS"])
@@ -230,23 +304,39 @@ def _serve() -> None:
     fonts.fonts()  # once per worker, before saying it is ready
     outbox.write(b"R")
     outbox.flush()
-    compilers: dict[tuple[str, str], Any] = {}
     while True:
         header = inbox.read(_HEADER.size)
         if len(header) < _HEADER.size:
             return  # the caller is gone
-        folder, main, inputs, formats = pickle.loads(inbox.read(_HEADER.unpack(header)[0]))
+        job = pickle.loads(inbox.read(_HEADER.unpack(header)[0]))
         # Should the caller die mid-compile, the worker still ends soon after the limit.
-        watchdog = threading.Timer(seconds * 2 + 5, os._exit, args=(4,))
+        watchdog = threading.Timer(seconds * CALL_FACTOR * 2 + 5, os._exit, args=(4,))
         watchdog.daemon = True
         watchdog.start()
-        reply = _run(compilers, folder, main, inputs, formats)
+        if job[0] == "load":
+            __import__(job[1])
+            reply: tuple[str, Any] = ("ok", None)
+        else:
+            reply = _call(*job[1:]) if job[0] == "call" else _run(_COMPILERS, *job[1:])
         watchdog.cancel()
         data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
         outbox.write(_HEADER.pack(len(data)) + data)
         outbox.flush()
         if reply[0] == "memory":
             return
+
+
+def _call(function: str, args: tuple) -> tuple[str, Any]:
+    """A ``call`` job: the function's value, or the MunbookError it raised."""
+    import importlib
+
+    module, name = function.split(":")
+    try:
+        return "ok", getattr(importlib.import_module(module), name)(*args)
+    except MemoryError:
+        return "memory", None
+    except MunbookError as exc:  # its message only: not every error class unpickles
+        return "error", str(exc)
 
 
 def _run(compilers: dict, folder: str, main: str, inputs: dict, formats: list) -> tuple[str, Any]:
