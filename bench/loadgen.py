@@ -193,21 +193,9 @@ def words(n: int, seed: str) -> str:
 async def run_delegate(base: str, who: Delegate, seconds: float, interval: float, chunk: int):
     """Open the page, type for ``seconds``, wait for the last save; return an Outcome."""
     out = Outcome(who)
-    started = time.monotonic()
-    url = f"{base}/voila/render/{quote(who.path)}?code={quote(who.code)}"
     try:
-        page = await AsyncHTTPClient().fetch(HTTPRequest(url, request_timeout=OPEN_SECONDS))
-        out.kernel_id = KERNEL_ID.search(page.body.decode())[1]
-        ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{out.kernel_id}/channels"
-        session = uuid.uuid4().hex
-        ws = await websocket_connect(f"{ws_url}?session_id={session}", max_message_size=2**26)
-        client = Page(ws, session)
-        reader = asyncio.ensure_future(client.read())
-        await client.load_widgets()
-        boxes = client.sections()
-        if not boxes:
-            raise RuntimeError("no section boxes: the gate did not open the workbook")
-        out.open_seconds = time.monotonic() - started
+        client, boxes, reader = await open_page(base, who, out)
+        ws = client.ws
         await _type(client, boxes, out, seconds, interval, chunk)
         out.memory_kb = kernel_memory(out.kernel_id)
         ws.close()
@@ -216,6 +204,28 @@ async def run_delegate(base: str, who: Delegate, seconds: float, interval: float
     except Exception as exc:  # one delegate's failure is a figure, not the end of the run
         out.error = f"{type(exc).__name__}: {exc}"[:300]
     return out
+
+
+async def open_page(base: str, who: Delegate, out: Outcome):
+    """GET the page, open its kernel websocket, load the widgets: (Page, section boxes, reader).
+
+    Sets ``out.kernel_id`` and ``out.open_seconds`` (GET until the sections are editable).
+    """
+    started = time.monotonic()
+    url = f"{base}/voila/render/{quote(who.path)}?code={quote(who.code)}"
+    page = await AsyncHTTPClient().fetch(HTTPRequest(url, request_timeout=OPEN_SECONDS))
+    out.kernel_id = KERNEL_ID.search(page.body.decode())[1]
+    ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{out.kernel_id}/channels"
+    session = uuid.uuid4().hex
+    ws = await websocket_connect(f"{ws_url}?session_id={session}", max_message_size=2**26)
+    client = Page(ws, session)
+    reader = asyncio.ensure_future(client.read())
+    await client.load_widgets()
+    boxes = client.sections()
+    if not boxes:
+        raise RuntimeError("no section boxes: the gate did not open the workbook")
+    out.open_seconds = time.monotonic() - started
+    return client, boxes, reader
 
 
 async def _type(client: Page, boxes: dict, out: Outcome, seconds: float, interval, chunk: int):

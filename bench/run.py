@@ -1012,6 +1012,15 @@ def burst() -> None:
     bursts.main(report, fresh_home, _bench_postgres(), _fresh_database)
 
 
+@benchmark
+def hour() -> None:
+    """Kernel memory after an hour's typing (accelerated), delegates per GB (bench/lean.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import lean
+
+    lean.main(report, fresh_home, _bench_postgres(), _fresh_database)
+
+
 def main(names: list[str]) -> int:
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:

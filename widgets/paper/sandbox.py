@@ -92,23 +92,26 @@ class Sandbox:
         """
         return self._job(("typst", str(folder), main, inputs, list(formats)), what)
 
-    def call(self, function: str, *args: Any, what: str = "the paper") -> Any:
+    def call(
+        self, function: str, *args: Any, what: str = "the paper", load: Sequence[str] = ()
+    ) -> Any:
         """``module:function(*args)`` run in the worker, under its limits; its return value.
 
         The worker's own compiles run in it directly. Arguments and the result
-        travel as pickles.
+        travel as pickles. The function's module and ``load`` are imported first,
+        outside the time limit (once per worker).
         """
-        return self._job(("call", function, args), what)
+        return self._job(("call", function, args), what, (function.split(":")[0], *load))
 
-    def _job(self, job: tuple, what: str) -> Any:
+    def _job(self, job: tuple, what: str, load: Sequence[str] = ()) -> Any:
         with self._lock:
             self.compiles += 1
             if job[0] == "call" and self._started_for != _munbook_env():
                 self._stop()  # a call reads the store and files of the home it started in
             process = self._worker()
             try:
-                if job[0] == "call":
-                    self._load(process, job[1].split(":")[0], what)
+                for module in load:
+                    self._load(process, module, what)
                 _send(process, job)
                 seconds = self.seconds * (CALL_FACTOR if job[0] == "call" else 1)
                 status, value = self._receive(process, what, seconds)

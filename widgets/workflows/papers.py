@@ -62,4 +62,8 @@ def preview_in_worker(store: Store, delegation_id: int) -> tuple[Rendered, list[
 
     delegation = store.delegation(delegation_id)
     draft = store.latest_draft(delegation_id)
-    return sandbox.default().call(f"{__name__}:preview", delegation, draft, what="the paper")
+    # Imported before the call's time limit starts: nbconvert and nbformat take seconds.
+    needs = ("widgets.paper.export", "widgets.workflows.submit", "widgets.core.checks")
+    return sandbox.default().call(
+        f"{__name__}:preview", delegation, draft, what="the paper", load=needs
+    )
