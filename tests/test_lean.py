@@ -14,7 +14,7 @@ from jupyter_client.manager import KernelManager
 from widgets import settings
 from widgets.exceptions import MunbookError
 from widgets.paper import sandbox
-from widgets.serve import LeanKernelSpecs
+from widgets.voila_hooks import TEMPLATES, CachedTemplatesExporter, LeanKernelSpecs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,3 +90,31 @@ def test_an_idle_worker_ends_and_the_next_compile_starts_another(home: Path):
         assert box.call("os.path:basename", "x/y") == "y" and box.started == 2
     finally:
         box.stop()
+
+
+def test_voila_still_builds_its_page_exporter_from_the_name_munbook_replaces(monkeypatch):
+    import inspect
+
+    from voila import notebook_renderer
+
+    from widgets.voila_hooks import install_template_cache
+
+    # If Voilà stops building its exporter from this name, the cache silently stops working.
+    assert "VoilaExporter(" in inspect.getsource(notebook_renderer.NotebookRenderer.initialize)
+    assert issubclass(CachedTemplatesExporter, notebook_renderer.VoilaExporter)
+    monkeypatch.setattr(notebook_renderer, "VoilaExporter", notebook_renderer.VoilaExporter)
+    install_template_cache()
+    assert notebook_renderer.VoilaExporter is CachedTemplatesExporter
+
+
+def test_page_templates_compile_once_for_every_exporter():
+    from voila.paths import collect_template_paths
+
+    paths = collect_template_paths(["nbconvert"], "lab")
+    first = CachedTemplatesExporter(template_paths=paths, template_name="lab")
+    assert first.template is not None and TEMPLATES.compiled
+    compiled = dict(TEMPLATES.compiled)
+    second = CachedTemplatesExporter(template_paths=paths, template_name="lab")
+    assert second.environment is not first.environment  # one Environment a page, as Voilà's
+    assert second.environment.bytecode_cache is TEMPLATES
+    assert second.template.render is not None and TEMPLATES.compiled == compiled  # nothing new

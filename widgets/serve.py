@@ -28,7 +28,6 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_core.utils import ensure_async
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from nbconvert.filters.markdown_mistune import IPythonRenderer
@@ -44,8 +43,9 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-from . import kernel, settings
+from . import settings
 from .exceptions import MunbookError
+from .voila_hooks import LeanKernelSpecs, install_template_cache
 from .workflows import generate
 
 APPS = ("advisor", "chair")
@@ -149,23 +149,6 @@ def ready_first(manager, notebook: str) -> bool:
             pool.insert(0, pool.pop(index))
             return True
     return False
-
-
-class LeanKernelSpecs(KernelSpecManager):
-    """Kernel specs as installed, but the served Python kernel is ``widgets.kernel``'s.
-
-    Same interpreter and kernel (ipykernel), without its debugger and with
-    ``MALLOC_ARENA_MAX`` set: about 8 MB less RSS a kernel, measured.
-    Voilà's documented hook (``VoilaConfiguration.kernel_spec_manager_class``).
-    """
-
-    def get_kernel_spec(self, kernel_name: str):
-        spec = super().get_kernel_spec(kernel_name)
-        if spec.language == "python" and spec.argv[1:3] == ["-m", "ipykernel_launcher"]:
-            spec.argv = [spec.argv[0], "-m", "widgets.kernel", *spec.argv[3:]]
-            spec.env = {"MALLOC_ARENA_MAX": kernel.ARENAS, **spec.env}
-            spec.metadata = {**spec.metadata, "debugger": False}
-        return spec
 
 
 class EscapingMarkdownRenderer(VoilaMarkdownRenderer):
@@ -395,6 +378,7 @@ def check_port(host: str, port: int) -> None:
 def make_app(host: str = "127.0.0.1", port: int = 8866) -> MunbookVoila:
     """A configured, initialised Voilà app serving site/; call ``start()`` to run it."""
     check_port(host, port)
+    install_template_cache()
     pool = check_pool(settings.pool_size(), settings.max_kernels())
     install_apps()
     root = settings.ensure_dir(settings.site_dir())
