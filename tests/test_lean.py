@@ -118,3 +118,11 @@ def test_page_templates_compile_once_for_every_exporter():
     assert second.environment is not first.environment  # one Environment a page, as Voilà's
     assert second.environment.bytecode_cache is TEMPLATES
     assert second.template.render is not None and TEMPLATES.compiled == compiled  # nothing new
+
+
+def test_the_default_kernel_cap_follows_the_memory(monkeypatch):
+    for free, cap in ((24_000, 100), (12_000, 50), (1_000, 20), (500_000, 400), (None, 40)):
+        monkeypatch.setattr(settings, "available_mb", lambda free=free: free)
+        assert settings.max_kernels() == cap
+    monkeypatch.setenv("MUNBOOK_MAX_KERNELS", "7")  # a setting wins over the memory
+    assert settings.max_kernels() == 7

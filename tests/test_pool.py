@@ -179,7 +179,7 @@ def serve_kernels(server: Served) -> list[int]:
     import psutil
 
     children = psutil.Process(server.process.pid).children(recursive=True)
-    return [p.pid for p in children if "ipykernel_launcher" in " ".join(p.cmdline())]
+    return [p.pid for p in children if "widgets.kernel" in " ".join(p.cmdline())]
 
 
 def test_without_a_pool_the_entry_page_starts_a_kernel_for_the_request(served, demo_home):
