@@ -67,6 +67,7 @@ def one_burst(home: Path, db: str, pool: int, delegates: int, spread: float, typ
             entry=True,
             spread=spread,
         )
+        figures["load"] = os.getloadavg()[0]  # the machine is shared: say how busy it was
     finally:
         server.kill(15)
         for name in ("MUNBOOK_POOL", "MUNBOOK_MAX_KERNELS"):
@@ -78,7 +79,8 @@ def line(figures: dict) -> str:
     return (
         f"{figures['opened']}/{figures['delegates']} editable, open p50 {figures['open_p50']:.1f} s "
         f"p95 {figures['open_p95']:.1f} s, lost {figures['lost']}, kernel RSS "
-        f"{figures['rss_mb']:.0f} MB PSS {figures['pss_mb']:.0f} MB"
+        f"{figures['rss_mb']:.0f} MB PSS {figures['pss_mb']:.0f} MB; load average "
+        f"{figures['load']:.0f} on {os.cpu_count()} cores"
     )
 
 

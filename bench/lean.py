@@ -185,7 +185,8 @@ def main(report: Callable, fresh_home: Callable, postgres: str, fresh_database: 
         "hour",
         f"PostgreSQL, {f['done']}/{delegates} delegates each typing an hour's {KEYSTROKES:,} "
         f"keystrokes in updates of {chunk} with {PREVIEWS} previews, played {speedup:g}x faster ({f['seconds']:.0f} s, "
-        f"{f['saves']} saves, lost {f['lost']}):\n"
+        f"{f['saves']} saves, lost {f['lost']}; load average {os.getloadavg()[0]:.0f} on "
+        f"{os.cpu_count()} cores):\n"
         f"{'':<11}kernel RSS {f['open_rss']:.0f} MB PSS {f['open_pss']:.0f} MB when opened, "
         f"RSS {f['rss']:.0f} MB (max {f['rss_max']:.0f}) PSS {f['pss']:.0f} MB after the hour "
         f"(medians); {f['workers']} preview workers still warm, RSS {f['worker_rss']:.0f} MB each "
