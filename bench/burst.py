@@ -110,7 +110,8 @@ def main(report: Callable, fresh_home: Callable, postgres: str, fresh_database: 
     report(
         "burst",
         f"PostgreSQL, {opts['delegates']} delegates opening the entry page within "
-        f"{opts['spread']:.0f} s on one worker:\n"
+        f"{opts['spread']:.0f} s on one worker ({os.environ.get('LOADGEN_PROTOCOL', 'v1')} "
+        "websocket protocol):\n"
         f"{'':<11}pool of {opts['pool']} (filled in {filled:.0f} s): {line(pooled)}\n"
         f"{'':<11}no pool (--pool 0):     {line(cold)}\n"
         f"{'':<11}p95 {ratio:.1f}x faster with the pool\n"

@@ -39,6 +39,9 @@ SAVING = "Saving…"
 AUTOSAVE_DELAY = 1.0  # widgets.apps.workbook.SAVE_DELAY: the page saves this long after a change
 OPEN_SECONDS = 300  # a page (and its kernel start) slower than this counts as failed
 SECTION_CLASS = re.compile(r"^mb-section-(\w+)-(\w+)$")
+V1 = "v1.kernel.websocket.jupyter.org"  # Jupyter's binary websocket protocol, chromium's choice
+# LOADGEN_PROTOCOL=json: the legacy JSON protocol, which the server decodes and re-encodes.
+PROTOCOL = os.environ.get("LOADGEN_PROTOCOL", "v1")
 
 
 @dataclass
@@ -60,10 +63,11 @@ class Outcome:
     kernel_id: str = ""
     memory_kb: tuple[int, int] | None = None  # (RSS, PSS) of its kernel
     error: str = ""
+    v1: bool = False  # spoke the v1 (binary) websocket protocol
 
 
-def message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> str:
-    """A Jupyter message as the server's JSON websocket protocol takes it."""
+def envelope(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> dict:
+    """A Jupyter message to the kernel's shell channel, as a dict."""
     header = {
         "msg_id": uuid.uuid4().hex,
         "msg_type": msg_type,
@@ -72,16 +76,36 @@ def message(msg_type: str, content: dict, session: str, metadata: dict | None = 
         "version": "5.3",
         "date": datetime.now(UTC).isoformat(),
     }
-    return json.dumps(
-        {
-            "header": header,
-            "parent_header": {},
-            "metadata": metadata or {},
-            "content": content,
-            "channel": "shell",
-            "buffers": [],
-        }
-    )
+    return {
+        "header": header,
+        "parent_header": {},
+        "metadata": metadata or {},
+        "content": content,
+        "channel": "shell",
+        "buffers": [],
+    }
+
+
+def message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> str:
+    """A Jupyter message as the server's legacy JSON websocket protocol takes it."""
+    return json.dumps(envelope(msg_type, content, session, metadata))
+
+
+def message_v1(msg: dict) -> bytes:
+    """A message in the v1 websocket protocol (binary, parts kept as JSON bytes), as
+    JupyterLab's services (Voilà's page in chromium) send it: the server relays it as is."""
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    return serialize_msg_to_ws_v1(msg, msg["channel"], pack=lambda part: json.dumps(part).encode())
+
+
+def decode_v1(frame: bytes) -> dict:
+    """A v1 message from the websocket: header and content read back."""
+    from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+    _channel, parts = deserialize_msg_from_ws_v1(frame)
+    header = json.loads(parts[0])
+    return {"header": header, "msg_type": header["msg_type"], "content": json.loads(parts[3])}
 
 
 def decode(frame: str | bytes) -> dict:
@@ -99,6 +123,7 @@ class Page:
 
     def __init__(self, ws, session: str):
         self.ws, self.session = ws, session
+        self.v1 = ws.selected_subprotocol == V1  # what chromium speaks when the server offers it
         self.states: dict[str, dict] = {}
         self.got_states = asyncio.Event()
         self.saved = asyncio.Event()
@@ -112,7 +137,7 @@ class Page:
 
     async def read(self) -> None:
         while (frame := await self.ws.read_message()) is not None:
-            msg = decode(frame)
+            msg = decode_v1(frame) if self.v1 else decode(frame)
             if msg.get("msg_type", msg.get("header", {}).get("msg_type")) == "comm_msg":
                 self.on_comm(msg["content"])
 
@@ -154,7 +179,11 @@ class Page:
                 return
 
     async def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> None:
-        await self.ws.write_message(message(msg_type, content, self.session, metadata))
+        if self.v1:
+            msg = envelope(msg_type, content, self.session, metadata)
+            await self.ws.write_message(message_v1(msg), binary=True)
+        else:
+            await self.ws.write_message(message(msg_type, content, self.session, metadata))
 
     async def load_widgets(self) -> None:
         """What ipywidgets' manager does when a page opens: ask the kernel for every state."""
@@ -217,8 +246,13 @@ async def open_page(base: str, who: Delegate, out: Outcome):
     out.kernel_id = KERNEL_ID.search(page.body.decode())[1]
     ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{out.kernel_id}/channels"
     session = uuid.uuid4().hex
-    ws = await websocket_connect(f"{ws_url}?session_id={session}", max_message_size=2**26)
+    ws = await websocket_connect(
+        f"{ws_url}?session_id={session}",
+        max_message_size=2**26,
+        subprotocols=[V1] if PROTOCOL == "v1" else None,
+    )
     client = Page(ws, session)
+    out.v1 = client.v1
     reader = asyncio.ensure_future(client.read())
     await client.load_widgets()
     boxes = client.sections()
