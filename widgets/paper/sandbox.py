@@ -14,7 +14,7 @@ pickles; only this module writes either end.
 ``Sandbox.call`` runs a whole function in the worker (the delegate's preview:
 paper notebook, PDF, checks), so the kernel never imports nbformat, nbconvert
 or pypdf (about 70 MB a kernel would keep after its first preview). A worker
-left idle ``IDLE_SECONDS`` ends (about 75 MB, 150 MB after a preview), and the
+left idle ``IDLE_SECONDS`` ends (about 75 MB, 135 MB after a preview), and the
 next compile starts a new one (about a second).
 """
 
