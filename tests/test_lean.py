@@ -126,3 +126,18 @@ def test_the_default_kernel_cap_follows_the_memory(monkeypatch):
         assert settings.max_kernels() == cap
     monkeypatch.setenv("MUNBOOK_MAX_KERNELS", "7")  # a setting wins over the memory
     assert settings.max_kernels() == 7
+
+
+def test_a_new_preview_closes_the_last_ones_page_images(home: Path):
+    from widgets.apps.workbook import WorkbookApp
+    from widgets.core import committees, countries
+    from widgets.store import Store
+
+    db = Store()
+    delegation = db.delegation(db.add_delegation("interpol", "KEN", "W. Kamau", "Nairobi"))
+    app = WorkbookApp(db, delegation, committees.load("interpol"), countries.lookup("KEN"))
+    app.paper_panel.refresh()
+    first = app.paper_panel.preview.children
+    assert first and all(image.comm is not None for image in first)
+    app.paper_panel.refresh()
+    assert app.paper_panel.preview.children and all(image.comm is None for image in first)

@@ -121,7 +121,8 @@ class PaperPanel(w.VBox):
             self.checklist.value = (
                 f"<div class='mb-conflict'><b>Cannot make the PDF:</b> {escape(str(exc))}</div>"
             )
-            self.preview.children, self.download.value, self.pages_label.value = [], "", ""
+            self._show_pages([])
+            self.download.value, self.pages_label.value = "", ""
             return
         # The checklist says what submitting would warn about, "far under" included.
         self.checklist.value = checklist_html(self.violations)
@@ -134,6 +135,11 @@ class PaperPanel(w.VBox):
         )
         name = f"{settings.slug(self.country.name)}-{self.committee.key}-position-paper.pdf"
         self.download.value = data_link(pdf.pdf, name, "Download PDF", css="mb-download")
+        self._show_pages(pdf.images)
+
+    def _show_pages(self, images: list[bytes]) -> None:
+        """The page images, replacing (and closing) the last preview's."""
+        old = self.preview.children
         self.preview.children = [
             w.Image(
                 value=png,
@@ -142,8 +148,12 @@ class PaperPanel(w.VBox):
                     width="380px", max_width="100%", margin="4px", border="1px solid #d5dde6"
                 ),
             )
-            for png in pdf.images
+            for png in images
         ]
+        # A widget lives in ipywidgets' registry (and the kernel) until it is closed.
+        for image in old:
+            image.layout.close()
+            image.close()
 
     def _say(self, html: str) -> None:
         self.confirm.children = [w.HTML(html)]
