@@ -123,7 +123,8 @@ class Page:
 
     def __init__(self, ws, session: str):
         self.ws, self.session = ws, session
-        self.v1 = ws.selected_subprotocol == V1  # what chromium speaks when the server offers it
+        # The v1 protocol is what chromium speaks when the server offers it.
+        self.v1 = getattr(ws, "selected_subprotocol", None) == V1
         self.states: dict[str, dict] = {}
         self.got_states = asyncio.Event()
         self.saved = asyncio.Event()
