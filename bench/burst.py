@@ -67,6 +67,7 @@ def one_burst(home: Path, db: str, pool: int, delegates: int, spread: float, typ
             entry=True,
             spread=spread,
         )
+        figures["load"] = os.getloadavg()[0]  # the machine is shared: say how busy it was
     finally:
         server.kill(15)
         for name in ("MUNBOOK_POOL", "MUNBOOK_MAX_KERNELS"):
@@ -78,7 +79,8 @@ def line(figures: dict) -> str:
     return (
         f"{figures['opened']}/{figures['delegates']} editable, open p50 {figures['open_p50']:.1f} s "
         f"p95 {figures['open_p95']:.1f} s, lost {figures['lost']}, kernel RSS "
-        f"{figures['rss_mb']:.0f} MB PSS {figures['pss_mb']:.0f} MB"
+        f"{figures['rss_mb']:.0f} MB PSS {figures['pss_mb']:.0f} MB; load average "
+        f"{figures['load']:.0f} on {os.cpu_count()} cores"
     )
 
 
@@ -108,7 +110,8 @@ def main(report: Callable, fresh_home: Callable, postgres: str, fresh_database: 
     report(
         "burst",
         f"PostgreSQL, {opts['delegates']} delegates opening the entry page within "
-        f"{opts['spread']:.0f} s on one worker:\n"
+        f"{opts['spread']:.0f} s on one worker ({os.environ.get('LOADGEN_PROTOCOL', 'v1')} "
+        "websocket protocol):\n"
         f"{'':<11}pool of {opts['pool']} (filled in {filled:.0f} s): {line(pooled)}\n"
         f"{'':<11}no pool (--pool 0):     {line(cold)}\n"
         f"{'':<11}p95 {ratio:.1f}x faster with the pool\n"

@@ -40,6 +40,9 @@ SAVING = "Saving…"
 AUTOSAVE_DELAY = 1.0  # widgets.apps.workbook.SAVE_DELAY: the page saves this long after a change
 OPEN_SECONDS = 300  # a page (and its kernel start) slower than this counts as failed
 SECTION_CLASS = re.compile(r"^mb-section-(\w+)-(\w+)$")
+V1 = "v1.kernel.websocket.jupyter.org"  # Jupyter's binary websocket protocol, chromium's choice
+# LOADGEN_PROTOCOL=json: the legacy JSON protocol, which the server decodes and re-encodes.
+PROTOCOL = os.environ.get("LOADGEN_PROTOCOL", "v1")
 
 
 @dataclass
@@ -66,10 +69,11 @@ class Outcome:
     failed_at: list[float] = field(default_factory=list)
     writing_again_at: list[float] = field(default_factory=list)
     lost_on_reopen: int = 0
+    v1: bool = False  # spoke the v1 (binary) websocket protocol
 
 
-def message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> str:
-    """A Jupyter message as the server's JSON websocket protocol takes it."""
+def envelope(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> dict:
+    """A Jupyter message to the kernel's shell channel, as a dict."""
     header = {
         "msg_id": uuid.uuid4().hex,
         "msg_type": msg_type,
@@ -78,16 +82,36 @@ def message(msg_type: str, content: dict, session: str, metadata: dict | None = 
         "version": "5.3",
         "date": datetime.now(UTC).isoformat(),
     }
-    return json.dumps(
-        {
-            "header": header,
-            "parent_header": {},
-            "metadata": metadata or {},
-            "content": content,
-            "channel": "shell",
-            "buffers": [],
-        }
-    )
+    return {
+        "header": header,
+        "parent_header": {},
+        "metadata": metadata or {},
+        "content": content,
+        "channel": "shell",
+        "buffers": [],
+    }
+
+
+def message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> str:
+    """A Jupyter message as the server's legacy JSON websocket protocol takes it."""
+    return json.dumps(envelope(msg_type, content, session, metadata))
+
+
+def message_v1(msg: dict) -> bytes:
+    """A message in the v1 websocket protocol (binary, parts kept as JSON bytes), as
+    JupyterLab's services (Voilà's page in chromium) send it: the server relays it as is."""
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    return serialize_msg_to_ws_v1(msg, msg["channel"], pack=lambda part: json.dumps(part).encode())
+
+
+def decode_v1(frame: bytes) -> dict:
+    """A v1 message from the websocket: header and content read back."""
+    from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
+
+    _channel, parts = deserialize_msg_from_ws_v1(frame)
+    header = json.loads(parts[0])
+    return {"header": header, "msg_type": header["msg_type"], "content": json.loads(parts[3])}
 
 
 def decode(frame: str | bytes) -> dict:
@@ -109,6 +133,8 @@ class Page:
 
     def __init__(self, ws, session: str):
         self.ws, self.session = ws, session
+        # The v1 protocol is what chromium speaks when the server offers it.
+        self.v1 = getattr(ws, "selected_subprotocol", None) == V1
         self.states: dict[str, dict] = {}
         self.got_states = asyncio.Event()
         self.saved = asyncio.Event()
@@ -127,7 +153,7 @@ class Page:
     async def read(self) -> None:
         try:
             while (frame := await self.ws.read_message()) is not None:
-                msg = decode(frame)
+                msg = decode_v1(frame) if self.v1 else decode(frame)
                 if msg.get("msg_type", msg.get("header", {}).get("msg_type")) == "comm_msg":
                     self.on_comm(msg["content"])
         finally:
@@ -180,7 +206,11 @@ class Page:
                 return
 
     async def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> None:
-        await self.ws.write_message(message(msg_type, content, self.session, metadata))
+        if self.v1:
+            msg = envelope(msg_type, content, self.session, metadata)
+            await self.ws.write_message(message_v1(msg), binary=True)
+        else:
+            await self.ws.write_message(message(msg_type, content, self.session, metadata))
 
     async def load_widgets(self) -> None:
         """What ipywidgets' manager does when a page opens: ask the kernel for every state."""
@@ -248,7 +278,9 @@ async def open_workbook(base: str, who: Delegate, jar: dict[str, str] | None = N
     ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{kernel_id}/channels"
     session = uuid.uuid4().hex
     request = HTTPRequest(f"{ws_url}?session_id={session}", headers=_cookies(page.headers, jar))
-    ws = await websocket_connect(request, max_message_size=2**26)
+    ws = await websocket_connect(
+        request, max_message_size=2**26, subprotocols=[V1] if PROTOCOL == "v1" else None
+    )
     client = Page(ws, session)
     client.kernel_id = kernel_id
     client.reader = asyncio.ensure_future(client.read())
@@ -259,14 +291,8 @@ async def open_workbook(base: str, who: Delegate, jar: dict[str, str] | None = N
 async def run_delegate(base: str, who: Delegate, seconds: float, interval: float, chunk: int):
     """Open the page, type for ``seconds``, wait for the last save; return an Outcome."""
     out = Outcome(who)
-    started = time.monotonic()
     try:
-        client = await open_workbook(base, who)
-        out.kernel_id = client.kernel_id
-        boxes = client.sections()
-        if not boxes:
-            raise RuntimeError("no section boxes: the gate did not open the workbook")
-        out.open_seconds = time.monotonic() - started
+        client, boxes, _ = await open_page(base, who, out)
         await _type(client, boxes, out, seconds, interval, chunk)
         out.memory_kb = kernel_memory(out.kernel_id)
         client.close()
@@ -274,6 +300,22 @@ async def run_delegate(base: str, who: Delegate, seconds: float, interval: float
     except Exception as exc:  # one delegate's failure is a figure, not the end of the run
         out.error = f"{type(exc).__name__}: {exc}"[:300]
     return out
+
+
+async def open_page(base: str, who: Delegate, out: Outcome, jar: dict | None = None):
+    """Open the page (``open_workbook``): (Page, section boxes, its reader task).
+
+    Sets ``out.kernel_id``, ``out.v1`` and ``out.open_seconds`` (GET until the
+    sections are editable).
+    """
+    started = time.monotonic()
+    client = await open_workbook(base, who, jar)
+    out.kernel_id, out.v1 = client.kernel_id, client.v1
+    boxes = client.sections()
+    if not boxes:
+        raise RuntimeError("no section boxes: the gate did not open the workbook")
+    out.open_seconds = time.monotonic() - started
+    return client, boxes, client.reader
 
 
 async def _type(

@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS: dict[str, Callable[[], None]] = {}
+KERNEL_LAUNCHERS = ("ipykernel_launcher", "widgets.kernel")  # stock Voilà's, munbook serve's
 
 
 def benchmark(func: Callable[[], None]) -> Callable[[], None]:
@@ -102,7 +103,8 @@ def _kernel_rss_mb(server_pid: int) -> dict[int, float]:
             status = (proc / "status").read_text()
         except OSError:
             continue
-        if "ipykernel_launcher" in cmdline and f"PPid:\t{server_pid}" in status:
+        launched = any(k in cmdline for k in KERNEL_LAUNCHERS)
+        if launched and f"PPid:\t{server_pid}" in status:
             rss = next(line for line in status.splitlines() if line.startswith("VmRSS"))
             sizes[int(proc.name)] = int(rss.split()[1]) / 1024
     return sizes
@@ -184,7 +186,7 @@ def _tree_rss(pid: int) -> tuple[float, int]:
     for proc in procs:
         try:
             total += proc.memory_info().rss / 2**20
-            kernels += "ipykernel_launcher" in " ".join(proc.cmdline())
+            kernels += any(k in " ".join(proc.cmdline()) for k in KERNEL_LAUNCHERS)
         except psutil.NoSuchProcess:
             continue
     return total, kernels
@@ -936,6 +938,15 @@ def workers() -> None:
     import workers as body  # bench/workers.py
 
     body.main(report, fresh_home, _bench_postgres(), _fresh_database)
+
+
+@benchmark
+def hour() -> None:
+    """Kernel memory after an hour's typing (accelerated), delegates per GB (bench/lean.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import lean
+
+    lean.main(report, fresh_home, _bench_postgres(), _fresh_database)
 
 
 def main(names: list[str]) -> int:

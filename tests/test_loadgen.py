@@ -24,9 +24,16 @@ def test_simulated_delegates_open_type_and_every_text_is_stored(served, home: Pa
     assert figures["lost"] == 0
     assert figures["saves"] >= 2
     for out in figures["outcomes"]:
+        assert out.v1  # the binary protocol chromium speaks, chosen by the server
         assert out.typed and all(out.typed.values())
         rss, pss = out.memory_kb
         assert 0 < pss <= rss
+
+
+def test_the_legacy_json_protocol_works_too(served, home: Path, monkeypatch):
+    monkeypatch.setattr(loadgen, "PROTOCOL", "json")  # the server decodes every message then
+    figures = loadgen.run(served.base, home, 1, 3, interval=0.5, chunk=7, server_pid=None)
+    assert figures["errors"] == [] and figures["opened"] == 1 and figures["lost"] == 0
 
 
 def test_a_wrong_code_gets_no_section_boxes(served, home: Path):

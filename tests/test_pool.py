@@ -70,6 +70,7 @@ def test_pool_size_is_bounded_and_below_the_cap(monkeypatch):
     assert serve.check_pool(39, 40) == 39
     with pytest.raises(MunbookError, match="lower --pool or raise --max-kernels"):
         serve.check_pool(40, 40)
+    monkeypatch.setenv("MUNBOOK_MAX_KERNELS", "40")  # the default cap follows the memory
     out = CliRunner().invoke(main, ["serve", "--pool", "40", "--port", str(free_port())])
     assert out.exit_code == 2 and "a pool of 40 preheated kernels" in out.output
 
@@ -185,7 +186,7 @@ def serve_kernels(server: Served) -> list[int]:
     import psutil
 
     children = psutil.Process(server.process.pid).children(recursive=True)
-    return [p.pid for p in children if "ipykernel_launcher" in " ".join(p.cmdline())]
+    return [p.pid for p in children if "widgets.kernel" in " ".join(p.cmdline())]
 
 
 def test_without_a_pool_the_entry_page_starts_a_kernel_for_the_request(served, demo_home):

@@ -8,13 +8,17 @@ kernels, so a page and the server agree.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .exceptions import MunbookError
 
 # ---- serving limits (``munbook serve``; kernels read them from the server's environment) ----
 
-MAX_KERNELS = 40  # per server process: ~80 MB each, so about 3.2 GB at the cap
+MAX_KERNELS = 40  # per server process, when its memory cannot be read (see max_kernels())
+KERNEL_MB = 120  # a served delegate (make bench: hour): kernel PSS after an hour of writing
+# (~76 MB), its share of the server (~13 MB) and, now and then, a preview worker
+KERNELS_RANGE = (20, 400)  # the default cap's bounds, whatever the memory
 GATE_TIMEOUT = 180.0  # seconds a page may wait for its code before freeing its kernel
 IDLE_TIMEOUT = 600  # seconds a kernel whose browser has gone is kept (then culled)
 MAX_WORKERS = 64  # Voilà workers one ``serve --workers`` starts, at most
@@ -35,8 +39,32 @@ def _env_number(name: str, default: float, low: float, high: float) -> float:
 
 
 def max_kernels() -> int:
-    """Kernels one server runs at once (``$MUNBOOK_MAX_KERNELS``); past it pages say busy."""
-    return int(_env_number("MUNBOOK_MAX_KERNELS", MAX_KERNELS, 1, 10_000))
+    """Kernels one server runs at once (``$MUNBOOK_MAX_KERNELS``); past it pages say busy.
+
+    By default as many as fit in half the memory available now, ``KERNEL_MB``
+    each (20 to 400); ``MAX_KERNELS`` where that cannot be read.
+    """
+    free = available_mb()
+    default = MAX_KERNELS if free is None else int(free / 2 / KERNEL_MB)
+    default = min(max(default, KERNELS_RANGE[0]), KERNELS_RANGE[1])
+    return int(_env_number("MUNBOOK_MAX_KERNELS", default, 1, 10_000))
+
+
+def available_mb() -> float | None:
+    """Memory available to this process in MB: Linux's MemAvailable, or less under a cgroup limit."""
+    try:
+        text = Path("/proc/meminfo").read_text()
+        free = int(text.split("MemAvailable:")[1].split()[0]) / 1024
+    except (OSError, IndexError, ValueError):
+        return None
+    try:  # a container's limit (cgroup v2), less what the group already uses
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        used = int(Path("/sys/fs/cgroup/memory.current").read_text())
+        if limit != "max":
+            free = min(free, (int(limit) - used) / 2**20)
+    except (OSError, ValueError):
+        pass
+    return free
 
 
 def gate_timeout() -> float:

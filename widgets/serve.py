@@ -46,6 +46,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from . import settings
 from .exceptions import MunbookError
+from .voila_hooks import LeanKernelSpecs, install_template_cache
 from .workflows import generate
 
 APPS = ("advisor", "chair")
@@ -320,6 +321,7 @@ def serving_config(
     if str(settings.PAGE_TEMPLATE_ROOT) not in paths:
         os.environ["JUPYTER_PATH"] = os.pathsep.join([str(settings.PAGE_TEMPLATE_ROOT), *paths])
     voila.multi_kernel_manager_class = CappedKernelManager
+    voila.kernel_spec_manager_class = LeanKernelSpecs
     config.VoilaExporter.sanitize_html = True
     config.VoilaExporter.markdown_renderer_class = EscapingMarkdownRenderer
     # Kernels talk to their server over Unix sockets: no TCP ports, which the kernels of
@@ -387,6 +389,7 @@ def check_port(host: str, port: int) -> None:
 def make_app(host: str = "127.0.0.1", port: int = 8866) -> MunbookVoila:
     """A configured, initialised Voilà app serving site/; call ``start()`` to run it."""
     check_port(host, port)
+    install_template_cache()
     pool = check_pool(settings.pool_size(), settings.max_kernels())
     install_apps()
     root = settings.ensure_dir(settings.site_dir())

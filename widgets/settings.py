@@ -35,10 +35,12 @@ from ._home import write_private as write_private
 from ._serving import DEFAULT_PUBLIC_URL as DEFAULT_PUBLIC_URL
 from ._serving import GATE_TIMEOUT as GATE_TIMEOUT
 from ._serving import IDLE_TIMEOUT as IDLE_TIMEOUT
+from ._serving import KERNEL_MB as KERNEL_MB
 from ._serving import MAX_KERNELS as MAX_KERNELS
 from ._serving import MAX_PUBLIC_URL as MAX_PUBLIC_URL
 from ._serving import MAX_WORKERS as MAX_WORKERS
 from ._serving import POOL as POOL
+from ._serving import available_mb as available_mb
 from ._serving import check_public_url as check_public_url
 from ._serving import gate_timeout as gate_timeout
 from ._serving import idle_timeout as idle_timeout

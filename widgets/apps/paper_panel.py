@@ -119,27 +119,20 @@ class PaperPanel(w.VBox):
     @shows_errors("checklist")
     def refresh(self) -> None:
         """Render the latest saved draft: checklist, page images, page count, PDF link."""
-        from ..core.checks import check
-        from ..core.words import count_words
-        from ..paper.export import render
-        from ..workflows.papers import latest_paper
-        from ..workflows.submit import far_under
+        from ..workflows.papers import preview_in_worker
 
         self._before()
         try:
-            nb = latest_paper(self.store, self.delegation.id)
-            # One compile gives the PDF and the page images (it used to be two compiles).
-            pdf = render(nb, images=True, ppi=50)
+            # In the sandbox worker: the kernel never imports nbconvert, nbformat or pypdf.
+            pdf, self.violations = preview_in_worker(self.store, self.delegation.id)
         except MunbookError as exc:  # a limit, a character, or the sandbox's time or memory
             self.checklist.value = (
                 f"<div class='mb-conflict'><b>Cannot make the PDF:</b> {escape(str(exc))}</div>"
             )
-            self.preview.children, self.download.value, self.pages_label.value = [], "", ""
+            self._show_pages([])
+            self.download.value, self.pages_label.value = "", ""
             return
         # The checklist says what submitting would warn about, "far under" included.
-        words = sum(count_words(c.source) for c in nb.cells if "topic" in c.metadata.munbook)
-        short = far_under(self.committee, words)
-        self.violations = check(nb, self.committee, pdf) + ([short] if short else [])
         self.checklist.value = checklist_html(self.violations)
         limit = self.committee.rules.max_pages
         allowed = f" of {limit} allowed" if limit else ""
@@ -150,9 +143,18 @@ class PaperPanel(w.VBox):
         )
         name = f"{settings.slug(self.country.name)}-{self.committee.key}-position-paper.pdf"
         self.download.value = data_link(pdf.pdf, name, "Download PDF", css="mb-download")
+        self._show_pages(pdf.images)
+
+    def _show_pages(self, images: list[bytes]) -> None:
+        """The page images, replacing (and closing) the last preview's."""
+        old = self.preview.children
         self.preview.children = [
-            w.HTML(page_image_html(png, n, len(pdf.images))) for n, png in enumerate(pdf.images, 1)
+            w.HTML(page_image_html(png, n, len(images))) for n, png in enumerate(images, 1)
         ]
+        # A widget lives in ipywidgets' registry (and the kernel) until it is closed.
+        for image in old:
+            image.layout.close()
+            image.close()
 
     def _say(self, html: str) -> None:
         self.confirm.children = [w.HTML(html)]

@@ -141,8 +141,8 @@ def _staff_code_lines(codes: dict) -> list[str]:
 @click.option(
     "--max-kernels",
     type=click.IntRange(1, 10_000),
-    help=f"Pages open at once, per worker (default {settings.MAX_KERNELS}, or "
-    "$MUNBOOK_MAX_KERNELS).",
+    help="Pages open at once, per worker (default: as many as half the free memory holds, "
+    f"{settings.KERNEL_MB} MB each; or $MUNBOOK_MAX_KERNELS).",
 )
 @click.option(
     "--gate-timeout",

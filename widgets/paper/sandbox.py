@@ -11,6 +11,12 @@ either way the caller gets a plain ``RenderError`` saying what to do.
 
 Jobs and replies travel over the worker's stdin and stdout as length-prefixed
 pickles; only this module writes either end.
+
+``Sandbox.call`` runs a whole function in the worker (the delegate's preview:
+paper notebook, PDF, checks), so the kernel never imports nbformat, nbconvert
+or pypdf (about 70 MB a kernel would keep after its first preview). A worker
+left idle ``IDLE_SECONDS`` ends (about 75 MB, 135 MB after a preview), and the
+next compile starts a new one (about a second).
 """
 
 from __future__ import annotations
@@ -31,10 +37,13 @@ from typing import Any
 from .. import settings
 from ..core.limits import RENDER_MEMORY, RENDER_SECONDS
 from ..exceptions import MunbookError
+from . import sandbox_worker
 from .sandbox_worker import HEADER as _HEADER
 
 Format = tuple[str, float | None]  # ("pdf", None) or ("png", ppi)
 MAX_REPLY = 512 * 1024 * 1024  # bytes: a reply larger than this is not read into the kernel
+IDLE_SECONDS = 120.0  # a worker unused this long ends; a delegate previews now and then
+CALL_FACTOR = 3  # a call's time limit, in compiles': the notebook and checks come with it
 STARTUP_SECONDS = 60.0  # a cold worker loads Python, Typst and every font (about 1 s here)
 
 
@@ -57,11 +66,16 @@ def _mb(size: int) -> str:
 class Sandbox:
     """One warm Typst worker with a time limit per compile and a memory limit."""
 
-    def __init__(self, seconds: float = RENDER_SECONDS, memory: int = RENDER_MEMORY):
-        self.seconds, self.memory = seconds, memory
+    def __init__(
+        self, seconds: float = RENDER_SECONDS, memory: int = RENDER_MEMORY, idle: float = 0
+    ):
+        self.seconds, self.memory, self.idle = seconds, memory, idle
         self._process: subprocess.Popen | None = None
         self._ready = False  # the live worker has said it is ready
         self._lock = threading.Lock()
+        self._idle_timer: threading.Timer | None = None
+        self._loaded: set[tuple[int, str]] = set()  # (worker pid, module) imported for calls
+        self._started_for: dict[str, str] = {}  # the MUNBOOK_* environment of the worker
         self.started = 0  # workers started so far (a test and the benchmark read them)
         self.compiles = 0  # compile requests so far
 
@@ -77,22 +91,51 @@ class Sandbox:
 
         PDF comes back as bytes, PNG as a list of page images.
         """
-        job = (str(folder), main, inputs, list(formats))
+        return self._job(("typst", str(folder), main, inputs, list(formats)), what)
+
+    def call(
+        self, function: str, *args: Any, what: str = "the paper", load: Sequence[str] = ()
+    ) -> Any:
+        """``module:function(*args)`` run in the worker, under its limits; its return value.
+
+        The worker's own compiles run in it directly. Arguments and the result
+        travel as pickles. The function's module and ``load`` are imported first,
+        outside the time limit (once per worker).
+        """
+        return self._job(("call", function, args), what, (function.split(":")[0], *load))
+
+    def _job(self, job: tuple, what: str, load: Sequence[str] = ()) -> Any:
         with self._lock:
+            if job[0] == "call" and self._started_for != _munbook_env():
+                self._stop()  # a call reads the store and files of the home it started in
             self.compiles += 1
             process = self._worker()
             try:
+                for module in load:
+                    self._load(process, module, what)
                 _send(process, job)
-                status, value = self._receive(process, what)
+                seconds = self.seconds * (CALL_FACTOR if job[0] == "call" else 1)
+                status, value = self._receive(process, what, seconds)
             except BrokenPipeError:
                 self._stop()
                 raise self._died(what, process) from None
+        self._arm_idle()
+        if status == "error":  # a called function's MunbookError: its message, plain
+            raise MunbookError(value)
         if status == "ok":
             return value
         if status == "memory":
             self.stop()
             raise RenderTooBig(self._memory_message(what))
         raise RenderError(f"the template for {what} failed: {value}")
+
+    def _load(self, process: subprocess.Popen, module: str, what: str) -> None:
+        """Import a call's module in the worker first: its time limit is the call's, not this."""
+        if (process.pid, module) in self._loaded:
+            return
+        _send(process, ("load", module))
+        self._receive(process, what, STARTUP_SECONDS)
+        self._loaded.add((process.pid, module))
 
     def _worker(self) -> subprocess.Popen:
         """The live worker, started if needed, once it has said it is ready."""
@@ -131,6 +174,23 @@ class Sandbox:
             close_fds=True,
         )
         self._ready, self.started = False, self.started + 1
+        self._started_for = _munbook_env()
+
+    def _arm_idle(self) -> None:
+        """End the worker after ``idle`` seconds without a job (0: keep it)."""
+        if not self.idle:
+            return
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        jobs = self.compiles
+        self._idle_timer = threading.Timer(self.idle, self._stop_if_idle, args=(jobs,))
+        self._idle_timer.daemon = True
+        self._idle_timer.start()
+
+    def _stop_if_idle(self, jobs: int) -> None:
+        with self._lock:
+            if self.compiles == jobs:  # no job since the timer was armed
+                self._stop()
 
     def start(self, wait: bool = True) -> None:
         """Start the worker now (it loads its fonts), so the first compile is warm.
@@ -148,8 +208,8 @@ class Sandbox:
             finally:
                 self._lock.release()
 
-    def _receive(self, process: subprocess.Popen, what: str) -> tuple[str, Any]:
-        deadline = time.monotonic() + self.seconds
+    def _receive(self, process: subprocess.Popen, what: str, seconds: float) -> tuple[str, Any]:
+        deadline = time.monotonic() + seconds
         try:
             header = _read(process, _HEADER.size, deadline)
             (size,) = _HEADER.unpack(header)
@@ -160,7 +220,7 @@ class Sandbox:
             self._stop()
             raise RenderTimeout(
                 f"{what[0].upper()}{what[1:]} took too long to render (more than "
-                f"{self.seconds:g} s); shorten it (long sections, many footnotes or sources) "
+                f"{seconds:g} s); shorten it (long sections, many footnotes or sources) "
                 f"and try again."
             ) from None
         except EOFError:
@@ -219,13 +279,26 @@ def _read(process: subprocess.Popen, size: int, deadline: float) -> bytes:
 
 
 @cache
+def _munbook_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k.startswith("MUNBOOK_")}
+
+
 def default() -> Sandbox:
     """This process's sandbox (one warm worker per kernel or CLI run)."""
-    return Sandbox()
+    return Sandbox(idle=IDLE_SECONDS)
 
 
 def compile_typst(
     folder: Path, main: str, inputs: dict[str, str], formats: Sequence[Format], what: str
 ) -> list[Any]:
-    """Compile with this process's sandbox (see ``Sandbox.compile``)."""
+    """Compile with this process's sandbox (see ``Sandbox.compile``); in the worker, at once."""
+    if sandbox_worker.IN_WORKER:
+        status, value = sandbox_worker.run(
+            folder=str(folder), main=main, inputs=inputs, formats=list(formats)
+        )
+        if status == "memory":
+            raise MemoryError
+        if status != "ok":
+            raise RenderError(f"the template for {what} failed: {value}")
+        return value
     return default().compile(folder, main, inputs, formats, what)
