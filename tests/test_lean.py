@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from jupyter_client.manager import KernelManager
 
+from widgets import _serving as serving_settings  # where max_kernels() reads the memory
 from widgets import settings
 from widgets.exceptions import MunbookError
 from widgets.paper import sandbox
@@ -122,7 +123,7 @@ def test_page_templates_compile_once_for_every_exporter():
 
 def test_the_default_kernel_cap_follows_the_memory(monkeypatch):
     for free, cap in ((24_000, 100), (12_000, 50), (1_000, 20), (500_000, 400), (None, 40)):
-        monkeypatch.setattr(settings, "available_mb", lambda free=free: free)
+        monkeypatch.setattr(serving_settings, "available_mb", lambda free=free: free)
         assert settings.max_kernels() == cap
     monkeypatch.setenv("MUNBOOK_MAX_KERNELS", "7")  # a setting wins over the memory
     assert settings.max_kernels() == 7

@@ -14,6 +14,7 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from widgets import _serving as serving_settings  # where max_kernels() reads the memory
 from widgets import serve, settings
 from widgets.exceptions import MunbookError
 
@@ -50,7 +51,7 @@ def test_limits_come_from_settings(monkeypatch: pytest.MonkeyPatch):
 def test_listings_are_closed_and_pages_wrapped(monkeypatch: pytest.MonkeyPatch):
     for name in ("MUNBOOK_SERVER_URL", "MUNBOOK_GATE_TIMEOUT"):
         monkeypatch.setenv(name, "")  # make_app sets them; restored after the test
-    monkeypatch.setattr(settings, "available_mb", lambda: 12_000)  # 50 kernels of 120 MB
+    monkeypatch.setattr(serving_settings, "available_mb", lambda: 12_000)  # 50 kernels of 120 MB
     app = serve.make_app(port=free_port())
     app.init_settings()  # what start() does before the routes
     assert isinstance(app.kernel_manager, serve.CappedKernelManager)

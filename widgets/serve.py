@@ -18,23 +18,19 @@ starts one as if there were no pool (or gets the busy page at the cap).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import re
 import socket
 import time
-import uuid
-from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
 from jupyter_core.utils import ensure_async
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from nbconvert.filters.markdown_mistune import IPythonRenderer
 from tornado import web
 from tornado.ioloop import IOLoop
-from traitlets import Float, Integer, Set, default
+from traitlets import Float, Integer, default
 from traitlets.config import Config
 from voila.app import Voila
 from voila.exporter import VoilaMarkdownRenderer
@@ -46,112 +42,19 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from . import settings
 from .exceptions import MunbookError
+from .http_pages import access_log as access_log
+from .http_pages import plain_page as plain_page
+from .http_pages import redacted_log as redacted_log
+from .kernel_cap import CappedKernelManager as CappedKernelManager
+from .kernel_cap import KernelsBusy as KernelsBusy
+from .kernel_cap import check_pool as check_pool
+from .kernel_cap import ready_first as ready_first
 from .voila_hooks import LeanKernelSpecs, install_template_cache
 from .workflows import generate
 
 APPS = ("advisor", "chair")
 BUSY = "The server is busy, try again in a minute."
 SHUTDOWN_GRACE = 3.0  # seconds; the workbook autosaves 1 s after the last keystroke
-POOL_STARTS = 2  # pool kernels starting at once: a refill never swamps the pages being opened
-POOL_WAIT = 0.5  # seconds between looks for room under the cap (and for calm), for a refill
-POOL_CALM = 2.0  # seconds without a page asked for before a refill starts (during a burst
-POOL_PATIENCE = 30.0  # the CPU goes to pages), but never more than this
-access_log = logging.getLogger("munbook.access")
-
-
-def redacted_log(handler) -> None:
-    """Tornado's access log line, without the query string (codes travel there)."""
-    status = handler.get_status()
-    level = logging.INFO if status < 400 else logging.WARNING
-    request = handler.request
-    access_log.log(
-        level,
-        "%d %s %s %.0fms",
-        status,
-        request.method,
-        request.path,
-        1000 * request.request_time(),
-    )
-
-
-def plain_page(title: str, text: str) -> str:
-    """A small readable HTML page (busy, not found, the landing page)."""
-    return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{escape(title)}</title></head>"
-        "<body style='font-family:system-ui,sans-serif;max-width:36em;margin:12vh auto;"
-        "padding:0 1em;color:#1f2933;line-height:1.5'>"
-        f"<h1 style='font-family:Georgia,serif;font-weight:600'>{escape(title)}</h1>"
-        f"<p>{escape(text)}</p></body></html>"
-    )
-
-
-class KernelsBusy(web.HTTPError):
-    def __init__(self) -> None:
-        super().__init__(503, reason="Server Busy")
-
-
-class CappedKernelManager(AsyncMappingKernelManager):
-    """Voilà's kernel manager that refuses to start more than ``max_kernels``."""
-
-    max_kernels = Integer(settings.MAX_KERNELS, help="Kernels running at once, at most.").tag(
-        config=True
-    )
-    _starting = Set(help="Ids of the kernels being started.")
-    last_page = 0.0  # time.monotonic() of the last page asked for
-    _pool_starts: asyncio.Semaphore | None = None
-
-    def is_full(self) -> bool:
-        # A kernel being started may already be listed (pending kernels): count it once.
-        return len(set(self.list_kernel_ids()) | self._starting) >= self.max_kernels
-
-    async def start_kernel(self, *args, **kwargs) -> str:
-        if kwargs.get("env", {}).get("VOILA_PREHEAT") == "True":
-            return await self._start_pooled(*args, **kwargs)
-        if self.is_full():
-            raise KernelsBusy()
-        return await self._counted_start(*args, **kwargs)
-
-    async def _start_pooled(self, *args, **kwargs) -> str:
-        """A kernel for the entry page's pool: it waits for room under the cap, never refused.
-
-        It also waits for a calm moment (no page asked for in ``POOL_CALM`` s, at
-        most ``POOL_PATIENCE`` s): a refill's start and imports cost more CPU than
-        a page, and during a burst the pages come first.
-        """
-        if self._pool_starts is None:
-            self._pool_starts = asyncio.Semaphore(POOL_STARTS)
-        async with self._pool_starts:
-            patience = time.monotonic() + POOL_PATIENCE
-            while self.is_full() or (
-                time.monotonic() - self.last_page < POOL_CALM and time.monotonic() < patience
-            ):
-                await asyncio.sleep(POOL_WAIT)
-            return await self._counted_start(*args, **kwargs)
-
-    async def _counted_start(self, *args, **kwargs) -> str:
-        # Called right after is_full() with no await in between: starts cannot overshoot.
-        kernel_id = kwargs.setdefault("kernel_id", str(uuid.uuid4()))
-        self._starting.add(kernel_id)
-        try:
-            return await super().start_kernel(*args, **kwargs)
-        finally:
-            self._starting.discard(kernel_id)
-
-
-def ready_first(manager, notebook: str) -> bool:
-    """Put a started pool kernel of ``notebook`` first in Voilà's pool; False if there is none.
-
-    Voilà (0.5) takes ``_pools[notebook][0]`` and waits for it, even when it is
-    still starting or waiting for room; a started one is never slower.
-    """
-    pool = getattr(manager, "_pools", {}).get(notebook, [])
-    for index, task in enumerate(pool):
-        if task.done() and not task.cancelled() and task.exception() is None:
-            pool.insert(0, pool.pop(index))
-            return True
-    return False
 
 
 class EscapingMarkdownRenderer(VoilaMarkdownRenderer):
@@ -340,16 +243,6 @@ def serving_config(
         entry = re.escape(os.path.join(folder, settings.ENTRY_PAGE))
         config.VoilaKernelManager.preheat_denylist = [rf"^(?!{entry}$).*"]
     return config
-
-
-def check_pool(pool: int, max_kernels: int) -> int:
-    """``pool`` if it leaves room under the cap for other pages, else a MunbookError."""
-    if pool >= max_kernels:
-        raise MunbookError(
-            f"a pool of {pool} preheated kernels needs a kernel cap above it "
-            f"(now {max_kernels}): lower --pool or raise --max-kernels"
-        )
-    return pool
 
 
 def install_apps() -> dict[str, Path]:

@@ -1,22 +1,17 @@
 """Every Typst compile runs here: in a worker process, with a time and a memory limit.
 
-A ``Sandbox`` keeps one warm worker (``python -m widgets.paper.sandbox_worker``,
-started with exec, never a bare fork: Typst runs threads; that module imports
-only Typst and the fonts, so it is ready sooner). The worker loads
-the fonts once, caps its own address space (``RLIMIT_AS``) and compiles one
-job at a time. The caller waits at most ``seconds``; past that the worker is
-killed and the next compile starts a fresh one. A worker that runs out of
-memory dies (Typst aborts on a failed allocation) or answers ``MemoryError``;
-either way the caller gets a plain ``RenderError`` saying what to do.
-
-Jobs and replies travel over the worker's stdin and stdout as length-prefixed
-pickles; only this module writes either end.
+A ``Sandbox`` keeps one warm worker (``python -m widgets.paper.sandbox_worker``:
+exec, never a bare fork, as Typst runs threads; it imports only Typst and the
+fonts). The worker caps its own address space (``RLIMIT_AS``) and runs one job
+at a time; the caller waits at most ``seconds``, then kills it (the next job
+starts a fresh one). Out of memory, the worker dies or answers ``MemoryError``;
+either way the caller gets a plain ``RenderError`` saying what to do. Jobs and
+replies are length-prefixed pickles on the worker's stdin and stdout.
 
 ``Sandbox.call`` runs a whole function in the worker (the delegate's preview:
 paper notebook, PDF, checks), so the kernel never imports nbformat, nbconvert
 or pypdf (about 70 MB a kernel would keep after its first preview). A worker
-left idle ``IDLE_SECONDS`` ends (about 75 MB, 135 MB after a preview), and the
-next compile starts a new one (about a second).
+idle ``IDLE_SECONDS`` ends; the next job starts a new one (about a second).
 """
 
 from __future__ import annotations
@@ -278,13 +273,13 @@ def _read(process: subprocess.Popen, size: int, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
-@cache
 def _munbook_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k.startswith("MUNBOOK_")}
 
 
+@cache
 def default() -> Sandbox:
-    """This process's sandbox (one warm worker per kernel or CLI run)."""
+    """This process's sandbox: one warm worker per kernel or CLI run, ended when idle."""
     return Sandbox(idle=IDLE_SECONDS)
 
 

@@ -1,0 +1,101 @@
+"""The kernel cap of ``munbook serve``, and the preheated pool under it.
+
+``CappedKernelManager`` is Voilà's kernel manager with a cap: past
+``max_kernels`` a page gets the busy page (HTTP 503), while a pool kernel
+waits for room and for a calm moment instead of being refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado import web
+from traitlets import Integer, Set
+
+from . import settings
+from .exceptions import MunbookError
+
+POOL_STARTS = 2  # pool kernels starting at once: a refill never swamps the pages being opened
+POOL_WAIT = 0.5  # seconds between looks for room under the cap (and for calm), for a refill
+POOL_CALM = 2.0  # seconds without a page asked for before a refill starts (during a burst
+POOL_PATIENCE = 30.0  # the CPU goes to pages), but never more than this
+
+
+class KernelsBusy(web.HTTPError):
+    def __init__(self) -> None:
+        super().__init__(503, reason="Server Busy")
+
+
+class CappedKernelManager(AsyncMappingKernelManager):
+    """Voilà's kernel manager that refuses to start more than ``max_kernels``."""
+
+    max_kernels = Integer(settings.MAX_KERNELS, help="Kernels running at once, at most.").tag(
+        config=True
+    )
+    _starting = Set(help="Ids of the kernels being started.")
+    last_page = 0.0  # time.monotonic() of the last page asked for
+    _pool_starts: asyncio.Semaphore | None = None
+
+    def is_full(self) -> bool:
+        # A kernel being started may already be listed (pending kernels): count it once.
+        return len(set(self.list_kernel_ids()) | self._starting) >= self.max_kernels
+
+    async def start_kernel(self, *args, **kwargs) -> str:
+        if kwargs.get("env", {}).get("VOILA_PREHEAT") == "True":
+            return await self._start_pooled(*args, **kwargs)
+        if self.is_full():
+            raise KernelsBusy()
+        return await self._counted_start(*args, **kwargs)
+
+    async def _start_pooled(self, *args, **kwargs) -> str:
+        """A kernel for the entry page's pool: it waits for room under the cap, never refused.
+
+        It also waits for a calm moment (no page asked for in ``POOL_CALM`` s, at
+        most ``POOL_PATIENCE`` s): a refill's start and imports cost more CPU than
+        a page, and during a burst the pages come first.
+        """
+        if self._pool_starts is None:
+            self._pool_starts = asyncio.Semaphore(POOL_STARTS)
+        async with self._pool_starts:
+            patience = time.monotonic() + POOL_PATIENCE
+            while self.is_full() or (
+                time.monotonic() - self.last_page < POOL_CALM and time.monotonic() < patience
+            ):
+                await asyncio.sleep(POOL_WAIT)
+            return await self._counted_start(*args, **kwargs)
+
+    async def _counted_start(self, *args, **kwargs) -> str:
+        # Called right after is_full() with no await in between: starts cannot overshoot.
+        kernel_id = kwargs.setdefault("kernel_id", str(uuid.uuid4()))
+        self._starting.add(kernel_id)
+        try:
+            return await super().start_kernel(*args, **kwargs)
+        finally:
+            self._starting.discard(kernel_id)
+
+
+def ready_first(manager, notebook: str) -> bool:
+    """Put a started pool kernel of ``notebook`` first in Voilà's pool; False if there is none.
+
+    Voilà (0.5) takes ``_pools[notebook][0]`` and waits for it, even when it is
+    still starting or waiting for room; a started one is never slower.
+    """
+    pool = getattr(manager, "_pools", {}).get(notebook, [])
+    for index, task in enumerate(pool):
+        if task.done() and not task.cancelled() and task.exception() is None:
+            pool.insert(0, pool.pop(index))
+            return True
+    return False
+
+
+def check_pool(pool: int, max_kernels: int) -> int:
+    """``pool`` if it leaves room under the cap for other pages, else a MunbookError."""
+    if pool >= max_kernels:
+        raise MunbookError(
+            f"a pool of {pool} preheated kernels needs a kernel cap above it "
+            f"(now {max_kernels}): lower --pool or raise --max-kernels"
+        )
+    return pool
