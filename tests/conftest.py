@@ -62,6 +62,30 @@ def _postgres_url() -> str:
     return url
 
 
+def scratch_database(url: str, suffix: str, limit: int | None = None):
+    """A new empty PostgreSQL database ``<url's database>_<suffix>`` beside ``url``'s.
+
+    Returns (its URL, a function that drops it). ``limit``: its CONNECTION LIMIT.
+    """
+    from widgets.store.engine import make_engine
+
+    base = make_engine(url, pooled=False).url
+    name = f"{base.database}_{suffix}"
+    admin = make_engine(base.render_as_string(hide_password=False), pooled=False)
+    admin = admin.execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        made = f'CREATE DATABASE "{name}"'
+        conn.exec_driver_sql(made + (f" CONNECTION LIMIT {int(limit)}" if limit else ""))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.engine.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.MonkeyPatch):
     """An empty store, once on a SQLite file and once on a real PostgreSQL server."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from conftest import reset_postgres
+from conftest import reset_postgres, scratch_database
 
 from widgets.cli import main
 from widgets.exceptions import StoreError
@@ -56,20 +56,7 @@ def _restore_target(store: Store, tmp_path: Path):
     """An empty store of the same kind: a new SQLite file, or a second PostgreSQL database."""
     if store.engine.dialect.name == "sqlite":
         return f"sqlite:///{tmp_path / 'restored' / 'munbook.sqlite'}", None
-    base = store.engine.url
-    name = f"{base.database}_restore"
-    admin = make_engine(base.render_as_string(hide_password=False), pooled=False)
-    admin = admin.execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.engine.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
+    return scratch_database(store.engine.url.render_as_string(hide_password=False), "restore")
 
 
 def test_a_busy_store_restores_with_everything_committed_before_the_backup(

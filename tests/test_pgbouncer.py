@@ -13,10 +13,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import _postgres_url, free_port
+from conftest import _postgres_url, free_port, scratch_database
 
 from widgets.store import Store, migrate
-from widgets.store.engine import make_engine
 
 SCRIPT = Path(__file__).parent.parent / "scripts" / "pgbouncer"
 LIMIT = 4  # connections PostgreSQL allows into the test database
@@ -28,19 +27,10 @@ SAVES = 8
 @pytest.fixture
 def limited_db():
     """A fresh database `<test db>_pgb` with CONNECTION LIMIT 4; yields its direct URL."""
-    base = make_engine(_postgres_url(), pooled=False).url
-    name = f"{base.database}_pgb"
-    admin = make_engine(base.render_as_string(hide_password=False), pooled=False)
-    admin = admin.execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}" CONNECTION LIMIT {LIMIT}')
-    url = base.set(database=name).render_as_string(hide_password=False)
+    url, drop = scratch_database(_postgres_url(), "pgb", limit=LIMIT)
     migrate.upgrade(url)
     yield url
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.engine.dispose()
+    drop()
 
 
 @pytest.fixture

@@ -18,14 +18,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import _postgres_url
+from conftest import _postgres_url, scratch_database
 from tornado.httpclient import HTTPClientError
 
 from widgets import settings, workers
 from widgets.cli import main
 from widgets.exceptions import MunbookError
 from widgets.store import migrate
-from widgets.store.engine import make_engine
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 import loadgen
@@ -81,14 +80,7 @@ def _haproxy() -> str:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory):
     _haproxy()
-    base = make_engine(_postgres_url(), pooled=False).url
-    name = f"{base.database}_workers"
-    admin = make_engine(base.render_as_string(hide_password=False), pooled=False)
-    admin = admin.execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    db = base.set(database=name).render_as_string(hide_password=False)
+    db, drop = scratch_database(_postgres_url(), "workers")
     home = tmp_path_factory.mktemp("workers") / "home"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MUNBOOK_HOME", str(home))
@@ -103,9 +95,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
         running = Cluster(home, db, 2, home.parent / "serve.log")
     yield running
     running.stop()
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.engine.dispose()
+    drop()
 
 
 def _generate() -> None:

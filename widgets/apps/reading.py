@@ -57,10 +57,15 @@ def header_html(
     )
 
 
-def _value_html(fact: facts.Fact) -> str:
-    value = escape(fact.value).replace(
+def _escaped_value(fact: facts.Fact) -> str:
+    """The fact's value as HTML, "unknown" marked so it stands out."""
+    return escape(fact.value).replace(
         facts.UNKNOWN, f"<span class='mb-unknown'>{facts.UNKNOWN}</span>"
     )
+
+
+def _value_html(fact: facts.Fact) -> str:
+    value = _escaped_value(fact)
     note = f"<div class='mb-note'>{escape(fact.note)}</div>" if fact.note else ""
     return f"<span>{value}</span>{note}"
 
@@ -196,9 +201,7 @@ def committee_html(committee: Committee) -> str:
 
 def fact_line_html(fact: facts.Fact) -> str:
     """One committee fact under the prompt it answers: value, source and date."""
-    value = escape(fact.value).replace(
-        facts.UNKNOWN, f"<span class='mb-unknown'>{facts.UNKNOWN}</span>"
-    )
+    value = _escaped_value(fact)
     return (
         f"<div class='mb-fact-row'>▸ <b>{escape(fact.label)}</b>: {value} "
         f"<span class='mb-note'>({escape(fact.source.publisher)}, as of "
