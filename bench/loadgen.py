@@ -548,6 +548,7 @@ def run(
     interval: float = 1.0,
     chunk: int = 5,
     server_pid: int | None = None,
+    *,
     entry: bool = False,
     spread: float = 0.0,
     reopen: bool = False,
@@ -622,7 +623,7 @@ def main() -> None:
         args.interval,
         args.chunk,
         args.server_pid,
-        args.entry,
+        entry=args.entry,
     )
     print(summary(figures))
     for error in figures["errors"]:

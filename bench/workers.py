@@ -154,9 +154,9 @@ def load_run(cluster: Cluster, delegates: int, seconds: float) -> dict:
 
 def kill_run(cluster: Cluster, delegates: int, seconds: float, victim: str) -> dict:
     """``delegates`` write (reopening when cut off); ``victim`` is killed once all have saved."""
-    args = (cluster.base, cluster.home, delegates, seconds, 1.0, 5, None, True)
+    args = (cluster.base, cluster.home, delegates, seconds, 1.0, 5, None)
     with ThreadPoolExecutor(1) as pool:
-        load = pool.submit(loadgen.run, *args)
+        load = pool.submit(loadgen.run, *args, reopen=True)
         wrote = wait_until_written(cluster.db, delegates, time.monotonic() + 300)
         killed_at = cluster.kill(victim)
         figures = load.result()

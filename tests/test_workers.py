@@ -164,9 +164,9 @@ def test_a_page_and_its_websocket_reach_the_same_worker(in_cluster: Cluster):
 def test_a_worker_killed_mid_run_loses_no_save_and_everyone_writes_again(in_cluster: Cluster, page):
     """Chromium and 60 simulated delegates write; chromium's worker is killed with SIGKILL."""
     worker, text = _chromium_writes(in_cluster, page)
-    args = (in_cluster.base, in_cluster.home, DELEGATES, SECONDS, 1.0, 5, None, True)
+    args = (in_cluster.base, in_cluster.home, DELEGATES, SECONDS, 1.0, 5, None)
     with ThreadPoolExecutor(1) as pool:
-        load = pool.submit(loadgen.run, *args)
+        load = pool.submit(loadgen.run, *args, reopen=True)
         writing = wait_until_written(in_cluster.db, DELEGATES + 1, time.monotonic() + OPENING)
         killed_at = time.monotonic()
         os.kill(in_cluster.pids()[worker], signal.SIGKILL)
