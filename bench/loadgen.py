@@ -288,17 +288,46 @@ async def open_workbook(base: str, who: Delegate, jar: dict[str, str] | None = N
     return client
 
 
-async def run_delegate(base: str, who: Delegate, seconds: float, interval: float, chunk: int):
-    """Open the page, type for ``seconds``, wait for the last save; return an Outcome."""
-    out = Outcome(who)
+class Gathering:
+    """Delegates wait here until every one has opened (or failed), then all write at once."""
+
+    def __init__(self, count: int):
+        self.left, self.everyone_in = count, asyncio.Event()
+
+    def arrive(self) -> None:
+        self.left -= 1
+        if self.left <= 0:
+            self.everyone_in.set()
+
+
+async def run_delegate(
+    base: str,
+    who: Delegate,
+    seconds: float,
+    interval: float,
+    chunk: int,
+    gathering: Gathering | None = None,
+):
+    """Open the page, type for ``seconds``, wait for the last save; return an Outcome.
+
+    ``gathering``: once open, wait (reading, as it were) until every delegate is in.
+    """
+    out, waiting = Outcome(who), gathering is not None
     try:
         client, boxes, _ = await open_page(base, who, out)
+        if gathering is not None:
+            waiting = False
+            gathering.arrive()
+            await gathering.everyone_in.wait()
         await _type(client, boxes, out, seconds, interval, chunk)
         out.memory_kb = kernel_memory(out.kernel_id)
         client.close()
         out.latencies, out.saves = client.latencies, client.saves
     except Exception as exc:  # one delegate's failure is a figure, not the end of the run
         out.error = f"{type(exc).__name__}: {exc}"[:300]
+    finally:
+        if waiting:  # failed before it was in: the others must not wait for it
+            gathering.arrive()
     return out
 
 
@@ -454,7 +483,7 @@ def cpu_seconds(root_pid: int) -> float:
 
 
 def delegates_from(home: Path, limit: int, entry: bool = False) -> list[Delegate]:
-    """The first ``limit`` delegate codes of the newest codes file, with their workbooks.
+    """The first ``limit`` delegates of the codes files (each one's newest code), with workbooks.
 
     ``entry``: each opens the entry page (``open.ipynb?code=``) instead of its own workbook.
     """
@@ -463,21 +492,24 @@ def delegates_from(home: Path, limit: int, entry: bool = False) -> list[Delegate
     from widgets.store import Store
 
     files = sorted((home / "access").glob("codes-*.csv"))
+    codes: dict[tuple[str, str], str] = {}  # (committee, country) -> its newest code
+    for path in files:  # oldest first: a later file's code for a delegation replaces it
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row["role"] == "delegate":
+                    codes[row["committee"], row["country"]] = row["code"]
     store = Store()
     found = []
-    with files[-1].open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if row["role"] != "delegate" or len(found) >= limit:
-                continue
-            nation = countries.lookup(row["country"])
-            delegation = store.find_delegation(row["committee"], nation.alpha3)
-            path = f"workbooks/{settings.slug(row['committee'])}/{settings.slug(nation.name)}.ipynb"
-            if entry:
-                path = settings.ENTRY_PAGE
-            found.append(Delegate(nation.name, row["committee"], row["code"], path, delegation.id))
+    for (committee, country), code in list(codes.items())[:limit]:
+        nation = countries.lookup(country)
+        delegation = store.find_delegation(committee, nation.alpha3)
+        path = f"workbooks/{settings.slug(committee)}/{settings.slug(nation.name)}.ipynb"
+        if entry:
+            path = settings.ENTRY_PAGE
+        found.append(Delegate(nation.name, committee, code, path, delegation.id))
     store.dispose()
     if len(found) < limit:
-        raise SystemExit(f"only {len(found)} delegate codes in {files[-1]}; {limit} asked")
+        raise SystemExit(f"only {len(found)} delegate codes in {home / 'access'}; {limit} asked")
     return found
 
 
@@ -503,17 +535,23 @@ async def drive(
     chunk: int,
     spread: float = 0,
     reopen: bool = False,
+    together: bool = False,
 ):
     """Every delegate at once, or arriving evenly over ``spread`` seconds (a burst).
 
     ``reopen``: a delegate whose page loses its kernel reopens it (run_delegate_reopening).
+    ``together``: nobody types until every page is open; then all type for ``seconds``.
     """
+    if reopen and together:
+        raise ValueError("reopen and together do not mix")
     AsyncHTTPClient.configure(None, max_clients=max(10, len(who)))
-    delegate = run_delegate_reopening if reopen else run_delegate
+    gathering = Gathering(len(who)) if together else None
 
     async def arrive(index: int, who_: Delegate) -> Outcome:
         await asyncio.sleep(spread * index / len(who))
-        return await delegate(base, who_, seconds, interval, chunk)
+        if reopen:
+            return await run_delegate_reopening(base, who_, seconds, interval, chunk)
+        return await run_delegate(base, who_, seconds, interval, chunk, gathering)
 
     return await asyncio.gather(*(arrive(i, d) for i, d in enumerate(who)))
 
@@ -552,15 +590,17 @@ def run(
     entry: bool = False,
     spread: float = 0.0,
     reopen: bool = False,
+    together: bool = False,
 ) -> dict:
     """Drive ``delegates`` simulated delegates for ``seconds``; return the figures.
 
     ``entry``: through the entry page; ``spread``: arriving over that many seconds;
-    ``reopen``: a delegate whose page loses its kernel reopens it.
+    ``reopen``: a delegate whose page loses its kernel reopens it; ``together``:
+    all type at once for ``seconds`` once every page is open.
     """
     who = delegates_from(home, delegates, entry)
     cpu_before, wall = (cpu_seconds(server_pid) if server_pid else 0.0), time.monotonic()
-    outcomes = run_async(drive(base, who, seconds, interval, chunk, spread, reopen))
+    outcomes = run_async(drive(base, who, seconds, interval, chunk, spread, reopen, together))
     wall = time.monotonic() - wall
     cpu = (cpu_seconds(server_pid) - cpu_before) if server_pid else float("nan")
     opened = [o.open_seconds for o in outcomes if o.open_seconds is not None]

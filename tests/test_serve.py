@@ -1,6 +1,9 @@
 import logging
 import os
+import resource
 import socket
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,7 +18,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from widgets import _serving as serving_settings  # where max_kernels() reads the memory
-from widgets import serve, settings
+from widgets import kernel_cap, serve, settings
 from widgets.exceptions import MunbookError
 
 KENYA = "workbooks/interpol/kenya.ipynb"
@@ -60,6 +63,41 @@ def test_listings_are_closed_and_pages_wrapped(monkeypatch: pytest.MonkeyPatch):
     assert serve.RenderHandler in handlers and serve.ClosedHandler in handlers
     assert not handlers & {TornadoVoilaHandler, TornadoVoilaTreeHandler, VoilaContentsHandler}
     assert os.environ["MUNBOOK_SERVER_URL"] == f"http://127.0.0.1:{app.port}/"
+
+
+def test_zmq_sockets_and_open_files_are_sized_for_the_kernel_cap():
+    """libzmq's 1,023 sockets per server ran out at ~150 open pages: sized to the cap now."""
+    import zmq
+
+    assert zmq.Context().get(zmq.MAX_SOCKETS) == 1023  # the default the cap would hit
+    manager = serve.CappedKernelManager(max_kernels=400)
+    assert manager.context.get(zmq.MAX_SOCKETS) == 400 * kernel_cap.SOCKETS_PER_KERNEL + 256
+    manager.context.destroy()
+    # The open-file limit: raised to what 400 kernels need, in a child (this process keeps its own).
+    code = (
+        "import logging, resource; from widgets import kernel_cap; "
+        "files = resource.RLIMIT_NOFILE; "
+        "resource.setrlimit(files, (1024, resource.getrlimit(files)[1])); "
+        "print(kernel_cap.raise_open_files(400, logging.getLogger()), "
+        "resource.getrlimit(resource.RLIMIT_NOFILE)[0])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    limit, soft = map(int, done.stdout.split())
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    needed = (400 * kernel_cap.SOCKETS_PER_KERNEL + 256) * 2 + 400 * 4 + 256
+    assert limit == soft == min(needed, hard) > 1024
+
+
+def test_a_hard_open_file_limit_below_the_cap_is_reported():
+    code = (
+        "import logging, resource; from widgets import kernel_cap; "
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (512, 1024)); "
+        "print(kernel_cap.raise_open_files(400, logging.getLogger()))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "1024"
+    assert "open files are limited to 1024; 400 kernels need about" in done.stderr
+    assert "lower --max-kernels" in done.stderr
 
 
 def test_markdown_renders_as_text():

@@ -8,12 +8,15 @@ waits for room and for a calm moment instead of being refused.
 from __future__ import annotations
 
 import asyncio
+import logging
+import resource
 import time
 import uuid
 
+import zmq.asyncio
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
-from traitlets import Integer, Set
+from traitlets import Integer, Set, default
 
 from . import settings
 from .exceptions import MunbookError
@@ -22,6 +25,11 @@ POOL_STARTS = 2  # pool kernels starting at once: a refill never swamps the page
 POOL_WAIT = 0.5  # seconds between looks for room under the cap (and for calm), for a refill
 POOL_CALM = 2.0  # seconds without a page asked for before a refill starts (during a burst
 POOL_PATIENCE = 30.0  # the CPU goes to pages), but never more than this
+# ZMQ sockets the server holds for one open page (its kernel's channels, Voilà's run of the
+# notebook, the heartbeat): about 6 measured; libzmq's default of 1023 for the whole server
+# ran out at about 150 open pages ("Too many open files", HTTP 500).
+SOCKETS_PER_KERNEL = 12
+FILES_PER_SOCKET = 2  # a socket's mailbox and its connection
 
 
 class KernelsBusy(web.HTTPError):
@@ -36,6 +44,15 @@ class CappedKernelManager(AsyncMappingKernelManager):
         config=True
     )
     _starting = Set(help="Ids of the kernels being started.")
+
+    @default("context")
+    def _context_default(self) -> zmq.asyncio.Context:
+        # Set before the first socket is made (libzmq fixes its table then).
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        context.set(zmq.MAX_SOCKETS, zmq_sockets(self.max_kernels))
+        return context
+
     last_page = 0.0  # time.monotonic() of the last page asked for
     _pool_starts: asyncio.Semaphore | None = None
 
@@ -99,3 +116,31 @@ def check_pool(pool: int, max_kernels: int) -> int:
             f"(now {max_kernels}): lower --pool or raise --max-kernels"
         )
     return pool
+
+
+def zmq_sockets(max_kernels: int) -> int:
+    """The ZMQ sockets a server with ``max_kernels`` kernels may need (within libzmq's limit)."""
+    return min(max_kernels * SOCKETS_PER_KERNEL + 256, zmq.Context().get(zmq.SOCKET_LIMIT))
+
+
+def raise_open_files(max_kernels: int, log: logging.Logger) -> int:
+    """Raise this process's open-file limit to what ``max_kernels`` need; the limit now.
+
+    Only the soft limit moves, up to the hard one; below what is needed, a
+    warning says how to raise it (pages past it would fail, "Too many open files").
+    """
+    needed = zmq_sockets(max_kernels) * FILES_PER_SOCKET + max_kernels * 4 + 256
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        soft = wanted
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        log.warning(
+            "open files are limited to %d; %d kernels need about %d: raise the hard "
+            "limit (ulimit -Hn, systemd's LimitNOFILE=) or lower --max-kernels",
+            soft,
+            max_kernels,
+            needed,
+        )
+    return soft

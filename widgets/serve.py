@@ -48,6 +48,7 @@ from .http_pages import redacted_log as redacted_log
 from .kernel_cap import CappedKernelManager as CappedKernelManager
 from .kernel_cap import KernelsBusy as KernelsBusy
 from .kernel_cap import check_pool as check_pool
+from .kernel_cap import raise_open_files
 from .kernel_cap import ready_first as ready_first
 from .voila_hooks import LeanKernelSpecs, install_template_cache
 from .workflows import generate
@@ -175,6 +176,7 @@ class MunbookVoila(Voila):
     def init_settings(self) -> dict:
         tornado_settings = super().init_settings()
         self.kernel_manager.max_kernels = self.max_kernels
+        raise_open_files(self.max_kernels, self.log)
         return tornado_settings
 
     def init_handlers(self) -> list:
