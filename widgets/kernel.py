@@ -25,11 +25,13 @@ SERVED_CONFIG = (
     # SQLite file, its connection and its saving thread held nothing (1.7 MB RSS).
     "--HistoryManager.enabled=False",
     # Plain tracebacks: IPython's default ("Context") imports stack_data, executing and
-    # pygments' lexers and keeps the parsed source of every file in the traceback. One
-    # refused widget message (a stale tab index) left 15 to 35 MB in the kernel for good.
+    # pygments' lexers and keeps the parsed source of every file in the traceback: one
+    # refused widget message (a tab index out of range) left 14.8 MB RSS in the kernel
+    # for good (0.7 MB with plain tracebacks).
     "--InteractiveShell.xmode=Plain",
-    # jupyter_client keeps every incoming signature (65,536 by default: about 10 MB once
-    # a delegate has typed that many keystrokes); the newest DIGESTS still refuse replays.
+    # jupyter_client keeps every incoming message's signature, up to 65,536 (97 B each
+    # plus the set: 8-10 MB once a delegate has sent that many updates, about one a
+    # keystroke); the newest DIGESTS (about 0.3 MB) still refuse a replayed message.
     f"--Session.digest_history_size={DIGESTS}",
 )
 
