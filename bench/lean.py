@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 KEYSTROKES = 9_000  # an hour of writing, thinking included: about 2.5 characters a second
 PREVIEWS = 6  # the Paper tab opened every ten minutes
-PAPER_TAB, WRITE_TAB = 5, 2  # widgets.apps.workbook.TABS
+PAPER_TAB, WRITE_TAB = 5, 2  # widgets.apps.workbook.TABS (checked in workbook_tabs)
 
 
 def memory_kb(pid: int) -> tuple[int, int]:
@@ -70,6 +70,21 @@ def kernel_pid(kernel_id: str) -> int:
     return 0
 
 
+def workbook_tabs(states: dict[str, dict]) -> str:
+    """The model id of the workbook's tabs (the Read tab holds a Tab of its own, with fewer).
+
+    Picking the first Tab sent selected_index 5 to the Read tab's: the kernel refused it
+    with a traceback, and no preview ran.
+    """
+    from widgets.apps.workbook import TABS
+
+    return next(
+        k
+        for k, s in states.items()
+        if s.get("_model_name") == "TabModel" and tuple(s.get("titles", ())) == TABS
+    )
+
+
 async def write_for_an_hour(base: str, who, speedup: float, chunk: int):
     """One delegate: open the entry page, type an hour's keystrokes, preview now and then."""
     import loadgen
@@ -78,7 +93,7 @@ async def write_for_an_hour(base: str, who, speedup: float, chunk: int):
     try:
         client, boxes, reader = await loadgen.open_page(base, who, out)
         out.memory_kb = loadgen.kernel_memory(out.kernel_id)  # just opened: kept as the start
-        tab = next(k for k, s in client.states.items() if s.get("_model_name") == "TabModel")
+        tab = workbook_tabs(client.states)
         keys = sorted(boxes)[:2]
         text = loadgen.words(2_000, who.country)
         updates = KEYSTROKES // chunk

@@ -7,8 +7,10 @@ uses: Voilà does not pass debug messages) costs every kernel about 8 MB RSS.
 ``widgets.voila_hooks.LeanKernelSpecs``); JupyterLab's kernels are unchanged.
 
 The served spec also sets ``MALLOC_ARENA_MAX`` (fewer glibc arenas: the
-kernel's threads do not each keep freed memory). ``malloc_trim`` after saves
-was measured and left out: 0.4 MB back after 300 saves.
+kernel's threads do not each keep freed memory), and the kernel runs with
+``SERVED_CONFIG`` (each line says what it saves, measured with tracemalloc in a
+served kernel: README, "Kernel memory"). ``malloc_trim`` after saves was
+measured and left out: 0.4 MB back after 300 saves.
 """
 
 from __future__ import annotations
@@ -17,6 +19,21 @@ import sys
 from pathlib import Path
 
 ARENAS = "2"  # MALLOC_ARENA_MAX of the served kernels (glibc's default: 8 per core)
+DIGESTS = 2048  # incoming message signatures remembered to refuse a replayed one
+SERVED_CONFIG = (
+    # No IPython history: Voilà runs the page's cells with store_history=False, so the
+    # SQLite file, its connection and its saving thread held nothing (1.7 MB RSS).
+    "--HistoryManager.enabled=False",
+    # Plain tracebacks: IPython's default ("Context") imports stack_data, executing and
+    # pygments' lexers and keeps the parsed source of every file in the traceback: one
+    # refused widget message (a tab index out of range) left 14.8 MB RSS in the kernel
+    # for good (0.7 MB with plain tracebacks).
+    "--InteractiveShell.xmode=Plain",
+    # jupyter_client keeps every incoming message's signature, up to 65,536 (97 B each
+    # plus the set: 8-10 MB once a delegate has sent that many updates, about one a
+    # keystroke); the newest DIGESTS (about 0.3 MB) still refuse a replayed message.
+    f"--Session.digest_history_size={DIGESTS}",
+)
 
 
 def main() -> None:
@@ -27,7 +44,8 @@ def main() -> None:
         del sys.path[0]  # as ipykernel_launcher: the kernel's folder is added back later
     from ipykernel import kernelapp
 
-    kernelapp.launch_new_instance()
+    # Command-line settings win over any ipython_kernel_config.py the machine has.
+    kernelapp.launch_new_instance(argv=[*sys.argv[1:], *SERVED_CONFIG])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,113 @@
+"""The served kernel's settings (widgets.kernel.SERVED_CONFIG), checked in a real kernel.
+
+One kernel started from the spec ``munbook serve`` serves; a client plays the page,
+sending widget messages over the shell channel as ipywidgets' manager does.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from jupyter_client.manager import KernelManager
+
+from widgets import kernel
+from widgets.voila_hooks import LeanKernelSpecs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Kernel:
+    def __init__(self) -> None:
+        self.manager = KernelManager(kernel_name="python3", kernel_spec_manager=LeanKernelSpecs())
+        self.manager.start_kernel(env={**os.environ, "PYTHONPATH": str(ROOT)})
+        self.client = self.manager.client()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=60)
+
+    def run(self, code: str) -> str:
+        """Run ``code`` (not kept in any history) and return what it printed."""
+        seen: list[str] = []
+        reply = self.client.execute_interactive(
+            code,
+            store_history=False,
+            timeout=300,
+            output_hook=lambda m: seen.append(m["content"].get("text", "")),
+        )
+        assert reply["content"]["status"] == "ok", reply["content"]
+        return "".join(seen).strip()
+
+    def update(self, model_id: str, state: dict) -> dict:
+        """Send a widget update as the page does; returns the message (to send it again)."""
+        data = {"method": "update", "state": state, "buffer_paths": []}
+        msg = self.client.session.msg("comm_msg", {"comm_id": model_id, "data": data})
+        self.client.shell_channel.send(msg)
+        return msg
+
+    def close(self) -> None:
+        self.client.stop_channels()
+        self.manager.shutdown_kernel(now=True)
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Kernel]:
+    started = Kernel()
+    yield started
+    started.close()
+
+
+def test_the_served_kernel_keeps_no_ipython_history(served: Kernel):
+    out = served.run(
+        "import threading\n"
+        "hm = get_ipython().history_manager\n"
+        "print(hm.enabled, hm.save_thread, any('History' in t.name for t in threading.enumerate()))"
+    )
+    assert out.split() == ["False", "None", "False"]
+
+
+def test_a_refused_widget_message_does_not_load_ipythons_rich_tracebacks(served: Kernel):
+    # A page whose tab index is stale: ipywidgets refuses it and shows the traceback.
+    model = served.run(
+        "import sys, ipywidgets as w\n"
+        "tabs = w.Tab(children=[w.HTML(), w.HTML()])\n"
+        "print(tabs.model_id)"
+    )
+    served.update(model, {"selected_index": 5})
+    out = served.run(
+        "print(tabs.selected_index, sorted(m for m in ('stack_data', 'executing', 'asttokens')"
+        " if m in sys.modules))"
+    )
+    assert out == "0 []"  # refused, and formatted without stack_data
+
+
+def test_thousands_of_updates_keep_a_bounded_signature_history(served: Kernel):
+    model = served.run(
+        "import ipywidgets as w\nbox = w.Textarea()\nseen = []\n"
+        "box.observe(lambda c: seen.append(1), names='value')\nprint(box.model_id)"
+    )
+    count = kernel.DIGESTS + 300
+    text = ""
+    for n in range(count):
+        text = (text + f" word{n}")[-2000:]  # the whole text in every update, as chromium
+        served.update(model, {"value": text})
+        if n % 100 == 0:
+            time.sleep(0.05)  # a page's pace, so the kernel's queue stays short
+    out = served.run(
+        "s = get_ipython().kernel.session\n"
+        "print(len(seen), len(s.digest_history), s.digest_history_size, box.value[-8:])"
+    )
+    changes, kept, bound, last = out.split()
+    assert int(changes) == count and last == text[-8:]  # every update arrived
+    assert int(kept) <= int(bound) + 1 == kernel.DIGESTS + 1  # not one per message
+
+
+def test_a_replayed_widget_message_is_still_refused(served: Kernel):
+    model = served.run("import ipywidgets as w\nreplayed = w.Textarea()\nprint(replayed.model_id)")
+    first = served.update(model, {"value": "first"})
+    served.update(model, {"value": "second"})
+    served.client.shell_channel.send(first)  # the same signed message again
+    time.sleep(0.5)
+    assert served.run("print(replayed.value)") == "second"
