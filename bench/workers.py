@@ -5,10 +5,12 @@ Both setups on PostgreSQL, in the same run, through the page's own protocol
 
 - burst: WORKERS_BURST delegates (default 40) open their workbooks at once;
 - sustained: the same delegates then write for WORKERS_SECONDS (default 30);
-- worker kill: WORKERS_BURST delegates write; once all have saved, one worker
-  gets SIGKILL (the single server too; nothing restarts a plain ``munbook
-  serve``, so the bench restarts it 1 s later, as systemd's Restart= would).
-  Cut-off delegates reopen their link after loadgen.REOPEN_PAUSE.
+- worker kill: WORKERS_BURST delegates open their link (the entry page, each
+  worker keeping its default pool of preheated kernels) and write; once all
+  have saved, one worker gets SIGKILL (the single server too; nothing restarts
+  a plain ``munbook serve``, so the bench restarts it 1 s later, as systemd's
+  Restart= would). Cut-off delegates reopen their link after
+  loadgen.REOPEN_PAUSE.
 
 Each run gets a fresh database and MUNBOOK_HOME.
 """
@@ -156,7 +158,7 @@ def kill_run(cluster: Cluster, delegates: int, seconds: float, victim: str) -> d
     """``delegates`` write (reopening when cut off); ``victim`` is killed once all have saved."""
     args = (cluster.base, cluster.home, delegates, seconds, 1.0, 5, None)
     with ThreadPoolExecutor(1) as pool:
-        load = pool.submit(loadgen.run, *args, reopen=True)
+        load = pool.submit(loadgen.run, *args, entry=True, reopen=True)
         wrote = wait_until_written(cluster.db, delegates, time.monotonic() + 300)
         killed_at = cluster.kill(victim)
         figures = load.result()
@@ -249,11 +251,13 @@ def main(report, fresh_home, pg: str, fresh_database) -> None:
     seconds = float(os.environ.get("WORKERS_SECONDS", "30"))
     # Room on one worker for every page: when the other dies, its pages come there.
     os.environ.setdefault("MUNBOOK_MAX_KERNELS", str(max(40, 2 * burst + 10)))
-    os.environ.setdefault("MUNBOOK_POOL", "0")  # own workbooks, not the entry page: no pool
     results = {}
     for label, count in (("one serve", 0), ("2 workers + HAProxy", 2)):
         runs = {}
         for kind in ("load", "kill"):
+            # The burst opens per-country workbooks with no pool (the baseline); the kill
+            # run opens the entry page, as delegates' links do, with the default pool.
+            os.environ["MUNBOOK_POOL"] = "0" if kind == "load" else ""
             home, db = prepared(fresh_home, lambda: fresh_database(pg, "workers"), burst)
             cluster = Cluster(home, db, count, home / "serve.log")
             try:

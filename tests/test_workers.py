@@ -91,9 +91,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
         patch.setenv("MUNBOOK_DB", db)
         # Room on one worker for every page: when the other dies, its pages come here.
         patch.setenv("MUNBOOK_MAX_KERNELS", str(2 * DELEGATES))
-        # The delegates here open their own workbooks, never the entry page: preheated
-        # kernels would only take CPU from them while the workers start (test_pool.py).
-        patch.setenv("MUNBOOK_POOL", "0")
+        # Each worker keeps its default pool of preheated kernels for the entry page: the
+        # link delegates are given, and the one a reload after a crash opens again.
+        patch.delenv("MUNBOOK_POOL", raising=False)
         migrate.upgrade()
         _generate()
         running = Cluster(home, db, 2, home.parent / "serve.log")
@@ -165,18 +165,12 @@ def test_a_page_and_its_websocket_reach_the_same_worker(in_cluster: Cluster):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(
-    not os.environ.get("MUNBOOK_KILL_TEST"),
-    reason="fails on a 2-core machine (issue 13 stays open): after the kill, chromium's "
-    "reloaded page shows no workbook within 300 s while 30 cut-off delegates reopen at once; "
-    "set MUNBOOK_KILL_TEST=1 to run it",
-)
 def test_a_worker_killed_mid_run_loses_no_save_and_everyone_writes_again(in_cluster: Cluster, page):
     """Chromium and 60 simulated delegates write; chromium's worker is killed with SIGKILL."""
     worker, text = _chromium_writes(in_cluster, page)
     args = (in_cluster.base, in_cluster.home, DELEGATES, SECONDS, 1.0, 5, None)
     with ThreadPoolExecutor(1) as pool:
-        load = pool.submit(loadgen.run, *args, reopen=True)
+        load = pool.submit(loadgen.run, *args, entry=True, reopen=True)
         writing = wait_until_written(in_cluster.db, DELEGATES + 1, time.monotonic() + OPENING)
         killed_at = time.monotonic()
         os.kill(in_cluster.pids()[worker], signal.SIGKILL)
@@ -210,9 +204,8 @@ SECTION = ".mb-section-A-background textarea"
 
 def _chromium_writes(cluster: Cluster, page) -> tuple[str, str]:
     """Kenya's delegate writes in chromium through the proxy; (its worker, the saved text)."""
-    kenya = next(
-        d for d in loadgen.delegates_from(cluster.home, DELEGATES + 1) if d.country == "Kenya"
-    )
+    everyone = loadgen.delegates_from(cluster.home, DELEGATES + 1, entry=True)
+    kenya = next(d for d in everyone if d.country == "Kenya")
     page.goto(f"{cluster.base}/voila/render/{kenya.path}?code={kenya.code}", timeout=180_000)
     page.wait_for_selector(".mb-app", timeout=180_000)
     page.get_by_role("tab", name="Write").click()
