@@ -154,18 +154,25 @@ def load_run(cluster: Cluster, delegates: int, seconds: float) -> dict:
     return figures
 
 
-def kill_run(cluster: Cluster, delegates: int, seconds: float, victim: str) -> dict:
-    """``delegates`` write (reopening when cut off); ``victim`` is killed once all have saved."""
+def kill_run(
+    cluster: Cluster, delegates: int, seconds: float, victim: str, opening: float = 300
+) -> dict:
+    """``delegates`` write (reopening when cut off); ``victim`` is killed once all have saved.
+
+    ``opening``: seconds the pages get to open and save once before the kill.
+    """
     args = (cluster.base, cluster.home, delegates, seconds, 1.0, 5, None)
+    before = wait_until_written(cluster.db, 0, 0)  # delegations that wrote in earlier runs
     with ThreadPoolExecutor(1) as pool:
         load = pool.submit(loadgen.run, *args, entry=True, reopen=True)
-        wrote = wait_until_written(cluster.db, delegates, time.monotonic() + 300)
+        wrote = wait_until_written(cluster.db, before + delegates, time.monotonic() + opening)
         killed_at = cluster.kill(victim)
         figures = load.result()
     cut = [o for o in figures["outcomes"] if o.failed_at]
     again = [o.writing_again_at[-1] - killed_at for o in cut if o.writing_again_at]
     figures.update(
-        wrote_before_kill=wrote,
+        killed_at=killed_at,
+        wrote_before_kill=wrote - before,
         cut_off=len(cut),
         again=len(again),
         again_p50=statistics.median(again) if again else float("nan"),

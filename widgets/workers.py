@@ -248,6 +248,7 @@ class Supervisor:
             return
         self.say(f"worker {worker.name} stopped (exit {code}); restarting it on {worker.base}")
         self.start_worker(worker)
+        self.say(f"  worker {worker.name}: pid {worker.process.pid} on {worker.base}")
 
     def pids(self) -> dict[str, int]:
         return {w.name: w.process.pid for w in self.workers if w.process}
