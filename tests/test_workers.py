@@ -26,7 +26,7 @@ from widgets.store import migrate
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 import loadgen
-from workers import Cluster, kill_run
+from workers import Cluster, kill_run, kill_summary
 
 DELEGATES = 60
 SECONDS = 75  # each simulated delegate writes this long once its page is open
@@ -186,6 +186,7 @@ def test_a_worker_killed_mid_run_loses_no_save_and_everyone_writes_again(in_clus
     which prints the recovery figure against the issue's 30 s.
     """
     figures = kill_run(in_cluster, DELEGATES, SECONDS, "w1", opening=OPENING)
+    print("worker killed:", kill_summary(figures))  # the recovery figure, in the test's output
     assert figures["wrote_before_kill"] == DELEGATES, "not every delegate wrote before the kill"
     assert figures["errors"] == []
     assert figures["opened"] == DELEGATES
