@@ -5,10 +5,12 @@ Both setups on PostgreSQL, in the same run, through the page's own protocol
 
 - burst: WORKERS_BURST delegates (default 40) open their workbooks at once;
 - sustained: the same delegates then write for WORKERS_SECONDS (default 30);
-- worker kill: WORKERS_BURST delegates write; once all have saved, one worker
-  gets SIGKILL (the single server too; nothing restarts a plain ``munbook
-  serve``, so the bench restarts it 1 s later, as systemd's Restart= would).
-  Cut-off delegates reopen their link after loadgen.REOPEN_PAUSE.
+- worker kill: WORKERS_BURST delegates open their link (the entry page, each
+  worker keeping its default pool of preheated kernels) and write; once all
+  have saved, one worker gets SIGKILL (the single server too; nothing restarts
+  a plain ``munbook serve``, so the bench restarts it 1 s later, as systemd's
+  Restart= would). Cut-off delegates reopen their link after
+  loadgen.REOPEN_PAUSE.
 
 Each run gets a fresh database and MUNBOOK_HOME.
 """
@@ -152,18 +154,25 @@ def load_run(cluster: Cluster, delegates: int, seconds: float) -> dict:
     return figures
 
 
-def kill_run(cluster: Cluster, delegates: int, seconds: float, victim: str) -> dict:
-    """``delegates`` write (reopening when cut off); ``victim`` is killed once all have saved."""
+def kill_run(
+    cluster: Cluster, delegates: int, seconds: float, victim: str, opening: float = 300
+) -> dict:
+    """``delegates`` write (reopening when cut off); ``victim`` is killed once all have saved.
+
+    ``opening``: seconds the pages get to open and save once before the kill.
+    """
     args = (cluster.base, cluster.home, delegates, seconds, 1.0, 5, None)
+    before = wait_until_written(cluster.db, 0, 0)  # delegations that wrote in earlier runs
     with ThreadPoolExecutor(1) as pool:
-        load = pool.submit(loadgen.run, *args, reopen=True)
-        wrote = wait_until_written(cluster.db, delegates, time.monotonic() + 300)
+        load = pool.submit(loadgen.run, *args, entry=True, reopen=True)
+        wrote = wait_until_written(cluster.db, before + delegates, time.monotonic() + opening)
         killed_at = cluster.kill(victim)
         figures = load.result()
     cut = [o for o in figures["outcomes"] if o.failed_at]
     again = [o.writing_again_at[-1] - killed_at for o in cut if o.writing_again_at]
     figures.update(
-        wrote_before_kill=wrote,
+        killed_at=killed_at,
+        wrote_before_kill=wrote - before,
         cut_off=len(cut),
         again=len(again),
         again_p50=statistics.median(again) if again else float("nan"),
@@ -249,11 +258,13 @@ def main(report, fresh_home, pg: str, fresh_database) -> None:
     seconds = float(os.environ.get("WORKERS_SECONDS", "30"))
     # Room on one worker for every page: when the other dies, its pages come there.
     os.environ.setdefault("MUNBOOK_MAX_KERNELS", str(max(40, 2 * burst + 10)))
-    os.environ.setdefault("MUNBOOK_POOL", "0")  # own workbooks, not the entry page: no pool
     results = {}
     for label, count in (("one serve", 0), ("2 workers + HAProxy", 2)):
         runs = {}
         for kind in ("load", "kill"):
+            # The burst opens per-country workbooks with no pool (the baseline); the kill
+            # run opens the entry page, as delegates' links do, with the default pool.
+            os.environ["MUNBOOK_POOL"] = "0" if kind == "load" else ""
             home, db = prepared(fresh_home, lambda: fresh_database(pg, "workers"), burst)
             cluster = Cluster(home, db, count, home / "serve.log")
             try:

@@ -33,6 +33,7 @@ COOKIE = "MUNBOOK_WORKER"
 START_SECONDS = 120  # a worker that does not answer by then is an error
 CHECK_INTERVAL = "1s"  # HAProxy health checks; a dead worker is out after FALL of them
 FALL = 2
+DOWN_INTERVAL = "500ms"  # checks of a dead worker: a restarted one is back on its first answer
 CHECK_TIMEOUT = "20s"  # a worker busy starting kernels may be slow to answer: not dead
 TUNNEL_TIMEOUT = "8h"  # an open page's websocket (Jupyter pings it every 30-90 s)
 MAXCONN = 20_000  # connections at once (each open page holds one), if the fd limit allows
@@ -108,6 +109,7 @@ def haproxy_config(host: str, port: int, workers: list[Worker]) -> str:
         tunnel_timeout=TUNNEL_TIMEOUT,
         inter=CHECK_INTERVAL,
         fall=FALL,
+        downinter=DOWN_INTERVAL,
         check_timeout=CHECK_TIMEOUT,
         down_seconds=seconds,
         servers=servers,
@@ -246,6 +248,7 @@ class Supervisor:
             return
         self.say(f"worker {worker.name} stopped (exit {code}); restarting it on {worker.base}")
         self.start_worker(worker)
+        self.say(f"  worker {worker.name}: pid {worker.process.pid} on {worker.base}")
 
     def pids(self) -> dict[str, int]:
         return {w.name: w.process.pid for w in self.workers if w.process}
