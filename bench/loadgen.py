@@ -291,11 +291,14 @@ async def open_workbook(base: str, who: Delegate, jar: dict[str, str] | None = N
 class Gathering:
     """Delegates wait here until every one has opened (or failed), then all write at once."""
 
-    def __init__(self, count: int):
+    def __init__(self, count: int, on_everyone_in=None):
         self.left, self.everyone_in = count, asyncio.Event()
+        self.on_everyone_in = on_everyone_in  # called once, as the typing starts
 
     def arrive(self) -> None:
         self.left -= 1
+        if self.left == 0 and self.on_everyone_in:
+            self.on_everyone_in()
         if self.left <= 0:
             self.everyone_in.set()
 
@@ -482,6 +485,26 @@ def cpu_seconds(root_pid: int) -> float:
     return total
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cores(marks: list[tuple[float, float, float, float]]) -> dict[str, float]:
+    """Cores used between two marks: server with kernels, server alone, the load generator."""
+    if len(marks) < 2:
+        return {}
+    (w0, f0, s0, o0), (w1, f1, s1, o1) = marks[0], marks[-1]
+    span = max(w1 - w0, 1e-9)
+    return {
+        "seconds": span,
+        "server_and_kernels": (f1 - f0) / span,
+        "server": (s1 - s0) / span,
+        "loadgen": (o1 - o0) / span,
+    }
+
+
 def delegates_from(home: Path, limit: int, entry: bool = False) -> list[Delegate]:
     """The first ``limit`` delegates of the codes files (each one's newest code), with workbooks.
 
@@ -536,6 +559,7 @@ async def drive(
     spread: float = 0,
     reopen: bool = False,
     together: bool = False,
+    on_everyone_in=None,
 ):
     """Every delegate at once, or arriving evenly over ``spread`` seconds (a burst).
 
@@ -545,7 +569,7 @@ async def drive(
     if reopen and together:
         raise ValueError("reopen and together do not mix")
     AsyncHTTPClient.configure(None, max_clients=max(10, len(who)))
-    gathering = Gathering(len(who)) if together else None
+    gathering = Gathering(len(who), on_everyone_in) if together else None
 
     async def arrive(index: int, who_: Delegate) -> Outcome:
         await asyncio.sleep(spread * index / len(who))
@@ -600,7 +624,16 @@ def run(
     """
     who = delegates_from(home, delegates, entry)
     cpu_before, wall = (cpu_seconds(server_pid) if server_pid else 0.0), time.monotonic()
-    outcomes = run_async(drive(base, who, seconds, interval, chunk, spread, reopen, together))
+    typing: list[tuple[float, float, float, float]] = []  # (wall, family, server, ours) CPU
+
+    def mark() -> None:
+        family = cpu_seconds(server_pid) if server_pid else 0.0
+        server = process_cpu(server_pid) if server_pid else 0.0
+        typing.append((time.monotonic(), family, server, time.process_time()))
+
+    outcomes = run_async(drive(base, who, seconds, interval, chunk, spread, reopen, together, mark))
+    if typing:
+        mark()
     wall = time.monotonic() - wall
     cpu = (cpu_seconds(server_pid) - cpu_before) if server_pid else float("nan")
     opened = [o.open_seconds for o in outcomes if o.open_seconds is not None]
@@ -624,11 +657,21 @@ def run(
         "pss_mb": statistics.median(m[1] for m in memory) / 1024 if memory else float("nan"),
         "cpu_seconds": cpu,
         "wall_seconds": wall,
+        # together: CPU seconds per second of the typing window (everyone in to the end)
+        "typing_cores": _cores(typing),
         "outcomes": outcomes,
     }
 
 
 def summary(figures: dict) -> str:
+    cores = figures.get("typing_cores")
+    typing = (
+        f"; while all typed ({cores['seconds']:.0f} s): server+kernels "
+        f"{cores['server_and_kernels']:.2f} cores (server alone {cores['server']:.2f}), "
+        f"load generator {cores['loadgen']:.2f}"
+        if cores
+        else ""
+    )
     return (
         f"{figures['opened']}/{figures['delegates']} pages editable, open p50 "
         f"{figures['open_p50']:.1f} s p95 {figures['open_p95']:.1f} s; {figures['saves']} saves, "
@@ -637,6 +680,7 @@ def summary(figures: dict) -> str:
         f"{figures['typed_p95'] * 1000:.0f} ms); lost {figures['lost']}; "
         f"kernel RSS {figures['rss_mb']:.0f} MB PSS {figures['pss_mb']:.0f} MB (median); "
         f"server+kernels CPU {figures['cpu_seconds']:.0f} s in {figures['wall_seconds']:.0f} s"
+        + typing
     )
 
 
