@@ -48,6 +48,7 @@ from .http_pages import redacted_log as redacted_log
 from .kernel_cap import CappedKernelManager as CappedKernelManager
 from .kernel_cap import KernelsBusy as KernelsBusy
 from .kernel_cap import check_pool as check_pool
+from .kernel_cap import defer_refills
 from .kernel_cap import ready_first as ready_first
 from .voila_hooks import LeanKernelSpecs, install_template_cache
 from .workflows import generate
@@ -78,11 +79,17 @@ class RenderHandler(TornadoVoilaHandler):
         # Touching the token sets the `_xsrf` cookie, which Voilà's page sends back
         # when it closes (POST /voila/api/shutdown/<kernel>); without it: 403, kernel kept.
         self.xsrf_token  # noqa: B018
-        self.kernel_manager.last_page = time.monotonic()
-        self._pooled = bool(path) and ready_first(self.kernel_manager, path)
-        if not self._pooled and self.kernel_manager.is_full():
+        manager = self.kernel_manager
+        manager.last_page = time.monotonic()
+        self._pooled = bool(path) and ready_first(manager, path)
+        if not self._pooled and manager.is_full():
             raise KernelsBusy()
-        await super().get(path)
+        manager.pages_open += 1  # pool refills wait until no page is being made
+        try:
+            await super().get(path)
+        finally:
+            manager.pages_open -= 1
+            manager.last_page = time.monotonic()
 
     def should_use_rendered_notebook(self, *args) -> bool:
         # Only a started pool kernel; otherwise a fresh start, as without a pool.
@@ -175,6 +182,8 @@ class MunbookVoila(Voila):
     def init_settings(self) -> dict:
         tornado_settings = super().init_settings()
         self.kernel_manager.max_kernels = self.max_kernels
+        if self.pool:
+            defer_refills(self.kernel_manager)
         return tornado_settings
 
     def init_handlers(self) -> list:

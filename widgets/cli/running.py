@@ -151,8 +151,10 @@ def _staff_code_lines(codes: dict) -> list[str]:
 )
 @click.option(
     "--pool",
-    type=click.IntRange(0, 10_000),
-    help=f"Kernels kept preheated for the entry page (default {settings.POOL}, or $MUNBOOK_POOL).",
+    type=click.IntRange(0, settings.POOL_MAX),
+    help="Kernels kept preheated for the entry page, below --max-kernels (default: half of "
+    f"it, at most {settings.POOL_MAX}; or $MUNBOOK_POOL; 0: none). Size it to the committee "
+    "that opens at once.",
 )
 @click.option("--as-worker", is_flag=True, hidden=True, help="Started by serve --workers.")
 @_public_url_option
