@@ -6,7 +6,7 @@ Both setups on PostgreSQL, in the same run, through the page's own protocol
 - burst: WORKERS_BURST delegates (default 40) open their workbooks at once;
 - sustained: the same delegates then write for WORKERS_SECONDS (default 30);
 - worker kill: WORKERS_BURST delegates open their link (the entry page, each
-  worker keeping its default pool of preheated kernels) and write; once all
+  worker keeping a pool of 8 preheated kernels) and write; once all
   have saved, one worker gets SIGKILL (the single server too; nothing restarts
   a plain ``munbook serve``, so the bench restarts it 1 s later, as systemd's
   Restart= would). Cut-off delegates reopen their link after
@@ -263,8 +263,8 @@ def main(report, fresh_home, pg: str, fresh_database) -> None:
         runs = {}
         for kind in ("load", "kill"):
             # The burst opens per-country workbooks with no pool (the baseline); the kill
-            # run opens the entry page, as delegates' links do, with the default pool.
-            os.environ["MUNBOOK_POOL"] = "0" if kind == "load" else ""
+            # run opens the entry page, as delegates' links do, with a pool of 8 a worker.
+            os.environ["MUNBOOK_POOL"] = "0" if kind == "load" else "8"
             home, db = prepared(fresh_home, lambda: fresh_database(pg, "workers"), burst)
             cluster = Cluster(home, db, count, home / "serve.log")
             try:

@@ -57,10 +57,20 @@ def test_a_code_names_its_delegation_and_nothing_else(store: Store):
 
 def test_pool_size_is_bounded_and_below_the_cap(monkeypatch):
     monkeypatch.delenv("MUNBOOK_POOL")
-    monkeypatch.delenv("MUNBOOK_MAX_KERNELS", raising=False)
-    assert settings.pool_size() == settings.POOL
-    monkeypatch.setenv("MUNBOOK_MAX_KERNELS", "8")  # unasked, a small cap keeps room for pages
-    assert settings.pool_size() == 2
+    monkeypatch.delenv("MUNBOOK_MAX_KERNELS", raising=False)  # the cap follows the memory
+    assert settings.pool_size() == min(settings.POOL_MAX, settings.max_kernels() // 2)
+    monkeypatch.setenv("MUNBOOK_MAX_KERNELS", "8")  # unasked, half the cap
+    assert settings.pool_size() == 4
+    monkeypatch.setenv("MUNBOOK_MAX_KERNELS", "1000")  # a large cap: at most POOL_MAX
+    assert settings.pool_size() == settings.POOL_MAX == 100
+    monkeypatch.setenv("MUNBOOK_POOL", "100")
+    assert settings.pool_size() == 100
+    monkeypatch.setenv("MUNBOOK_POOL", "101")  # one past the bound
+    with pytest.raises(MunbookError, match="MUNBOOK_POOL='101': must be a number from 0 to 100"):
+        settings.pool_size()
+    out = CliRunner().invoke(main, ["serve", "--pool", "101", "--port", str(free_port())])
+    assert out.exit_code == 2 and "0<=x<=100" in out.output
+    monkeypatch.setenv("MUNBOOK_MAX_KERNELS", "8")
     monkeypatch.setenv("MUNBOOK_POOL", "8")  # asked for, it is checked against the cap
     with pytest.raises(MunbookError, match="kernel cap above it"):
         serve.check_pool(settings.pool_size(), settings.max_kernels())
@@ -73,6 +83,92 @@ def test_pool_size_is_bounded_and_below_the_cap(monkeypatch):
     monkeypatch.setenv("MUNBOOK_MAX_KERNELS", "40")  # the default cap follows the memory
     out = CliRunner().invoke(main, ["serve", "--pool", "40", "--port", str(free_port())])
     assert out.exit_code == 2 and "a pool of 40 preheated kernels" in out.output
+
+
+def test_refills_wait_for_calm_and_restarts_do_not():
+    """A refill waits while a page is being made or was just asked for (at most the patience)."""
+    from widgets import kernel_cap
+
+    calls: list[tuple[str, str | None]] = []
+
+    class Manager(serve.CappedKernelManager):
+        async def _initialize(self, notebook_path, kernel_id=None, **kwargs):  # Voilà's name
+            calls.append((notebook_path, kernel_id))
+            return {"kernel_id": kernel_id or "new"}
+
+    manager = Manager()
+    kernel_cap.defer_refills(manager)
+
+    async def scenario() -> list[float]:
+        start = time.monotonic()
+        manager.pages_open, manager.last_page = 1, start  # a page is being made
+        refill = asyncio.ensure_future(manager._initialize("open.ipynb"))
+        restart = await manager._initialize("open.ipynb", "k1")  # a restart is not held
+        await asyncio.sleep(1.0)
+        held = not refill.done()
+        manager.pages_open = 0  # the page is answered; calm comes POOL_CALM s later
+        manager.last_page = time.monotonic()
+        await refill
+        return [held, restart["kernel_id"], time.monotonic() - manager.last_page]
+
+    held, restarted, after_page = asyncio.run(scenario())
+    assert held and restarted == "k1"
+    assert after_page >= kernel_cap.POOL_CALM
+    assert calls == [("open.ipynb", "k1"), ("open.ipynb", None)]
+
+    async def never_calm() -> float:  # pages without end: the patience bounds the wait
+        manager.pages_open = 1
+        start = time.monotonic()
+        await manager.wait_for_calm()
+        return time.monotonic() - start
+
+    kernel_cap.POOL_PATIENCE, patience = 1.0, kernel_cap.POOL_PATIENCE
+    try:
+        assert 1.0 <= asyncio.run(never_calm()) < 3.0
+    finally:
+        kernel_cap.POOL_PATIENCE = patience
+
+
+def test_voila_refills_through_initialize():
+    """defer_refills relies on Voilà's refill awaiting ``self._initialize(notebook, None, ...)``."""
+    import inspect
+
+    from voila import voila_kernel_manager
+
+    source = inspect.getsource(voila_kernel_manager.voila_kernel_manager_factory)
+    assert "self._initialize(notebook_name, None, **kwargs)" in source
+    assert "async def _initialize(" in source
+
+
+def test_widgets_made_unannounced_publish_once_the_block_ends(monkeypatch):
+    """Inside ``unannounced()`` a widget's comm is registered but says nothing; after, it does."""
+    import comm
+    import ipywidgets as w
+    from comm.base_comm import BaseComm
+
+    from widgets.apps.unannounced import unannounced
+
+    published: list[str] = []
+
+    class Recording(BaseComm):  # what reaches the kernel's iopub socket
+        def publish_msg(self, msg_type, **kwargs):
+            published.append(msg_type)
+
+    monkeypatch.setattr(comm, "create_comm", Recording)
+    w.Textarea()  # announced as usual: a comm_open for it, its layout and its style
+    assert published == ["comm_open"] * 3
+    with unannounced() as made:
+        box = w.Textarea(value="before")
+        box.value = "inside"
+        gone = w.HTML("made and closed before the page connects")
+        gone.close()
+    assert published == ["comm_open"] * 3, "nothing published inside the block"
+    assert len(made) == 6 and all(c.primary is False for c in made)
+    assert comm.get_comm_manager().get_comm(box.comm.comm_id) is box.comm, "messages reach it"
+    assert w.Widget.get_manager_state()["state"][box.model_id]["state"]["value"] == "inside"
+    box.value = "after"  # the page is connected now: updates go out
+    assert published == ["comm_open"] * 3 + ["comm_msg"]
+    w.Widget.close_all()
 
 
 def test_only_the_entry_page_is_pooled(home: Path):

@@ -89,9 +89,10 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
         patch.setenv("MUNBOOK_DB", db)
         # Room on one worker for every page: when the other dies, its pages come here.
         patch.setenv("MUNBOOK_MAX_KERNELS", str(2 * DELEGATES))
-        # Each worker keeps its default pool of preheated kernels for the entry page: the
-        # link delegates are given, and the one a reload after a crash opens again.
-        patch.delenv("MUNBOOK_POOL", raising=False)
+        # Each worker keeps a pool of preheated kernels for the entry page (the link
+        # delegates are given, and the one a reload after a crash opens again); 8, not the
+        # default half of the cap, so that 2 cores are not busy preheating 120 kernels.
+        patch.setenv("MUNBOOK_POOL", "8")
         migrate.upgrade()
         _generate()
         running = Cluster(home, db, 2, home.parent / "serve.log")

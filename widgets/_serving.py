@@ -22,7 +22,11 @@ KERNELS_RANGE = (20, 400)  # the default cap's bounds, whatever the memory
 GATE_TIMEOUT = 180.0  # seconds a page may wait for its code before freeing its kernel
 IDLE_TIMEOUT = 600  # seconds a kernel whose browser has gone is kept (then culled)
 MAX_WORKERS = 64  # Voilà workers one ``serve --workers`` starts, at most
-POOL = 8  # preheated kernels waiting for the entry page's next delegate (counted in the cap)
+POOL_SHARE = 2  # by default one kernel in POOL_SHARE under the cap waits preheated (the
+# entry page's next delegates; counted in the cap): memory-derived, as the cap is
+POOL_MAX = 100  # preheated kernels per server, at most: a pool of 50 takes ~55 s of a
+# 2-core worker to fill and holds ~4.5 GB RSS (make bench burst); a larger committee
+# opening at once needs more workers (serve --workers), not a larger pool
 
 
 def _env_number(name: str, default: float, low: float, high: float) -> float:
@@ -73,15 +77,15 @@ def gate_timeout() -> float:
 
 
 def pool_size() -> int:
-    """Kernels kept preheated for the entry page (``$MUNBOOK_POOL``; 0: none).
+    """Kernels kept preheated for the entry page (``$MUNBOOK_POOL``, 0 to ``POOL_MAX``; 0: none).
 
-    They count towards ``max_kernels()``: a pool given must be below the cap; the
-    default is ``POOL`` or a quarter of the cap, whichever is smaller.
+    They count towards ``max_kernels()``: a pool given must be below the cap. The
+    default is half the cap (so half the kernels the free memory holds, see
+    ``max_kernels``), at most ``POOL_MAX``: size it to the committee that opens at once.
     """
     if os.environ.get("MUNBOOK_POOL", "").strip():
-        return int(_env_number("MUNBOOK_POOL", POOL, 0, 10_000))
-    # Unasked, the pool leaves most of a small cap to pages (--max-kernels 8: a pool of 2).
-    return min(POOL, max_kernels() // 4)
+        return int(_env_number("MUNBOOK_POOL", 0, 0, POOL_MAX))
+    return min(POOL_MAX, max_kernels() // POOL_SHARE)
 
 
 def idle_timeout() -> int:

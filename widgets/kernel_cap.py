@@ -23,8 +23,8 @@ from .exceptions import MunbookError
 
 POOL_STARTS = 2  # pool kernels starting at once: a refill never swamps the pages being opened
 POOL_WAIT = 0.5  # seconds between looks for room under the cap (and for calm), for a refill
-POOL_CALM = 2.0  # seconds without a page asked for before a refill starts (during a burst
-POOL_PATIENCE = 30.0  # the CPU goes to pages), but never more than this
+POOL_CALM = 2.0  # seconds with no page being made and none asked for before a refill starts
+POOL_PATIENCE = 30.0  # (during a burst the CPU goes to pages), but never more than this
 # ZMQ sockets the server holds for one open page (its kernel's channels, Voilà's run of the
 # notebook, the heartbeat): about 6 measured; libzmq's default of 1023 for the whole server
 # ran out at about 150 open pages ("Too many open files", HTTP 500).
@@ -54,7 +54,18 @@ class CappedKernelManager(AsyncMappingKernelManager):
         return context
 
     last_page = 0.0  # time.monotonic() of the last page asked for
+    pages_open = 0  # pages being made now (their request not answered yet)
     _pool_starts: asyncio.Semaphore | None = None
+
+    def calm(self) -> bool:
+        """No page being made and none asked for in the last ``POOL_CALM`` seconds."""
+        return not self.pages_open and time.monotonic() - self.last_page >= POOL_CALM
+
+    async def wait_for_calm(self) -> None:
+        """Until ``calm()``, at most ``POOL_PATIENCE`` seconds."""
+        patience = time.monotonic() + POOL_PATIENCE
+        while not self.calm() and time.monotonic() < patience:
+            await asyncio.sleep(POOL_WAIT)
 
     def is_full(self) -> bool:
         # A kernel being started may already be listed (pending kernels): count it once.
@@ -70,17 +81,13 @@ class CappedKernelManager(AsyncMappingKernelManager):
     async def _start_pooled(self, *args, **kwargs) -> str:
         """A kernel for the entry page's pool: it waits for room under the cap, never refused.
 
-        It also waits for a calm moment (no page asked for in ``POOL_CALM`` s, at
-        most ``POOL_PATIENCE`` s): a refill's start and imports cost more CPU than
-        a page, and during a burst the pages come first.
+        At most ``POOL_STARTS`` start at once; a refill has already waited for
+        calm (``defer_refills``).
         """
         if self._pool_starts is None:
             self._pool_starts = asyncio.Semaphore(POOL_STARTS)
         async with self._pool_starts:
-            patience = time.monotonic() + POOL_PATIENCE
-            while self.is_full() or (
-                time.monotonic() - self.last_page < POOL_CALM and time.monotonic() < patience
-            ):
+            while self.is_full():
                 await asyncio.sleep(POOL_WAIT)
             return await self._counted_start(*args, **kwargs)
 
@@ -92,6 +99,27 @@ class CappedKernelManager(AsyncMappingKernelManager):
             return await super().start_kernel(*args, **kwargs)
         finally:
             self._starting.discard(kernel_id)
+
+
+def defer_refills(manager) -> None:
+    """Make each of Voilà's pool refills wait for calm (``wait_for_calm``) before any work.
+
+    Voilà (0.5) refills the pool a second after a kernel is taken, in the
+    server's one thread: a page renderer (~55 ms: page config, exporter) and a
+    kernel start whose notebook it then renders, while the burst's pages wait
+    for that thread (``make bench burst``). Its refill task awaits
+    ``manager._initialize(notebook, None, ...)``, looked up when the refill is
+    made; a restart passes its kernel's id and is not held. tests/test_pool.py
+    fails if Voilà stops calling it that way.
+    """
+    initialize = manager._initialize
+
+    async def deferred(notebook_path: str, kernel_id: str | None = None, **kwargs):
+        if kernel_id is None:
+            await manager.wait_for_calm()
+        return await initialize(notebook_path, kernel_id, **kwargs)
+
+    manager._initialize = deferred
 
 
 def ready_first(manager, notebook: str) -> bool:
@@ -144,3 +172,11 @@ def raise_open_files(max_kernels: int, log: logging.Logger) -> int:
             needed,
         )
     return soft
+
+
+def prepare_manager(manager: CappedKernelManager, max_kernels: int, pool: int, log) -> None:
+    """The cap, the open files it needs, and (with a pool) refills that wait for calm."""
+    manager.max_kernels = max_kernels
+    raise_open_files(max_kernels, log)
+    if pool:
+        defer_refills(manager)

@@ -8,12 +8,9 @@ escaped); at most ``max_kernels`` kernels at once (then a "busy" page, HTTP
 cookie Voilà's shutdown-on-close needs; and the access log never prints a
 query string (where access codes travel).
 
-With ``pool`` > 0 (``munbook serve --pool``, ``$MUNBOOK_POOL``) the delegates'
-entry page (``site/open.ipynb``) is served from Voilà's preheated kernels:
-that many kernels wait with the workbook's imports done, and a request takes
-one at once. Pool kernels count towards ``max_kernels``: a refill waits for
-room rather than being refused, and a request that finds no ready kernel
-starts one as if there were no pool (or gets the busy page at the cap).
+With ``pool`` > 0 (``--pool``) the entry page (``site/open.ipynb``) is served
+from Voilà's preheated kernels; they count towards ``max_kernels``, a refill
+waits for room and calm, and a request finding none ready starts one.
 """
 
 from __future__ import annotations
@@ -48,7 +45,7 @@ from .http_pages import redacted_log as redacted_log
 from .kernel_cap import CappedKernelManager as CappedKernelManager
 from .kernel_cap import KernelsBusy as KernelsBusy
 from .kernel_cap import check_pool as check_pool
-from .kernel_cap import raise_open_files
+from .kernel_cap import prepare_manager
 from .kernel_cap import ready_first as ready_first
 from .voila_hooks import LeanKernelSpecs, install_template_cache
 from .workflows import generate
@@ -79,11 +76,17 @@ class RenderHandler(TornadoVoilaHandler):
         # Touching the token sets the `_xsrf` cookie, which Voilà's page sends back
         # when it closes (POST /voila/api/shutdown/<kernel>); without it: 403, kernel kept.
         self.xsrf_token  # noqa: B018
-        self.kernel_manager.last_page = time.monotonic()
-        self._pooled = bool(path) and ready_first(self.kernel_manager, path)
-        if not self._pooled and self.kernel_manager.is_full():
+        manager = self.kernel_manager
+        manager.last_page = time.monotonic()
+        self._pooled = bool(path) and ready_first(manager, path)
+        if not self._pooled and manager.is_full():
             raise KernelsBusy()
-        await super().get(path)
+        manager.pages_open += 1  # pool refills wait until no page is being made
+        try:
+            await super().get(path)
+        finally:
+            manager.pages_open -= 1
+            manager.last_page = time.monotonic()
 
     def should_use_rendered_notebook(self, *args) -> bool:
         # Only a started pool kernel; otherwise a fresh start, as without a pool.
@@ -175,8 +178,7 @@ class MunbookVoila(Voila):
 
     def init_settings(self) -> dict:
         tornado_settings = super().init_settings()
-        self.kernel_manager.max_kernels = self.max_kernels
-        raise_open_files(self.max_kernels, self.log)
+        prepare_manager(self.kernel_manager, self.max_kernels, self.pool, self.log)
         return tornado_settings
 
     def init_handlers(self) -> list:

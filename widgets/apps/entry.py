@@ -25,6 +25,7 @@ from ..core import committees, countries
 from ..exceptions import MunbookError
 from ..store import Delegation, Store, now
 from .gate import CodeGate
+from .unannounced import unannounced
 from .workbook import WorkbookApp
 
 TITLE = "Your position paper workbook"
@@ -66,7 +67,8 @@ def rehearse(store: Store) -> None:
         info = next(iter(committees.all_committees().values()))
         nation = countries.all_countries()[0]
         nobody = Delegation(0, info.key, nation.alpha3, "", "", now())
-        app = WorkbookApp(store, nobody, info, nation)
+        with unannounced():  # no page will ever show it
+            app = WorkbookApp(store, nobody, info, nation)
         atexit.unregister(app._flush)
     except Exception:  # the delegate's own page will say what is wrong
         log.warning("rehearsing a workbook failed", exc_info=True)
@@ -112,13 +114,15 @@ def entry_page(store: Store | MunbookError | None = None) -> w.Widget:
         found = opened.delegation_for_code(code)
         return opened.delegation(found) if found is not None else None
 
-    return CodeGate(
-        TITLE,
-        check=check,
-        open_page=lambda delegation: open_workbook(opened, delegation),
-        scope="delegate:entry",
-        store=opened,
-    )
+    # The page is not connected yet: it asks for every widget's state once it is.
+    with unannounced():
+        return CodeGate(
+            TITLE,
+            check=check,
+            open_page=lambda delegation: open_workbook(opened, delegation),
+            scope="delegate:entry",
+            store=opened,
+        )
 
 
 def open_workbook(store: Store, delegation: Delegation) -> w.Widget:

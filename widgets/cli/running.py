@@ -73,6 +73,9 @@ def _serve_workers(host: str, port: int, count: int) -> None:
     serve.check_port(host, port)
     _upgrade_store()  # once, before any worker starts
     serve.install_apps()
+    if not os.environ.get("MUNBOOK_MAX_KERNELS", "").strip():
+        # Each worker would take half the free memory for itself: they share the machine's cap.
+        os.environ["MUNBOOK_MAX_KERNELS"] = str(max(2, settings.max_kernels() // count))
 
     def command(worker: workers.Worker) -> list[str]:
         run = "import sys; from widgets.cli import main; main(sys.argv[1:], prog_name='munbook')"
@@ -87,6 +90,7 @@ def _serve_workers(host: str, port: int, count: int) -> None:
         worker = next(w for w in supervisor.workers if w.name == name)
         click.echo(f"  worker {name}: pid {pid} on {worker.base}")
     click.echo("  a worker that stops is restarted; its delegates reopen their link")
+    click.echo("  each worker:")
     _banner(base, settings.max_kernels(), settings.gate_timeout(), settings.pool_size())
     supervisor.run()
 
@@ -151,8 +155,10 @@ def _staff_code_lines(codes: dict) -> list[str]:
 )
 @click.option(
     "--pool",
-    type=click.IntRange(0, 10_000),
-    help=f"Kernels kept preheated for the entry page (default {settings.POOL}, or $MUNBOOK_POOL).",
+    type=click.IntRange(0, settings.POOL_MAX),
+    help="Kernels kept preheated for the entry page, below --max-kernels (default: half of "
+    f"it, at most {settings.POOL_MAX}; or $MUNBOOK_POOL; 0: none). Size it to the committee "
+    "that opens at once.",
 )
 @click.option("--as-worker", is_flag=True, hidden=True, help="Started by serve --workers.")
 @_public_url_option
