@@ -53,6 +53,16 @@ def test_one_worker_past_the_limit_is_refused(home: Path):
     assert f"{past} is not in the range 1<=x<={settings.MAX_WORKERS}" in done.output
 
 
+def test_workers_share_the_machines_kernel_cap(monkeypatch: pytest.MonkeyPatch):
+    from widgets.cli.running import share_kernel_cap
+
+    monkeypatch.setenv("MUNBOOK_MAX_KERNELS", "")
+    machine = settings.max_kernels()
+    assert share_kernel_cap(4) == max(2, machine // 4) < machine
+    monkeypatch.setenv("MUNBOOK_MAX_KERNELS", "30")  # given: each worker has that many
+    assert share_kernel_cap(4) == 30
+
+
 def test_no_haproxy_is_a_clear_error(tmp_path: Path):
     with pytest.raises(MunbookError, match=r"apt-get install haproxy"):
         workers.haproxy_binary(search=str(tmp_path))

@@ -64,6 +64,16 @@ def _banner(
     click.echo(f"  links in new code files and slips start {settings.public_url()}")
 
 
+def share_kernel_cap(workers: int) -> int:
+    """Each worker's kernel cap: the one given, else 1/``workers`` of the machine's (set for them).
+
+    Unshared, each worker would take half the free memory for itself.
+    """
+    if not os.environ.get("MUNBOOK_MAX_KERNELS", "").strip():
+        os.environ["MUNBOOK_MAX_KERNELS"] = str(max(2, settings.max_kernels() // workers))
+    return settings.max_kernels()
+
+
 def _serve_workers(host: str, port: int, count: int) -> None:
     """``count`` workers on loopback and HAProxy on ``host:port`` (widgets.workers)."""
     from .. import serve, workers
@@ -73,9 +83,7 @@ def _serve_workers(host: str, port: int, count: int) -> None:
     serve.check_port(host, port)
     _upgrade_store()  # once, before any worker starts
     serve.install_apps()
-    if not os.environ.get("MUNBOOK_MAX_KERNELS", "").strip():
-        # Each worker would take half the free memory for itself: they share the machine's cap.
-        os.environ["MUNBOOK_MAX_KERNELS"] = str(max(2, settings.max_kernels() // count))
+    share_kernel_cap(count)
 
     def command(worker: workers.Worker) -> list[str]:
         run = "import sys; from widgets.cli import main; main(sys.argv[1:], prog_name='munbook')"
