@@ -18,6 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from conftest import _postgres_url, scratch_database
 
+from widgets.exceptions import StoreError
 from widgets.store import Store, fresh, migrate
 from widgets.store.engine import make_engine
 from widgets.store.schema import SCHEMA_REVISION, metadata, submissions
@@ -95,6 +96,22 @@ def test_an_empty_store_is_made_as_alembic_makes_it(two_empty: tuple[str, str]):
     assert made == expected
     # Alembic takes it from there: nothing to do, and it says so.
     assert migrate.upgrade(ours).ready
+
+
+def test_a_failure_half_way_leaves_no_tables(
+    two_empty: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+):
+    url = two_empty[0]
+    dialect = make_engine(url, pooled=False).dialect.name
+    monkeypatch.setitem(fresh.WRITE_ONCE, dialect, ["CREATE TRIGGER broken"])
+    with pytest.raises(StoreError, match="could not make the store"):
+        fresh.make_if_empty(url)
+    engine = make_engine(url, pooled=False)
+    with engine.connect() as conn:
+        assert sa.inspect(conn).get_table_names() == []  # all or nothing, SQLite too
+    engine.dispose()
+    monkeypatch.undo()
+    assert fresh.make_if_empty(url) is True
 
 
 def test_submissions_stay_write_once(two_empty: tuple[str, str]):

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from ..exceptions import StoreError
@@ -60,6 +61,8 @@ def _version_table() -> sa.Table:
 def make_if_empty(url: str | None = None) -> bool:
     """Make the schema at head if the database has none of munbook's tables; True if it did."""
     engine = engines.make_engine(url, pooled=False)
+    if engine.dialect.name == "sqlite":
+        _transactional_ddl(engine)
     try:
         with schema_lock(engine), engines.connect(engine) as conn, conn.begin():
             if engine.dialect.name == "postgresql":
@@ -77,6 +80,21 @@ def make_if_empty(url: str | None = None) -> bool:
         raise StoreError(f"could not make the store: {getattr(exc, 'orig', exc)}") from None
     finally:
         engine.dispose()
+
+
+def _transactional_ddl(engine: Engine) -> None:
+    """SQLAlchemy's recipe for pysqlite, which opens no transaction before DDL by itself.
+
+    The schema is then all or nothing, and one commit instead of one per statement.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_transactions(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _empty(conn: Connection) -> bool:
