@@ -21,8 +21,13 @@ demo: install
 test: install
 	MUNBOOK_TEST_PG="$$(scripts/test-postgres)" $(VENV)/bin/pytest
 
+# `make bench startup generate`: only those benchmarks (the names are not targets of their own)
+BENCH_NAMES := $(filter-out bench,$(MAKECMDGOALS))
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_NAMES)
+ifneq ($(filter bench,$(MAKECMDGOALS)),)
+$(BENCH_NAMES): ; @:
+endif
 
 lint: install
 	$(VENV)/bin/ruff check widgets tests scripts bench

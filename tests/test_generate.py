@@ -189,3 +189,30 @@ def test_a_workbook_run_with_outputs_counts_as_unchanged(home: Path):
     path.write_text("{not json")
     assert generate.generate("interpol", country_names=["Kenya"]).written
     assert nbformat.read(path, as_version=4).cells[1].metadata.tags == ["injected-parameters"]
+
+
+def test_the_shipped_prepared_template_is_papermills_own():
+    """data/prepared/ holds what Papermill makes of the template with this code and these versions."""
+    from widgets.workflows import workbook_template as wt
+
+    raw = settings.WORKBOOK_TEMPLATE.read_bytes()
+    shipped = settings.PREPARED_TEMPLATES_DIR / wt.kept_name(raw)
+    if not shipped.exists():
+        made_with = [
+            json.loads(p.read_text()).get("versions")
+            for p in settings.PREPARED_TEMPLATES_DIR.glob("workbook-template-*.json")
+        ]
+        if made_with and wt._versions() not in made_with:
+            pytest.skip(f"shipped for {made_with}, installed {wt._versions()}: Papermill prepares")
+        pytest.fail("the shipped template is stale: run scripts/prepare_template.py")
+    kept = json.loads(shipped.read_text())
+    fresh = wt._prepare(settings.WORKBOOK_TEMPLATE, raw.decode())
+    assert kept["fast"] is True and kept["text"] == fresh.text
+    # and a new home uses it: no Papermill, the home keeps its own copy
+    probe = (
+        "import sys\nfrom widgets.workflows import workbook_template as wt\n"
+        "from widgets import settings\nwt.load(settings.WORKBOOK_TEMPLATE)\n"
+        "print('papermill' in sys.modules, len(list(settings.cache_dir().iterdir())))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "1"]

@@ -81,3 +81,19 @@ def test_version_is_still_known():
         check=True,
     )
     assert out.stdout.strip() and out.stdout.strip()[0].isdigit()
+
+
+def test_home_is_resolved_once_per_value(tmp_path, monkeypatch):
+    from widgets import settings
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    monkeypatch.setenv("MUNBOOK_HOME", str(tmp_path / "link"))
+    assert settings.home() == real
+    written = settings.write_private(tmp_path / "link" / "a" / "b.txt", "x")
+    assert (real / "a" / "b.txt").read_text() == "x" and written.name == "b.txt"
+    monkeypatch.setenv("MUNBOOK_HOME", str(tmp_path / "other"))  # a new value is seen at once
+    assert settings.home() == tmp_path / "other"
+    with pytest.raises(settings.MunbookError, match="refusing to write outside"):
+        settings.ensure_dir(real / "c")  # the old home is outside the new one

@@ -12,6 +12,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -28,10 +29,16 @@ def home() -> Path:
     """The folder munbook writes to: ``$MUNBOOK_HOME`` or ``outputs/``."""
     env = os.environ.get("MUNBOOK_HOME")
     if env:
-        return Path(env).expanduser().resolve()
+        return _resolved(env)
     if PACKAGE_DIR.parent == RESOURCE_ROOT and (RESOURCE_ROOT / "pyproject.toml").exists():
-        return RESOURCE_ROOT / "outputs"
-    return Path.cwd() / "outputs"
+        return _resolved(str(RESOURCE_ROOT / "outputs"))
+    return _resolved(str(Path.cwd() / "outputs"))
+
+
+@lru_cache(maxsize=8)
+def _resolved(folder: str) -> Path:
+    # Once per value, not once per file (writing 196 workbooks resolved it ~3,400 times).
+    return Path(folder).expanduser().resolve()
 
 
 PRIVATE_DIR = 0o700
@@ -44,27 +51,31 @@ def ensure_dir(path: Path) -> Path:
     Folders that already exist are chmodded too, so a home made under another
     umask (or by an older munbook) becomes private on its next write.
     """
-    inside(path)
+    _make_private(inside(path))
+    return path
+
+
+def _make_private(folder: Path) -> None:
+    """mkdir -p ``folder`` (resolved, inside home()) and chmod it and its parents up to home()."""
     root = home()
-    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
-    folder = path.resolve()
+    folder.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
     while True:
         if folder.stat().st_mode & 0o777 != PRIVATE_DIR:
             os.chmod(folder, PRIVATE_DIR)
         if folder == root or root not in folder.parents:
             break
         folder = folder.parent
-    return path
 
 
 def output_dir(folder: Path) -> Path:
     """A folder munbook writes into: 0700 under home(); a chosen ``--out`` elsewhere as is."""
     try:
-        inside(folder)
+        resolved = inside(folder)
     except MunbookError:
         folder.mkdir(parents=True, exist_ok=True)  # the user's own folder, their permissions
         return folder
-    return ensure_dir(folder)
+    _make_private(resolved)
+    return folder
 
 
 @contextmanager
@@ -119,7 +130,7 @@ def private_sqlite(path: Path) -> Path:
 
 def inside(path: Path) -> Path:
     """Return ``path`` resolved, or raise if it would land outside home()."""
-    root = home().resolve()
+    root = home()
     resolved = path.resolve()
     if resolved != root and root not in resolved.parents:
         raise MunbookError(f"refusing to write outside {root}: {path}")

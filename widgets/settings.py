@@ -59,6 +59,8 @@ DEMO_ROSTER = DATA_DIR / "demo" / "roster.csv"
 TEMPLATES_DIR = RESOURCE_ROOT / "templates"
 NOTEBOOKS_DIR = RESOURCE_ROOT / "notebooks"
 WORKBOOK_TEMPLATE = NOTEBOOKS_DIR / "workbook.ipynb"
+# WORKBOOK_TEMPLATE prepared by Papermill at release time (scripts/prepare_template.py)
+PREPARED_TEMPLATES_DIR = DATA_DIR / "prepared"
 ANALYSIS_NOTEBOOKS = "*-analysis.ipynb"  # the staff's analysis notebooks in NOTEBOOKS_DIR
 # Typst templates: each is the main file of its folder, which is the compile's root.
 BINDER_COVER_TEMPLATE = TEMPLATES_DIR / "binder" / "cover.typ"

@@ -60,17 +60,9 @@ def main() -> None:
 
 def _upgrade_store() -> None:
     """Make or migrate the schema once, here, so no delegate's kernel ever runs DDL."""
-    from ..store import engine
-    from ..store.schema import SCHEMA_REVISION
+    from ..store import fresh
 
-    try:  # a store at this revision needs nothing: skip loading Alembic (start-up cost)
-        engine.check_ready(engine.make_engine(pooled=False), SCHEMA_REVISION)
-        return
-    except Exception:  # not ready, or unreachable: the upgrade says which
-        pass
-    from ..store import migrate
-
-    migrate.upgrade()
+    fresh.ensure_ready()  # Alembic loads only for a store that needs migrating
 
 
 def _public_url_option(command):

@@ -9,6 +9,7 @@ The draft is one JSON document per version:
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # a type only: counting words needs no committee files (start-up)
@@ -17,12 +18,19 @@ if TYPE_CHECKING:  # a type only: counting words needs no committee files (start
 # CJK, kana, hangul and Thai are written without spaces: count each character
 # as a word there, and runs of letters or digits elsewhere.
 _UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_WORD = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]*[^\W_][^\s{_UNSPACED}]*")
+_WORD = rf"[{_UNSPACED}]|[^\s{_UNSPACED}]*[^\W_][^\s{_UNSPACED}]*"
 
 
 def count_words(text: str) -> int:
     """Words in ``text``, as a delegate and a chair would count them."""
-    return len(_WORD.findall(text or ""))
+    return len(_word().findall(text or ""))
+
+
+@cache
+def _word() -> re.Pattern:
+    # Compiled on the first count, not at import: every staff command imports this
+    # module through the store, few count words (and re's own cache can evict it).
+    return re.compile(_WORD)
 
 
 def section_key(topic: str, section: str) -> str:

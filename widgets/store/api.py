@@ -55,10 +55,10 @@ class Store(CodeMethods, DraftMethods, SubmissionMethods, ReviewMethods):
 
     @classmethod
     def open_for_admin(cls, url: str | None = None) -> Store:
-        """Upgrade the schema (Alembic, once, under a lock), then open the store."""
-        from . import migrate  # Alembic stays out of delegates' kernels
+        """Make or upgrade the schema (once, under a lock), then open the store."""
+        from . import fresh  # Alembic stays out of delegates' kernels
 
-        migrate.upgrade(url)
+        fresh.ensure_ready(url)
         return cls(url)
 
     @contextmanager

@@ -10,11 +10,7 @@ they are stamped with the revision their columns match, then upgraded.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -22,15 +18,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from .. import settings
 from ..exceptions import StoreError
 from . import engine as engines
+from .fresh import LOCK_KEY, schema_lock
 
 MIGRATIONS_DIR = settings.MIGRATIONS_DIR  # Alembic's script_location
-# Any fixed number: every `munbook db upgrade` on one PostgreSQL server queues on it.
-_LOCK_KEY = 0x6D756E62  # "munb"
 # Alembic's `context` and `op` are module globals: one migration at a time per process.
 _IN_PROCESS = threading.Lock()
 
@@ -73,10 +68,10 @@ def upgrade(url: str | None = None) -> Revision:
     """Bring the store at ``url`` (default: the configured one) to the newest revision."""
     engine = engines.make_engine(url, pooled=False)
     try:
-        with _IN_PROCESS, _file_lock(engine), engines.connect(engine) as conn, conn.begin():
+        with _IN_PROCESS, schema_lock(engine), engines.connect(engine) as conn, conn.begin():
             if engine.dialect.name == "postgresql":
                 # Two staff commands starting at once: the second waits, then finds head.
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
             config = _config(conn)
             legacy = _legacy_revision(conn)
             if legacy:
@@ -88,20 +83,6 @@ def upgrade(url: str | None = None) -> Revision:
         raise StoreError(f"could not upgrade the store: {getattr(exc, 'orig', exc)}") from None
     finally:
         engine.dispose()
-
-
-@contextmanager
-def _file_lock(engine: Engine) -> Iterator[None]:
-    """On SQLite, one upgrading process at a time (a lock file beside the database)."""
-    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
-        yield
-        return
-    # 0600 like every file munbook writes, whatever the umask.
-    fd = os.open(f"{engine.url.database}.upgrade-lock", os.O_WRONLY | os.O_CREAT, 0o600)
-    os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        yield
 
 
 def _legacy_revision(conn: Connection) -> str | None:

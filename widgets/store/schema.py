@@ -1,9 +1,11 @@
 """The store's tables (SQLAlchemy Core), shared by SQLite and PostgreSQL.
 
 Times are aware and stored as UTC; submissions are write-once, enforced by
-triggers in the database itself (made by migration 0001, per dialect). The
-database is made from migrations/, never from these tables: a change here needs
-a new revision there (tests/test_migrations.py compares the two).
+triggers in the database itself (made by migration 0001, per dialect). An
+existing database changes only through migrations/: a change here needs a new
+revision there (tests/test_migrations.py compares the two). An empty database
+is made from these tables at that revision (``fresh.py``, as Alembic's cookbook
+does; tests/test_fresh_store.py checks it is the same database).
 """
 
 from __future__ import annotations

@@ -14,7 +14,10 @@ goes through Papermill in full (``papermill_text``).
 The prepared text is kept in home()/cache, keyed by the template's bytes, this
 module's code and the versions of Papermill, nbformat and black (Papermill
 formats the cell with it when installed): a later run imports neither
-Papermill nor nbformat.
+Papermill nor nbformat. munbook also ships its own template prepared that way
+(``settings.PREPARED_TEMPLATES_DIR``, made by scripts/prepare_template.py under
+the same key), so a new home's first ``generate`` needs neither either; with
+other versions installed the key differs and Papermill prepares it as before.
 """
 
 from __future__ import annotations
@@ -129,17 +132,44 @@ def load(path: Path) -> WorkbookTemplate:
         source = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise MunbookError(f"cannot read the workbook template {path}: {exc}") from None
+    name = kept_name(raw)
+    cache = settings.cache_dir() / name
+    prepared = _kept(cache, source)
+    if prepared:
+        return prepared
+    prepared = _kept(settings.PREPARED_TEMPLATES_DIR / name, source) or _prepare(path, source)
+    with contextlib.suppress(OSError):  # a read-only home costs the next run the same work
+        settings.write_private(cache, _kept_text(prepared))
+    return prepared
+
+
+def kept_name(raw: bytes) -> str:
+    """The prepared template's file name: the template, this code and the versions it depends on."""
     key = hashlib.sha256(raw + Path(__file__).read_bytes() + _versions().encode()).hexdigest()
-    cache = settings.cache_dir() / f"workbook-template-{key[:24]}.json"
+    return f"workbook-template-{key[:24]}.json"
+
+
+def _kept(file: Path, source: str) -> WorkbookTemplate | None:
     try:
-        kept = json.loads(cache.read_text(encoding="utf-8"))
+        kept = json.loads(file.read_text(encoding="utf-8"))
         return WorkbookTemplate(source, kept["text"], kept["fast"] is True)
     except (OSError, ValueError, KeyError, TypeError):
-        pass  # not prepared yet (or a damaged cache file): prepare it now
-    prepared = _prepare(path, source)
-    with contextlib.suppress(OSError):  # a read-only home costs the next run the same work
-        settings.write_private(cache, json.dumps({"text": prepared.text, "fast": prepared.fast}))
-    return prepared
+        return None  # not prepared yet (or a damaged file): prepare it again
+
+
+def _kept_text(prepared: WorkbookTemplate) -> str:
+    return json.dumps({"text": prepared.text, "fast": prepared.fast, "versions": _versions()})
+
+
+def ship(path: Path, folder: Path) -> Path:
+    """Prepare ``path`` with Papermill into ``folder`` (replacing older ones); the file written."""
+    raw = path.read_bytes()
+    for old in folder.glob("workbook-template-*.json"):
+        old.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    file = folder / kept_name(raw)
+    file.write_text(_kept_text(_prepare(path, raw.decode("utf-8"))) + "\n", encoding="utf-8")
+    return file
 
 
 def _prepare(path: Path, source: str) -> WorkbookTemplate:
