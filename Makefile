@@ -22,7 +22,7 @@ test: install
 	MUNBOOK_TEST_PG="$$(scripts/test-postgres)" $(VENV)/bin/pytest
 
 # `make bench startup generate`: only those benchmarks (the names are not targets of their own)
-BENCH_NAMES := $(filter-out bench,$(MAKECMDGOALS))
+BENCH_NAMES := $(filter-out bench install demo test lint format clean,$(MAKECMDGOALS))
 bench: install
 	$(PY) bench/run.py $(BENCH_NAMES)
 ifneq ($(filter bench,$(MAKECMDGOALS)),)

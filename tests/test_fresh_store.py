@@ -18,6 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from conftest import _postgres_url, scratch_database
 
+from widgets import settings
 from widgets.exceptions import StoreError
 from widgets.store import Store, fresh, migrate
 from widgets.store.engine import make_engine
@@ -103,6 +104,7 @@ def test_a_failure_half_way_leaves_no_tables(
 ):
     url = two_empty[0]
     dialect = make_engine(url, pooled=False).dialect.name
+    original = fresh.WRITE_ONCE[dialect]
     monkeypatch.setitem(fresh.WRITE_ONCE, dialect, ["CREATE TRIGGER broken"])
     with pytest.raises(StoreError, match="could not make the store"):
         fresh.make_if_empty(url)
@@ -110,7 +112,7 @@ def test_a_failure_half_way_leaves_no_tables(
     with engine.connect() as conn:
         assert sa.inspect(conn).get_table_names() == []  # all or nothing, SQLite too
     engine.dispose()
-    monkeypatch.undo()
+    monkeypatch.setitem(fresh.WRITE_ONCE, dialect, original)
     assert fresh.make_if_empty(url) is True
 
 
@@ -143,6 +145,13 @@ def test_a_store_with_tables_is_left_to_alembic(tmp_path: Path):
 
 
 def test_a_staff_command_in_a_new_home_loads_neither_alembic_nor_papermill(tmp_path: Path):
+    from widgets.workflows import workbook_template as wt
+
+    shipped = settings.PREPARED_TEMPLATES_DIR / wt.kept_name(
+        settings.WORKBOOK_TEMPLATE.read_bytes()
+    )
+    if not shipped.exists():  # other Papermill/nbformat/black: the first generate prepares it
+        pytest.skip(f"no template shipped for {wt._versions()}: Papermill prepares it in the home")
     probe = (
         "import sys\nfrom widgets.cli import main\n"
         "try:\n    main(['generate', '--committee', 'interpol', '--countries', 'Kenya'])\n"

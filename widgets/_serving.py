@@ -17,13 +17,13 @@ from .exceptions import MunbookError
 
 MAX_KERNELS = 40  # per server process, when its memory cannot be read (see max_kernels())
 KERNEL_MB = 120  # a served delegate (make bench: hour): kernel PSS after an hour of writing
-# (~76 MB), its share of the server (~13 MB) and, now and then, a preview worker
+# (~65 MB), its share of the server (~3 MB) and, now and then, a preview worker (~300 MB)
 KERNELS_RANGE = (20, 400)  # the default cap's bounds, whatever the memory
 GATE_TIMEOUT = 180.0  # seconds a page may wait for its code before freeing its kernel
 IDLE_TIMEOUT = 600  # seconds a kernel whose browser has gone is kept (then culled)
 MAX_WORKERS = 64  # Voilà workers one ``serve --workers`` starts, at most
-POOL_SHARE = 2  # by default one kernel in POOL_SHARE under the cap waits preheated (the
-# entry page's next delegates; counted in the cap): memory-derived, as the cap is
+POOL = 8  # preheated kernels by default (or a quarter of the cap, if smaller): enough for a
+# school or a demo; a conference sizes --pool to the committee that opens at once (README)
 POOL_MAX = 100  # preheated kernels per server, at most: a pool of 50 takes ~55 s of a
 # 2-core worker to fill and holds ~4.5 GB RSS (make bench burst); a larger committee
 # opening at once needs more workers (serve --workers), not a larger pool
@@ -80,12 +80,12 @@ def pool_size() -> int:
     """Kernels kept preheated for the entry page (``$MUNBOOK_POOL``, 0 to ``POOL_MAX``; 0: none).
 
     They count towards ``max_kernels()``: a pool given must be below the cap. The
-    default is half the cap (so half the kernels the free memory holds, see
-    ``max_kernels``), at most ``POOL_MAX``: size it to the committee that opens at once.
+    default is ``POOL`` or a quarter of the cap, whichever is smaller; a conference
+    sizes it to the committee that opens at once (``make bench burst``: a pool of 50).
     """
     if os.environ.get("MUNBOOK_POOL", "").strip():
         return int(_env_number("MUNBOOK_POOL", 0, 0, POOL_MAX))
-    return min(POOL_MAX, max_kernels() // POOL_SHARE)
+    return min(POOL, max_kernels() // 4)
 
 
 def idle_timeout() -> int:

@@ -55,6 +55,8 @@ def lower_priority(nice: int = KERNEL_NICE) -> None:
     with contextlib.suppress(OSError):
         os.nice(nice)
     # No autogroups (or not Linux): the process's nice value is enough.
+    if os.getsid(0) != os.getpid():
+        return  # the autogroup is a session's: never lower the caller's (a Voilà server's)
     with contextlib.suppress(OSError):
         Path("/proc/self/autogroup").write_text(str(nice))
 

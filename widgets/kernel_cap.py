@@ -147,8 +147,10 @@ def check_pool(pool: int, max_kernels: int) -> int:
 
 
 def zmq_sockets(max_kernels: int) -> int:
-    """The ZMQ sockets a server with ``max_kernels`` kernels may need (within libzmq's limit)."""
-    return min(max_kernels * SOCKETS_PER_KERNEL + 256, zmq.Context().get(zmq.SOCKET_LIMIT))
+    """ZMQ sockets for a server of ``max_kernels`` kernels: never below libzmq's default, 1,023."""
+    with zmq.Context() as probe:
+        default, limit = probe.get(zmq.MAX_SOCKETS), probe.get(zmq.SOCKET_LIMIT)
+    return min(max(default, max_kernels * SOCKETS_PER_KERNEL + 256), limit)
 
 
 def raise_open_files(max_kernels: int, log: logging.Logger) -> int:

@@ -39,8 +39,8 @@ from ._serving import KERNEL_MB as KERNEL_MB
 from ._serving import MAX_KERNELS as MAX_KERNELS
 from ._serving import MAX_PUBLIC_URL as MAX_PUBLIC_URL
 from ._serving import MAX_WORKERS as MAX_WORKERS
+from ._serving import POOL as POOL
 from ._serving import POOL_MAX as POOL_MAX
-from ._serving import POOL_SHARE as POOL_SHARE
 from ._serving import available_mb as available_mb
 from ._serving import check_public_url as check_public_url
 from ._serving import gate_timeout as gate_timeout

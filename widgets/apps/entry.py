@@ -67,13 +67,15 @@ def rehearse(store: Store) -> None:
         info = next(iter(committees.all_committees().values()))
         nation = countries.all_countries()[0]
         nobody = Delegation(0, info.key, nation.alpha3, "", "", now())
-        with unannounced():  # no page will ever show it
-            app = WorkbookApp(store, nobody, info, nation)
-        atexit.unregister(app._flush)
+        with unannounced():  # no page will ever show it, nor hear of its closing
+            try:
+                app = WorkbookApp(store, nobody, info, nation)
+                atexit.unregister(app._flush)
+            finally:
+                w.Widget.close_all()
     except Exception:  # the delegate's own page will say what is wrong
         log.warning("rehearsing a workbook failed", exc_info=True)
     finally:
-        w.Widget.close_all()
         gc.collect()
 
 

@@ -83,7 +83,7 @@ def _serve_workers(host: str, port: int, count: int) -> None:
     serve.check_port(host, port)
     _upgrade_store()  # once, before any worker starts
     serve.install_apps()
-    share_kernel_cap(count)
+    serve.check_pool(settings.pool_size(), share_kernel_cap(count))  # before any worker
 
     def command(worker: workers.Worker) -> list[str]:
         run = "import sys; from widgets.cli import main; main(sys.argv[1:], prog_name='munbook')"
