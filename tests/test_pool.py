@@ -153,6 +153,9 @@ def test_widgets_made_unannounced_publish_once_the_block_ends(monkeypatch):
         def publish_msg(self, msg_type, **kwargs):
             published.append(msg_type)
 
+    from ipywidgets.widgets.widget import _instances
+
+    earlier = set(_instances)  # other tests' widgets: not this test's to close
     monkeypatch.setattr(comm, "create_comm", Recording)
     w.Textarea()  # announced as usual: a comm_open for it, its layout and its style
     assert published == ["comm_open"] * 3
@@ -167,7 +170,8 @@ def test_widgets_made_unannounced_publish_once_the_block_ends(monkeypatch):
     assert w.Widget.get_manager_state()["state"][box.model_id]["state"]["value"] == "inside"
     box.value = "after"  # the page is connected now: updates go out
     assert published == ["comm_open"] * 3 + ["comm_msg"]
-    w.Widget.close_all()
+    for model_id in set(_instances) - earlier:
+        _instances[model_id].close()
 
 
 def test_only_the_entry_page_is_pooled(home: Path):
