@@ -461,34 +461,32 @@ def kernel_memory(kernel_id: str) -> tuple[int, int] | None:
     return None
 
 
+def _parent_and_cpu(proc: Path) -> tuple[int, float]:
+    """(parent pid, user + system CPU seconds) from ``/proc/<pid>/stat``."""
+    fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(root_pid: int) -> float:
     """User + system CPU of ``root_pid`` and every live descendant (the kernels)."""
     parents: dict[int, int] = {}
     times: dict[int, float] = {}
-    tick = os.sysconf("SC_CLK_TCK")
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             try:
-                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(proc.name)], times[int(proc.name)] = _parent_and_cpu(proc)
             except OSError:
                 continue
-            parents[int(proc.name)] = int(fields[1])
-            times[int(proc.name)] = (int(fields[11]) + int(fields[12])) / tick
-    total, family = 0.0, {root_pid}
-    changed = True
-    while changed:
+    family, grown = {root_pid}, {root_pid}
+    while grown:
         grown = {p for p, pp in parents.items() if pp in family} - family
         family |= grown
-        changed = bool(grown)
-    for pid in family:
-        total += times.get(pid, 0.0)
-    return total
+    return sum(times.get(pid, 0.0) for pid in family)
 
 
 def process_cpu(pid: int) -> float:
     """CPU seconds (user + system) of one process."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return _parent_and_cpu(Path(f"/proc/{pid}"))[1]
 
 
 def _cores(marks: list[tuple[float, float, float, float]]) -> dict[str, float]:
