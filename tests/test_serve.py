@@ -162,10 +162,15 @@ def test_a_busy_port_is_a_clear_error():
 
 
 def kernels(server: Served) -> list[psutil.Process]:
-    children = psutil.Process(server.process.pid).children(recursive=True)
-    return [
-        c for c in children if "widgets.kernel" in " ".join(c.cmdline())
-    ]  # munbook serve's launcher
+    """The server's live kernels (munbook serve's launcher); one that exited is not counted."""
+    found = []
+    for child in psutil.Process(server.process.pid).children(recursive=True):
+        try:
+            if "widgets.kernel" in " ".join(child.cmdline()):
+                found.append(child)
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            continue  # exited (a zombie until its parent reaps it): its memory is freed
+    return found
 
 
 def wait_for(condition, seconds: float) -> bool:
