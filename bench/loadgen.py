@@ -23,6 +23,7 @@ import os
 import re
 import statistics
 import struct
+import sys
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -92,11 +93,6 @@ def envelope(msg_type: str, content: dict, session: str, metadata: dict | None =
     }
 
 
-def message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> str:
-    """A Jupyter message as the server's legacy JSON websocket protocol takes it."""
-    return json.dumps(envelope(msg_type, content, session, metadata))
-
-
 def message_v1(msg: dict) -> bytes:
     """A message in the v1 websocket protocol (binary, parts kept as JSON bytes), as
     JupyterLab's services (Voilà's page in chromium) send it: the server relays it as is."""
@@ -111,7 +107,12 @@ def decode_v1(frame: bytes) -> dict:
 
     _channel, parts = deserialize_msg_from_ws_v1(frame)
     header = json.loads(parts[0])
-    return {"header": header, "msg_type": header["msg_type"], "content": json.loads(parts[3])}
+    return {
+        "header": header,
+        "msg_type": header["msg_type"],
+        "parent_header": json.loads(parts[1]),
+        "content": json.loads(parts[3]),
+    }
 
 
 def decode(frame: str | bytes) -> dict:
@@ -129,7 +130,12 @@ class PageClosed(Exception):
 
 
 class Page:
-    """One delegate's open page: its kernel websocket and the widget states it learnt."""
+    """One delegate's open page: its kernel websocket and the widget states it learnt.
+
+    Typing follows ipywidgets' own throttle, as chromium runs it: one update per
+    widget in flight; what is typed meanwhile waits, merged, until the kernel says
+    it is idle after that update, then goes as one update.
+    """
 
     def __init__(self, ws, session: str):
         self.ws, self.session = ws, session
@@ -139,9 +145,11 @@ class Page:
         self.got_states = asyncio.Event()
         self.saved = asyncio.Event()
         self.status_id = ""
-        # Updates sent and not yet known saved: [sent at, model id, value, echoed by the kernel].
-        # A save covers an update only if the kernel echoed it first (messages keep their order).
+        # Typed and not yet known saved: [typed at, model id, value, msg id, applied]. A save
+        # covers an update only if the kernel had finished it (its idle status came first).
         self.unsaved: list[list] = []
+        self.in_flight: dict[str, str] = {}  # model id -> msg id of its update in flight
+        self.waiting: dict[str, tuple[float, str]] = {}  # model id -> (first typed at, value)
         self.latencies: list[float] = []
         self.saving_at: float | None = None
         self.saves: list[float] = []
@@ -154,8 +162,11 @@ class Page:
         try:
             while (frame := await self.ws.read_message()) is not None:
                 msg = decode_v1(frame) if self.v1 else decode(frame)
-                if msg.get("msg_type", msg.get("header", {}).get("msg_type")) == "comm_msg":
+                kind = msg.get("msg_type", msg.get("header", {}).get("msg_type"))
+                if kind == "comm_msg":
                     self.on_comm(msg["content"])
+                elif kind == "status" and msg["content"].get("execution_state") == "idle":
+                    await self.on_idle(msg.get("parent_header", {}).get("msg_id"))
         finally:
             self.closed.set()
 
@@ -178,39 +189,47 @@ class Page:
                 "",
             )
             self.got_states.set()
-        elif data.get("method") == "echo_update":
-            self.on_echo(content.get("comm_id"), data.get("state", {}).get("value"))
         elif data.get("method") == "update" and content.get("comm_id") == self.status_id:
             value = str(data.get("state", {}).get("value", ""))
             if SAVING in value and self.saving_at is None:
                 self.saving_at = time.monotonic()  # the kernel's autosave timer starts now
             if SAVED in value:
-                now = time.monotonic()
-                if self.saving_at is not None:
-                    self.saves.append(max(0.0, now - self.saving_at - AUTOSAVE_DELAY))
-                    self.saving_at = None
-                self.latencies += [now - sent for sent, *_, echoed in self.unsaved if echoed]
-                for _, model_id, sent_value, echoed in self.unsaved:
-                    if echoed:
-                        self.acked[model_id] = sent_value
-                        self.first_ack = self.first_ack or now
-                self.unsaved = [entry for entry in self.unsaved if not entry[3]]
-                if not self.unsaved:
-                    self.saved.set()
+                self.on_saved(time.monotonic())
 
-    def on_echo(self, model_id: str | None, value: object) -> None:
-        for index, (_, sent_to, sent_value, echoed) in enumerate(self.unsaved):
-            if not echoed and (sent_to, sent_value) == (model_id, value):
-                for entry in self.unsaved[: index + 1]:
-                    entry[3] = True
-                return
+    def on_saved(self, now: float) -> None:
+        """ "All changes saved": every update the kernel had finished is in the store."""
+        if self.saving_at is not None:
+            self.saves.append(max(0.0, now - self.saving_at - AUTOSAVE_DELAY))
+            self.saving_at = None
+        applied = [entry for entry in self.unsaved if entry[4]]
+        self.latencies += [now - typed_at for typed_at, *_ in applied]
+        for _, model_id, value, *_ in applied:
+            self.acked[model_id] = value
+            self.first_ack = self.first_ack or now
+        self.unsaved = [entry for entry in self.unsaved if not entry[4]]
+        if not self.unsaved and not self.waiting:
+            self.saved.set()
 
-    async def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> None:
+    async def on_idle(self, msg_id: str | None) -> None:
+        """The kernel finished a message: an update of ours is applied; send what waited."""
+        for entry in self.unsaved:
+            if entry[3] == msg_id:
+                entry[4] = True
+        done = [model for model, sent in self.in_flight.items() if sent == msg_id]
+        for model_id in done:
+            del self.in_flight[model_id]
+            if model_id in self.waiting:
+                typed_at, value = self.waiting.pop(model_id)
+                await self._send_update(model_id, value, typed_at)
+
+    async def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
+        """Send a shell message; its msg id."""
+        msg = envelope(msg_type, content, self.session, metadata)
         if self.v1:
-            msg = envelope(msg_type, content, self.session, metadata)
             await self.ws.write_message(message_v1(msg), binary=True)
         else:
-            await self.ws.write_message(message(msg_type, content, self.session, metadata))
+            await self.ws.write_message(json.dumps(msg))
+        return msg["header"]["msg_id"]
 
     async def load_widgets(self) -> None:
         """What ipywidgets' manager does when a page opens: ask the kernel for every state."""
@@ -243,10 +262,19 @@ class Page:
         return found
 
     async def type(self, model_id: str, value: str) -> None:
-        self.unsaved.append([time.monotonic(), model_id, value, False])
+        """The box's whole text after a keystroke (or a few): sent, or kept until idle."""
         self.saved.clear()
+        if model_id in self.in_flight:  # chromium's throttle: merged into the waiting update
+            typed_at = self.waiting.get(model_id, (time.monotonic(), ""))[0]
+            self.waiting[model_id] = (typed_at, value)
+            return
+        await self._send_update(model_id, value, time.monotonic())
+
+    async def _send_update(self, model_id: str, value: str, typed_at: float) -> None:
         data = {"method": "update", "state": {"value": value}, "buffer_paths": []}
-        await self.send("comm_msg", {"comm_id": model_id, "data": data})
+        msg_id = await self.send("comm_msg", {"comm_id": model_id, "data": data})
+        self.in_flight[model_id] = msg_id
+        self.unsaved.append([typed_at, model_id, value, msg_id, False])
 
 
 def words(n: int, seed: str) -> str:
@@ -298,6 +326,8 @@ class Gathering:
     def arrive(self) -> None:
         self.left -= 1
         if self.left == 0 and self.on_everyone_in:
+            if os.environ.get("LOADGEN_VERBOSE"):  # lets a profiler start with the typing
+                print("loadgen: everyone is in, typing starts", file=sys.stderr, flush=True)
             self.on_everyone_in()
         if self.left <= 0:
             self.everyone_in.set()

@@ -6,8 +6,9 @@ uses: Voilà does not pass debug messages) costs every kernel about 8 MB RSS.
 ``munbook serve`` names this launcher in the kernel spec it serves (see
 ``widgets.voila_hooks.LeanKernelSpecs``); JupyterLab's kernels are unchanged.
 
-The served spec also sets ``MALLOC_ARENA_MAX`` (fewer glibc arenas: the
-kernel's threads do not each keep freed memory), and the kernel runs with
+The served spec also sets ``SERVED_ENV``: ``MALLOC_ARENA_MAX`` (fewer glibc
+arenas: the kernel's threads do not each keep freed memory) and no widget
+echoes; and the kernel runs with
 ``SERVED_CONFIG`` (each line says what it saves, measured with tracemalloc in a
 served kernel: README, "Kernel memory"). ``malloc_trim`` after saves was
 measured and left out: 0.4 MB back after 300 saves.
@@ -42,6 +43,14 @@ SERVED_CONFIG = (
     # keystroke); the newest DIGESTS (about 0.3 MB) still refuse a replayed message.
     f"--Session.digest_history_size={DIGESTS}",
 )
+SERVED_ENV = {
+    "MALLOC_ARENA_MAX": ARENAS,
+    # ipywidgets 8 sends every update back to the page ("echo_update"), so that several
+    # pages showing one kernel's widgets agree. A served kernel has one page, and the
+    # echo of a section carried its whole text on every keystroke: about a third of the
+    # messages a typing delegate costs the kernel and the server (README, "Sustained").
+    "JUPYTER_WIDGETS_ECHO": "0",
+}
 KERNEL_NICE = 10  # a kernel's CPU weight is about a tenth of its server's
 
 

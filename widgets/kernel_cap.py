@@ -19,6 +19,7 @@ from tornado import web
 from traitlets import Integer, Set, default
 
 from . import settings
+from .activity import LeanActivityWatch
 from .exceptions import MunbookError
 
 POOL_STARTS = 2  # pool kernels starting at once: a refill never swamps the pages being opened
@@ -37,8 +38,11 @@ class KernelsBusy(web.HTTPError):
         super().__init__(503, reason="Server Busy")
 
 
-class CappedKernelManager(AsyncMappingKernelManager):
-    """Voilà's kernel manager that refuses to start more than ``max_kernels``."""
+class CappedKernelManager(LeanActivityWatch, AsyncMappingKernelManager):
+    """Voilà's kernel manager that refuses to start more than ``max_kernels``.
+
+    Its activity watch is ``LeanActivityWatch``'s (a fraction of the server's CPU).
+    """
 
     max_kernels = Integer(settings.MAX_KERNELS, help="Kernels running at once, at most.").tag(
         config=True

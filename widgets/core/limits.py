@@ -72,14 +72,26 @@ def text_problem(
     field: str, label: str, text: str, chars: int, words: int | None = None
 ) -> Problem | None:
     """``label`` (as a delegate reads it) past its character or word limit, or None."""
-    if len(text) > chars:
+    return parts_problem(field, label, [text], chars, words)
+
+
+def parts_problem(
+    field: str, label: str, parts: list[str], chars: int, words: int | None = None
+) -> Problem | None:
+    """``text_problem`` of the parts joined by line breaks, without joining them.
+
+    A line break ends a word, so the words of the whole are the sum of the parts'
+    (each part's count is remembered between keystrokes; see ``count_words``).
+    """
+    length = sum(map(len, parts)) + max(len(parts) - 1, 0)
+    if length > chars:
         return Problem(
             field,
-            f"{label} has {_n(len(text))} characters; the limit is {_n(chars)}. "
-            f"Shorten it by {_n(len(text) - chars)} characters.",
+            f"{label} has {_n(length)} characters; the limit is {_n(chars)}. "
+            f"Shorten it by {_n(length - chars)} characters.",
         )
     if words is not None:
-        count = count_words(text)
+        count = sum(map(count_words, parts))
         if count > words:
             return Problem(
                 field,
@@ -140,8 +152,8 @@ def check_draft(content: dict[str, Any], titles: dict[str, str] | None = None) -
     found = text_problem("disclosure", "The AI-use disclosure", disclosure, DISCLOSURE_CHARS)
     if found:
         problems.append(found)
-    paper = "\n".join([*map(str, sections.values()), disclosure])
-    found = text_problem("paper", "The whole paper", paper, PAPER_CHARS, PAPER_WORDS)
+    paper = [*map(str, sections.values()), disclosure]
+    found = parts_problem("paper", "The whole paper", paper, PAPER_CHARS, PAPER_WORDS)
     if found:
         problems.append(found)
     problems += check_sources(list(content.get("sources") or []))

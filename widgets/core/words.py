@@ -9,7 +9,7 @@ The draft is one JSON document per version:
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # a type only: counting words needs no committee files (start-up)
@@ -23,7 +23,19 @@ _WORD = rf"[{_UNSPACED}]|[^\s{_UNSPACED}]*[^\W_][^\s{_UNSPACED}]*"
 
 def count_words(text: str) -> int:
     """Words in ``text``, as a delegate and a chair would count them."""
-    return len(_word().findall(text or ""))
+    text = text or ""
+    return _count_remembered(text) if len(text) >= _REMEMBER_FROM else _count(text)
+
+
+def _count(text: str) -> int:
+    return len(_word().findall(text))
+
+
+# A workbook recounts every section on each keystroke (counts, limits, the save), and only
+# the section being typed in has changed: its siblings' counts are remembered. Small, so a
+# kernel holds at most a few dozen texts (each at most a section's limit when counted).
+_REMEMBER_FROM = 64
+_count_remembered = lru_cache(maxsize=32)(_count)
 
 
 @cache
