@@ -6,6 +6,7 @@ import nbformat
 import pytest
 
 from widgets.apps.workbook import WorkbookApp
+from widgets.apps.write_panel import CHARS_SHOWN_FROM
 from widgets.core import committees, countries, limits
 from widgets.core.citations import works_cited
 from widgets.core.limits import LimitExceeded
@@ -110,7 +111,12 @@ def test_the_page_shows_every_limit_next_to_its_field(home):
     app = open_app(db, db.add_delegation("interpol", "KEN", "Wanjiru Kamau"))
     app.sections["A.background"].value = "Two words"
     count = app.section_counts["A.background"].value
-    assert "2 / 3,000 words" in count and "9 / 20,000 characters" in count
+    assert "2 / 3,000 words" in count and "up to 20,000 characters" in count
+    near = "x" * CHARS_SHOWN_FROM  # from here on, the characters are counted out loud
+    app.sections["A.background"].value = near
+    assert f"{CHARS_SHOWN_FROM:,} / 20,000 characters" in app.section_counts["A.background"].value
+    app.sections["A.background"].value = near[:-1]
+    assert "up to 20,000 characters" in app.section_counts["A.background"].value
     assert "0 / 2,000 characters" in app.disclosure_count.value
     page = repr(app.tabs.children[2].children[0].value) + repr(
         app.tabs.children[1].children[0].value
