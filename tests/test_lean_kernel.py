@@ -111,3 +111,23 @@ def test_a_replayed_widget_message_is_still_refused(served: Kernel):
     served.client.shell_channel.send(first)  # the same signed message again
     time.sleep(0.5)
     assert served.run("print(replayed.value)") == "second"
+
+
+def test_shell_messages_are_read_on_the_main_thread_and_widgets_do_not_echo(served: Kernel):
+    out = served.run(
+        "import threading, ipywidgets.widgets.widget as ww\n"
+        "k = get_ipython().kernel\n"
+        "print(k.shell_channel_thread, any('Shell' in t.name for t in threading.enumerate()),"
+        " ww.JUPYTER_WIDGETS_ECHO)"
+    )
+    assert out.split() == ["None", "False", "False"]
+    # Widget updates still arrive in order, and are not sent back (no echo_update).
+    model = served.run("import ipywidgets as w\nquiet = w.Textarea()\nprint(quiet.model_id)")
+    sent = {served.update(model, {"value": f"text {n}"})["header"]["msg_id"] for n in range(20)}
+    answers = []  # message types the kernel sent in reply to the updates
+    while sum(kind == "status" for kind in answers) < 2 * len(sent):  # busy and idle each
+        msg = served.client.iopub_channel.get_msg(timeout=60)
+        if msg["parent_header"].get("msg_id") in sent:
+            answers.append(msg["msg_type"])
+    assert set(answers) == {"status"}  # no comm message: nothing echoed
+    assert served.run("print(quiet.value)") == "text 19"

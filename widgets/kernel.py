@@ -77,10 +77,23 @@ def main() -> None:
     sys.modules["debugpy"] = None  # type: ignore[assignment]
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]  # as ipykernel_launcher: the kernel's folder is added back later
-    from ipykernel import kernelapp
+    from ipykernel.kernelapp import IPKernelApp
+
+    class ServedKernelApp(IPKernelApp):
+        """ipykernel's app, reading shell messages on the main thread (no subshells).
+
+        ipykernel 7 reads them on a thread of their own, for subshells, and hands each
+        to the main thread: a page's widget messages never use subshells, and the hand-over
+        cost about a third of a typing delegate's kernel CPU (README, "Sustained writing").
+        ipykernel's own code runs without that thread when it is None.
+        """
+
+        def init_sockets(self) -> None:
+            super().init_sockets()
+            self.shell_channel_thread = None
 
     # Command-line settings win over any ipython_kernel_config.py the machine has.
-    kernelapp.launch_new_instance(argv=[*sys.argv[1:], *SERVED_CONFIG])
+    ServedKernelApp.launch_instance(argv=[*sys.argv[1:], *SERVED_CONFIG])
 
 
 if __name__ == "__main__":
