@@ -82,6 +82,19 @@ class Cluster:
         except OSError:
             return False
 
+    def wait_preheated(self, seconds: float = START_SECONDS) -> None:
+        """Until every worker's pool has filled once (Voilà logs it), at most ``seconds``.
+
+        Delegates then arrive at a warmed-up server, as at a conference; it also keeps
+        the preheating kernels' brief store connections out of the delegates' way.
+        """
+        deadline = time.monotonic() + seconds
+        filled = re.compile(r"Kernel pool of \S+ is filled")
+        while len(filled.findall(self.text())) < max(1, self.workers):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the pools did not fill in {seconds:.0f} s")
+            time.sleep(1)
+
     def text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
@@ -162,6 +175,7 @@ def kill_run(
     ``opening``: seconds the pages get to open and save once before the kill.
     """
     args = (cluster.base, cluster.home, delegates, seconds, 1.0, 5, None)
+    cluster.wait_preheated()
     before = wait_until_written(cluster.db, 0, 0)  # delegations that wrote in earlier runs
     with ThreadPoolExecutor(1) as pool:
         load = pool.submit(loadgen.run, *args, entry=True, reopen=True)

@@ -10,7 +10,9 @@ query string (where access codes travel).
 
 With ``pool`` > 0 (``--pool``) the entry page (``site/open.ipynb``) is served
 from Voilà's preheated kernels; they count towards ``max_kernels``, a refill
-waits for room and calm, and a request finding none ready starts one.
+waits for room and calm, and a request finding none ready starts one. With
+``spare`` > 0 (``--spare``, for ``serve --workers``) as many more are kept
+ready for pages moved from a dead worker (``kernel_cap.moved``).
 """
 
 from __future__ import annotations
@@ -42,10 +44,10 @@ from .exceptions import MunbookError
 from .http_pages import access_log as access_log
 from .http_pages import plain_page as plain_page
 from .http_pages import redacted_log as redacted_log
+from .kernel_cap import NAME_ENV, moved, prepare_manager
 from .kernel_cap import CappedKernelManager as CappedKernelManager
 from .kernel_cap import KernelsBusy as KernelsBusy
 from .kernel_cap import check_pool as check_pool
-from .kernel_cap import prepare_manager
 from .kernel_cap import ready_first as ready_first
 from .voila_hooks import LeanKernelSpecs, install_template_cache
 from .workflows import generate
@@ -78,7 +80,8 @@ class RenderHandler(TornadoVoilaHandler):
         self.xsrf_token  # noqa: B018
         manager = self.kernel_manager
         manager.last_page = time.monotonic()
-        self._pooled = bool(path) and ready_first(manager, path)
+        keep = 0 if moved(self.request.headers) else manager.spare  # spares: moved pages'
+        self._pooled = bool(path) and ready_first(manager, path, keep)
         if not self._pooled and manager.is_full():
             raise KernelsBusy()
         manager.pages_open += 1  # pool refills wait until no page is being made
@@ -155,6 +158,9 @@ class MunbookVoila(Voila):
         config=True
     )
     pool = Integer(0, help="Kernels kept preheated for the entry page (0: none).")
+    spare = Integer(
+        0, help="Preheated kernels beside the pool, for pages moved from a dead worker."
+    )
 
     @default("max_kernels")
     def _default_max_kernels(self) -> int:
@@ -178,7 +184,8 @@ class MunbookVoila(Voila):
 
     def init_settings(self) -> dict:
         tornado_settings = super().init_settings()
-        prepare_manager(self.kernel_manager, self.max_kernels, self.pool, self.log)
+        pool = self.pool + self.spare
+        prepare_manager(self.kernel_manager, self.max_kernels, pool, self.log, self.spare)
         return tornado_settings
 
     def init_handlers(self) -> list:
@@ -287,12 +294,13 @@ def make_app(host: str = "127.0.0.1", port: int = 8866) -> MunbookVoila:
     """A configured, initialised Voilà app serving site/; call ``start()`` to run it."""
     check_port(host, port)
     install_template_cache()
-    pool = check_pool(settings.pool_size(), settings.max_kernels())
+    spare = settings.spare_size() if os.environ.get(NAME_ENV) else 0  # for serve --workers
+    pool = check_pool(settings.pool_size(), settings.max_kernels(), spare)
     install_apps()
     root = settings.ensure_dir(settings.site_dir())
     kernel_environment(host, port)
-    app = MunbookVoila(config=serving_config(pool=pool, root=root))
-    app.pool = pool
+    app = MunbookVoila(config=serving_config(pool=pool + spare, root=root))
+    app.pool, app.spare = pool, spare
     app.initialize([str(root), f"--port={port}", f"--Voila.ip={host}"])
     # Our redacted access lines go out through Voilà's own log handler.
     access_log.parent = app.log
