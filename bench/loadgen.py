@@ -445,13 +445,15 @@ async def run_delegate_reopening(
 
 def _reopen_marks(out: Outcome, client: Page, asked: float, jar: dict) -> dict:
     """A reopen's timeline so far (``first_ack`` is filled in by ``_remember``)."""
+    started = kernel_started(client.kernel_id)
     return {
         "failed": out.failed_at[-1],
         "asked": asked,
         "answered": client.answered_at,
         "states": client.states_at,
         "worker": jar.get("MUNBOOK_WORKER", ""),
-        "kernel_started": kernel_started(client.kernel_id),
+        "kernel_started": started,
+        "pooled": started is not None and started < asked,  # started before it was asked for
         "client": client,
     }
 

@@ -90,6 +90,15 @@ class CappedKernelManager(AsyncMappingKernelManager):
             if idle >= ROOM_CORES:
                 return
 
+    def ready(self) -> bool:
+        """False while a restarted worker waits for room and fills its pool: its health
+        check then says 503, so HAProxy keeps its delegates' reopened pages on the other
+        workers (their spare kernels), never on a worker with no kernel started."""
+        pools = getattr(self, "_pools", None)  # Voilà's, with a pool
+        if not pools or time.monotonic() >= self.room_until:
+            return True
+        return all(task.done() for pool in pools.values() for task in pool)
+
     def is_full(self) -> bool:
         # A kernel being started may already be listed (pending kernels): count it once.
         return len(set(self.list_kernel_ids()) | self._starting) >= self.max_kernels

@@ -143,6 +143,8 @@ class ClosedHandler(web.RequestHandler):
 
     def prepare(self) -> None:
         if self.request.path.rstrip("/") in ("", "/voila"):
+            if not self.settings["kernel_manager"].ready():  # HAProxy's health check
+                self.set_status(503)
             self.finish(plain_page("munbook", "Open the link you were given with your code."))
             return
         self.set_status(404)
