@@ -216,6 +216,12 @@ def check_pool(pool: int, max_kernels: int, spare: int = 0) -> int:
     return pool
 
 
+def pool_and_spare() -> tuple[int, int]:
+    """This server's pool and spare kernels, checked against its cap (spares: workers only)."""
+    spare = settings.spare_size() if os.environ.get(NAME_ENV) else 0
+    return check_pool(settings.pool_size(), settings.max_kernels(), spare), spare
+
+
 def zmq_sockets(max_kernels: int) -> int:
     """ZMQ sockets for a server of ``max_kernels`` kernels: never below libzmq's default, 1,023."""
     with zmq.Context() as probe:
@@ -251,10 +257,10 @@ def prepare_manager(
 ) -> None:
     """The cap, the open files it needs, refills that wait for calm (with a pool), the
     ``spare`` kernels kept for moved pages, and in a restarted worker (``RESTARTED_ENV``
-    set) pool kernels that wait for idle CPU. ``pool`` counts the spare ones too."""
+    set) pool kernels that wait for idle CPU."""
     manager.max_kernels, manager.spare = max_kernels, spare
     raise_open_files(max_kernels, log)
     if os.environ.pop(RESTARTED_ENV, ""):  # this start's only (not a later one's)
         manager.room_until = time.monotonic() + ROOM_PATIENCE
-    if pool:
+    if pool + spare:
         defer_refills(manager)

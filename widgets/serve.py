@@ -44,10 +44,10 @@ from .exceptions import MunbookError
 from .http_pages import access_log as access_log
 from .http_pages import plain_page as plain_page
 from .http_pages import redacted_log as redacted_log
-from .kernel_cap import NAME_ENV, moved, prepare_manager
 from .kernel_cap import CappedKernelManager as CappedKernelManager
 from .kernel_cap import KernelsBusy as KernelsBusy
 from .kernel_cap import check_pool as check_pool
+from .kernel_cap import moved, pool_and_spare, prepare_manager
 from .kernel_cap import ready_first as ready_first
 from .voila_hooks import LeanKernelSpecs, install_template_cache
 from .workflows import generate
@@ -160,9 +160,7 @@ class MunbookVoila(Voila):
         config=True
     )
     pool = Integer(0, help="Kernels kept preheated for the entry page (0: none).")
-    spare = Integer(
-        0, help="Preheated kernels beside the pool, for pages moved from a dead worker."
-    )
+    spare = Integer(0, help="Preheated kernels beside the pool, for moved pages.")
 
     @default("max_kernels")
     def _default_max_kernels(self) -> int:
@@ -186,8 +184,7 @@ class MunbookVoila(Voila):
 
     def init_settings(self) -> dict:
         tornado_settings = super().init_settings()
-        pool = self.pool + self.spare
-        prepare_manager(self.kernel_manager, self.max_kernels, pool, self.log, self.spare)
+        prepare_manager(self.kernel_manager, self.max_kernels, self.pool, self.log, self.spare)
         return tornado_settings
 
     def init_handlers(self) -> list:
@@ -296,8 +293,7 @@ def make_app(host: str = "127.0.0.1", port: int = 8866) -> MunbookVoila:
     """A configured, initialised Voilà app serving site/; call ``start()`` to run it."""
     check_port(host, port)
     install_template_cache()
-    spare = settings.spare_size() if os.environ.get(NAME_ENV) else 0  # for serve --workers
-    pool = check_pool(settings.pool_size(), settings.max_kernels(), spare)
+    pool, spare = pool_and_spare()
     install_apps()
     root = settings.ensure_dir(settings.site_dir())
     kernel_environment(host, port)
