@@ -464,7 +464,9 @@ def kernel_started(kernel_id: str) -> float | None:
         try:
             if f"kernel-{kernel_id}.json".encode() in (proc / "cmdline").read_bytes():
                 ticks = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[19])
-                return ticks / os.sysconf("SC_CLK_TCK")  # since boot: CLOCK_MONOTONIC's origin
+                # Since boot, suspended time included (as /proc/uptime counts it).
+                since_boot = float(Path("/proc/uptime").read_text().split()[0])
+                return ticks / os.sysconf("SC_CLK_TCK") - since_boot + time.monotonic()
         except OSError:
             continue
     return None
