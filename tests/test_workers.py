@@ -39,11 +39,11 @@ OPENING = 240  # seconds the 60 pages get to open (about 50 on 2 idle cores)
 # Each worker keeps preheated kernels for the pages of a worker that dies (--spare): as the
 # README sizes them, the pages one worker holds divided by the other workers.
 SPARE = DELEGATES // 2
-# Seconds from the kill until every cut-off delegate's typing is saved again: a liveness
-# bound, not the speed target. The issue's 30 s is a figure of `make bench workers` (timed
-# tests are flaky on shared machines); with the spare kernels 30 pages reopened in ~14 s on
-# 2 cores that other jobs kept busy (load average 120), ~35-60 s without them.
-RECOVERY = 240
+# Seconds from the kill until every cut-off delegate's typing is saved again: the issue's
+# bound. With the spare kernels each reopened page costs ~0.7 CPU s, not a kernel start:
+# 30-38 cut-off pages were all writing again within 14.1-14.2 s on 2 cores that other jobs
+# kept busy (load average 60-120); 35-64 s without spares (`make bench workers` prints it).
+RECOVERY = 30
 RELOAD_MS = 120_000  # chromium's reload after its worker died (nothing else loading)
 
 
@@ -273,7 +273,8 @@ def test_a_killed_workers_page_says_so_and_reopens_on_a_live_worker(in_cluster: 
 
 
 def test_a_worker_killed_mid_run_loses_no_save_and_everyone_writes_again(in_cluster: Cluster):
-    """60 simulated delegates write through the proxy; one worker is killed with SIGKILL.
+    """60 simulated delegates write through the proxy; one worker is killed with SIGKILL:
+    nothing lost, and every cut-off delegate writing again within 30 s on a spare kernel.
 
     The same run as ``make bench workers``' kill line (bench/workers.py kill_run),
     which prints the recovery figure against the issue's 30 s.
@@ -297,8 +298,11 @@ def test_a_worker_killed_mid_run_loses_no_save_and_everyone_writes_again(in_clus
         for o in cut_off
     }
     assert all(s is not None and s <= RECOVERY for s in again.values()), again
-    # Every moved page found a preheated kernel (a spare one, or the pool's).
-    assert all(r["pooled"] for o in cut_off for r in o.reopens), reopen_summary(figures)
+    # The moved pages found preheated kernels: the spare ones at least (HAProxy's split of
+    # new pages is not exact: 38 of 60 were on the killed worker once; past the spares and
+    # the pool, a page starts a kernel).
+    reopens = [r for o in cut_off for r in o.reopens]
+    assert sum(r["pooled"] for r in reopens) >= min(len(reopens), SPARE), reopen_summary(figures)
     assert in_cluster.pids()["w1"] != victim  # restarted
 
 
