@@ -215,7 +215,7 @@ def reopen_summary(f: dict) -> str:
         return f"p50 {statistics.median(times):.1f} s max {max(times):.1f} s" if times else "-"
 
     workers = sorted({r["worker"] for r in marks})
-    on = ", ".join(f"{sum(r['worker'] == w for r in marks)} on {w}" for w in workers)
+    on = ", ".join(f"{sum(r['worker'] == w for r in marks)} on {w or 'it'}" for w in workers)
     return (
         f"{len(marks)} reopened ({on}), {sum(r['pooled'] for r in marks)} on a preheated "
         f"kernel; after the kill: reopened {after('asked')}, page answered {after('answered')}, "
