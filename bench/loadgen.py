@@ -411,7 +411,8 @@ async def run_delegate_reopening(
         try:
             client = await open_workbook(base, who, jar)
         except Exception as exc:  # a page cut off while opening is a failure the delegate sees
-            out.failed_at.append(time.monotonic())
+            if out.open_seconds is not None:  # cut off (before its first page: not yet)
+                out.failed_at.append(time.monotonic())
             if time.monotonic() > end + RECOVERY_SECONDS:
                 out.error = f"could not reopen: {type(exc).__name__}: {exc}"[:300]
                 return out

@@ -150,6 +150,8 @@ def test_a_restarted_worker_is_not_ready_until_its_pool_is_started():
         assert not manager.ready()
         starting.set_result({"kernel_id": "k"})
         assert manager.ready()
+        manager._pools["open.ipynb"].append(asyncio.Future(loop=loop))  # a refill, later
+        assert manager.ready()  # once ready, a refill does not take it out of HAProxy
         manager._pools = {"open.ipynb": [asyncio.Future(loop=loop)]}
         manager.room_until = time.monotonic() - 1  # its minute is over: back anyway
         assert manager.ready()

@@ -97,7 +97,10 @@ class CappedKernelManager(AsyncMappingKernelManager):
         pools = getattr(self, "_pools", None)  # Voilà's, with a pool
         if not pools or time.monotonic() >= self.room_until:
             return True
-        return all(task.done() for pool in pools.values() for task in pool)
+        if all(task.done() for pool in pools.values() for task in pool):
+            self.room_until = 0.0  # ready once, ready for good (a refill is not a restart)
+            return True
+        return False
 
     def is_full(self) -> bool:
         # A kernel being started may already be listed (pending kernels): count it once.
