@@ -70,6 +70,10 @@ class Outcome:
     failed_at: list[float] = field(default_factory=list)
     writing_again_at: list[float] = field(default_factory=list)
     lost_on_reopen: int = 0
+    # Each reopen's timeline (time.monotonic()): cut off, GET sent, page answered, widget
+    # states in, first save acknowledged; the worker that answered (the proxy's cookie) and
+    # when its kernel process started (before the GET: a preheated kernel from the pool).
+    reopens: list[dict] = field(default_factory=list)
     v1: bool = False  # spoke the v1 (binary) websocket protocol
 
 
@@ -157,6 +161,7 @@ class Page:
         self.first_ack: float | None = None
         self.closed = asyncio.Event()  # the websocket closed (its server or worker went away)
         self.kernel_id, self.reader = "", None
+        self.answered_at = self.states_at = 0.0  # the page's HTML in; the widget states in
 
     async def read(self) -> None:
         try:
@@ -302,6 +307,7 @@ async def open_workbook(base: str, who: Delegate, jar: dict[str, str] | None = N
     page = await AsyncHTTPClient().fetch(
         HTTPRequest(url, headers=_cookies(None, jar) or None, request_timeout=OPEN_SECONDS)
     )
+    answered_at = time.monotonic()
     kernel_id = KERNEL_ID.search(page.body.decode())[1]
     ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{kernel_id}/channels"
     session = uuid.uuid4().hex
@@ -310,9 +316,10 @@ async def open_workbook(base: str, who: Delegate, jar: dict[str, str] | None = N
         request, max_message_size=2**26, subprotocols=[V1] if PROTOCOL == "v1" else None
     )
     client = Page(ws, session)
-    client.kernel_id = kernel_id
+    client.kernel_id, client.answered_at = kernel_id, answered_at
     client.reader = asyncio.ensure_future(client.read())
     await client.load_widgets()
+    client.states_at = time.monotonic()
     return client
 
 
@@ -430,10 +437,12 @@ async def run_delegate_reopening(
     end = started + OPEN_SECONDS + seconds  # until the page first opens; then opened + seconds
     acked: dict[str, str] = {}  # section -> the last text the page said was saved
     while True:
+        asked = time.monotonic()
         try:
             client = await open_workbook(base, who, jar)
         except Exception as exc:  # a page cut off while opening is a failure the delegate sees
-            out.failed_at.append(time.monotonic())
+            if out.open_seconds is not None:  # cut off (before its first page: not yet)
+                out.failed_at.append(time.monotonic())
             if time.monotonic() > end + RECOVERY_SECONDS:
                 out.error = f"could not reopen: {type(exc).__name__}: {exc}"[:300]
                 return out
@@ -445,6 +454,7 @@ async def run_delegate_reopening(
             out.open_seconds, out.kernel_id = time.monotonic() - started, client.kernel_id
             end = time.monotonic() + seconds
         else:  # reopened: what the page shows now is the store's latest draft
+            out.reopens.append(_reopen_marks(out, client, asked, jar))
             shown = {key: str(client.states[boxes[key]].get("value", "")) for key in keys}
             out.lost_on_reopen += sum(not shown[k].startswith(acked.get(k, "")) for k in keys)
             out.typed.update({k: v for k, v in shown.items() if k in out.typed})
@@ -464,6 +474,35 @@ async def run_delegate_reopening(
         return out
 
 
+def _reopen_marks(out: Outcome, client: Page, asked: float, jar: dict) -> dict:
+    """A reopen's timeline so far (``first_ack`` is filled in by ``_remember``)."""
+    started = kernel_started(client.kernel_id)
+    return {
+        "failed": out.failed_at[-1],
+        "asked": asked,
+        "answered": client.answered_at,
+        "states": client.states_at,
+        "worker": jar.get("MUNBOOK_WORKER", ""),
+        "kernel_started": started,
+        "pooled": started is not None and started < asked,  # started before it was asked for
+        "client": client,
+    }
+
+
+def kernel_started(kernel_id: str) -> float | None:
+    """When the kernel process of ``kernel_id`` started, on ``time.monotonic()``'s clock."""
+    for proc in Path("/proc").iterdir():
+        try:
+            if f"kernel-{kernel_id}.json".encode() in (proc / "cmdline").read_bytes():
+                ticks = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[19])
+                # Since boot, suspended time included (as /proc/uptime counts it).
+                since_boot = float(Path("/proc/uptime").read_text().split()[0])
+                return ticks / os.sysconf("SC_CLK_TCK") - since_boot + time.monotonic()
+        except OSError:
+            continue
+    return None
+
+
 def _remember(client: Page, boxes: dict, acked: dict[str, str], out: Outcome) -> None:
     """Keep a page's acknowledged texts and figures before it is dropped."""
     for key, model_id in boxes.items():
@@ -473,6 +512,10 @@ def _remember(client: Page, boxes: dict, acked: dict[str, str], out: Outcome) ->
     out.saves += client.saves
     if out.failed_at and client.first_ack and client.first_ack > out.failed_at[-1]:
         out.writing_again_at.append(client.first_ack)
+    for marks in out.reopens:
+        if marks.get("client") is client:
+            marks["acked"] = client.first_ack
+            del marks["client"]
 
 
 def kernel_memory(kernel_id: str) -> tuple[int, int] | None:

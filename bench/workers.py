@@ -6,7 +6,8 @@ Both setups on PostgreSQL, in the same run, through the page's own protocol
 - burst: WORKERS_BURST delegates (default 40) open their workbooks at once;
 - sustained: the same delegates then write for WORKERS_SECONDS (default 30);
 - worker kill: WORKERS_BURST delegates open their link (the entry page, each
-  worker keeping a pool of 8 preheated kernels) and write; once all
+  worker keeping a pool of 8 preheated kernels and WORKERS_BURST/2 spare ones for
+  the other worker's pages) and write; once all
   have saved, one worker gets SIGKILL (the single server too; nothing restarts
   a plain ``munbook serve``, so the bench restarts it 1 s later, as systemd's
   Restart= would). Cut-off delegates reopen their link after
@@ -81,6 +82,19 @@ class Cluster:
             return True
         except OSError:
             return False
+
+    def wait_preheated(self, seconds: float = START_SECONDS) -> None:
+        """Until every worker's pool has filled once (Voilà logs it), at most ``seconds``.
+
+        Delegates then arrive at a warmed-up server, as at a conference; it also keeps
+        the preheating kernels' brief store connections out of the delegates' way.
+        """
+        deadline = time.monotonic() + seconds
+        filled = re.compile(r"Kernel pool of \S+ is filled")
+        while len(filled.findall(self.text())) < max(1, self.workers):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the pools did not fill in {seconds:.0f} s")
+            time.sleep(1)
 
     def text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
@@ -162,6 +176,7 @@ def kill_run(
     ``opening``: seconds the pages get to open and save once before the kill.
     """
     args = (cluster.base, cluster.home, delegates, seconds, 1.0, 5, None)
+    cluster.wait_preheated()
     before = wait_until_written(cluster.db, 0, 0)  # delegations that wrote in earlier runs
     with ThreadPoolExecutor(1) as pool:
         load = pool.submit(loadgen.run, *args, entry=True, reopen=True)
@@ -186,6 +201,25 @@ def kill_summary(f: dict) -> str:
         f"{f['wrote_before_kill']} writing at the kill, {f['cut_off']} cut off, "
         f"{f['again']} writing again after p50 {f['again_p50']:.1f} s, max "
         f"{f['again_max']:.1f} s; lost {f['lost']}; {len(f['errors'])} failed"
+    )
+
+
+def reopen_summary(f: dict) -> str:
+    """Where the cut-off delegates' reopens spent their time, from the kill (loadgen's marks)."""
+    marks = [r for o in f["outcomes"] for r in o.reopens]
+    if not marks:
+        return "no page was reopened"
+
+    def after(key: str) -> str:
+        times = [r[key] - f["killed_at"] for r in marks if r.get(key)]
+        return f"p50 {statistics.median(times):.1f} s max {max(times):.1f} s" if times else "-"
+
+    workers = sorted({r["worker"] for r in marks})
+    on = ", ".join(f"{sum(r['worker'] == w for r in marks)} on {w or 'it'}" for w in workers)
+    return (
+        f"{len(marks)} reopened ({on}), {sum(r['pooled'] for r in marks)} on a preheated "
+        f"kernel; after the kill: reopened {after('asked')}, page answered {after('answered')}, "
+        f"widgets in {after('states')}, saved {after('acked')}"
     )
 
 
@@ -265,6 +299,9 @@ def main(report, fresh_home, pg: str, fresh_database) -> None:
             # The burst opens per-country workbooks with no pool (the baseline); the kill
             # run opens the entry page, as delegates' links do, with a pool of 8 a worker.
             os.environ["MUNBOOK_POOL"] = "0" if kind == "load" else "8"
+            # ... and, with 2 workers, spare kernels for the other's pages (README: the pages
+            # one worker holds, divided by the other workers); a single serve has none.
+            os.environ["MUNBOOK_SPARE"] = "0" if kind == "load" else str(burst // 2)
             home, db = prepared(fresh_home, lambda: fresh_database(pg, "workers"), burst)
             cluster = Cluster(home, db, count, home / "serve.log")
             try:
@@ -276,6 +313,7 @@ def main(report, fresh_home, pg: str, fresh_database) -> None:
                 cluster.stop()
                 os.environ.pop("MUNBOOK_DB", None)
         results[label] = runs
+    os.environ.pop("MUNBOOK_SPARE", None)
     _print(report, results, burst, seconds)
     prepared(fresh_home, lambda: fresh_database(pg, "workers"), 1)
     draft_kb, submission_kb = store_sizes()
@@ -297,6 +335,7 @@ def _print(report, results: dict, burst: int, seconds: float) -> None:
             f"process {f['server_mb']:.0f} MB"
         )
         print(f"{'':<10} {label}, worker killed: {kill_summary(runs['kill'])}")
+        print(f"{'':<10} {label}, worker killed: {reopen_summary(runs['kill'])}")
     ratio = one["load"]["open_p95"] / two["load"]["open_p95"]
     k = two["kill"]
     report(

@@ -27,6 +27,8 @@ POOL = 8  # preheated kernels by default (or a quarter of the cap, if smaller): 
 POOL_MAX = 100  # preheated kernels per server, at most: a pool of 50 takes ~55 s of a
 # 2-core worker to fill and holds ~4.5 GB RSS (make bench burst); a larger committee
 # opening at once needs more workers (serve --workers), not a larger pool
+SPARE = 0  # preheated kernels a worker keeps for pages moved from a dead worker (serve
+# --workers): a burst of new pages never takes them, so a worker's death finds them ready
 
 
 def _env_number(name: str, default: float, low: float, high: float) -> float:
@@ -86,6 +88,12 @@ def pool_size() -> int:
     if os.environ.get("MUNBOOK_POOL", "").strip():
         return int(_env_number("MUNBOOK_POOL", 0, 0, POOL_MAX))
     return min(POOL, max_kernels() // 4)
+
+
+def spare_size() -> int:
+    """Preheated kernels kept for pages moved from a dead worker (``$MUNBOOK_SPARE``, 0 to
+    ``POOL_MAX``): beside the pool, and like it below ``max_kernels()``."""
+    return int(_env_number("MUNBOOK_SPARE", SPARE, 0, POOL_MAX))
 
 
 def idle_timeout() -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import resource
 import time
 import uuid
@@ -26,6 +27,17 @@ POOL_STARTS = 2  # pool kernels starting at once: a refill never swamps the page
 POOL_WAIT = 0.5  # seconds between looks for room under the cap (and for calm), for a refill
 POOL_CALM = 2.0  # seconds with no page being made and none asked for before a refill starts
 POOL_PATIENCE = 30.0  # (during a burst the CPU goes to pages), but never more than this
+# A worker that serve --workers restarted after a crash: the other workers are busy starting
+# kernels for its delegates' reopened pages (make bench workers), so its own pool waits until
+# the machine has ROOM_CORES idle, at most ROOM_PATIENCE seconds after it started.
+RESTARTED_ENV = "MUNBOOK_RESTARTED"
+# serve --workers names each worker (its HAProxy cookie value) in its environment, and
+# HAProxy passes on the cookie a request came with: a page whose cookie names another
+# worker was moved here from a dead one, and may take the spare kernels.
+NAME_ENV = "MUNBOOK_WORKER_NAME"
+MOVED_HEADER = "X-Munbook-Worker"
+ROOM_CORES = 1.0
+ROOM_PATIENCE = 60.0
 # ZMQ sockets the server holds for one open page (its kernel's channels, Voilà's run of the
 # notebook, the heartbeat): about 6 measured; libzmq's default of 1023 for the whole server
 # ran out at about 150 open pages ("Too many open files", HTTP 500).
@@ -58,6 +70,8 @@ class CappedKernelManager(LeanActivityWatch, AsyncMappingKernelManager):
         return context
 
     last_page = 0.0  # time.monotonic() of the last page asked for
+    room_until = 0.0  # time.monotonic() until which pool kernels wait for idle CPU (restarts)
+    spare = 0  # ready pool kernels kept for pages moved from a dead worker (``moved``)
     pages_open = 0  # pages being made now (their request not answered yet)
     _pool_starts: asyncio.Semaphore | None = None
 
@@ -70,6 +84,27 @@ class CappedKernelManager(LeanActivityWatch, AsyncMappingKernelManager):
         patience = time.monotonic() + POOL_PATIENCE
         while not self.calm() and time.monotonic() < patience:
             await asyncio.sleep(POOL_WAIT)
+
+    async def wait_for_room(self) -> None:
+        """Until the machine has ``ROOM_CORES`` idle, or ``room_until`` (a restarted worker)."""
+        sample = cpu_sample()
+        while sample and time.monotonic() < self.room_until:
+            await asyncio.sleep(POOL_WAIT)
+            idle, sample = idle_cores(sample)
+            if idle >= ROOM_CORES:
+                return
+
+    def ready(self) -> bool:
+        """False while a restarted worker waits for room and fills its pool: its health
+        check then says 503, so HAProxy keeps its delegates' reopened pages on the other
+        workers (their spare kernels), never on a worker with no kernel started."""
+        pools = getattr(self, "_pools", None)  # Voilà's, with a pool
+        if not pools or time.monotonic() >= self.room_until:
+            return True
+        if all(task.done() for pool in pools.values() for task in pool):
+            self.room_until = 0.0  # ready once, ready for good (a refill is not a restart)
+            return True
+        return False
 
     def is_full(self) -> bool:
         # A kernel being started may already be listed (pending kernels): count it once.
@@ -86,11 +121,12 @@ class CappedKernelManager(LeanActivityWatch, AsyncMappingKernelManager):
         """A kernel for the entry page's pool: it waits for room under the cap, never refused.
 
         At most ``POOL_STARTS`` start at once; a refill has already waited for
-        calm (``defer_refills``).
+        calm (``defer_refills``); in a restarted worker each waits for room first.
         """
         if self._pool_starts is None:
             self._pool_starts = asyncio.Semaphore(POOL_STARTS)
         async with self._pool_starts:
+            await self.wait_for_room()
             while self.is_full():
                 await asyncio.sleep(POOL_WAIT)
             return await self._counted_start(*args, **kwargs)
@@ -103,6 +139,25 @@ class CappedKernelManager(LeanActivityWatch, AsyncMappingKernelManager):
             return await super().start_kernel(*args, **kwargs)
         finally:
             self._starting.discard(kernel_id)
+
+
+def cpu_sample() -> tuple[int, int] | None:
+    """(idle, total) jiffies of all CPUs from /proc/stat; None where it cannot be read."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            ticks = [int(x) for x in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    return ticks[3] + ticks[4], sum(ticks)  # idle + iowait; user ... steal
+
+
+def idle_cores(before: tuple[int, int]) -> tuple[float, tuple[int, int] | None]:
+    """Cores idle since ``before`` (a ``cpu_sample()``), and the new sample."""
+    now = cpu_sample()
+    if now is None or now[1] <= before[1]:
+        return 0.0, now or before
+    share = (now[0] - before[0]) / (now[1] - before[1])
+    return share * (os.cpu_count() or 1), now
 
 
 def defer_refills(manager) -> None:
@@ -126,28 +181,52 @@ def defer_refills(manager) -> None:
     manager._initialize = deferred
 
 
-def ready_first(manager, notebook: str) -> bool:
-    """Put a started pool kernel of ``notebook`` first in Voilà's pool; False if there is none.
+def ready_first(manager, notebook: str, keep: int = 0) -> bool:
+    """Put a started pool kernel of ``notebook`` first in Voilà's pool; False if there is none
+    beyond the ``keep`` started ones left for others (the spare kernels).
 
     Voilà (0.5) takes ``_pools[notebook][0]`` and waits for it, even when it is
     still starting or waiting for room; a started one is never slower.
     """
     pool = getattr(manager, "_pools", {}).get(notebook, [])
-    for index, task in enumerate(pool):
-        if task.done() and not task.cancelled() and task.exception() is None:
-            pool.insert(0, pool.pop(index))
-            return True
-    return False
+    ready = [
+        index
+        for index, task in enumerate(pool)
+        if task.done() and not task.cancelled() and task.exception() is None
+    ]
+    if len(ready) <= keep:
+        return False
+    pool.insert(0, pool.pop(ready[0]))
+    return True
 
 
-def check_pool(pool: int, max_kernels: int) -> int:
-    """``pool`` if it leaves room under the cap for other pages, else a MunbookError."""
-    if pool >= max_kernels:
+def moved(headers) -> bool:
+    """True for a request HAProxy moved here from another (dead) worker of serve --workers.
+
+    Its cookie names another worker than this one; without a name (a plain
+    ``munbook serve``) no request is moved.
+    """
+    here = os.environ.get(NAME_ENV, "")
+    came = headers.get(MOVED_HEADER, "").strip()
+    return bool(here and came and came != here)
+
+
+def check_pool(pool: int, max_kernels: int, spare: int = 0) -> int:
+    """``pool`` if it and the ``spare`` kernels leave room under the cap, else a MunbookError."""
+    if pool + spare >= max_kernels:
+        kernels = f"{pool} (and {spare} spare)" if spare else f"{pool}"
         raise MunbookError(
-            f"a pool of {pool} preheated kernels needs a kernel cap above it "
-            f"(now {max_kernels}): lower --pool or raise --max-kernels"
+            f"a pool of {kernels} preheated kernels needs a kernel cap above it "
+            f"(now {max_kernels}): lower --pool{' or --spare' if spare else ''} "
+            "or raise --max-kernels"
         )
     return pool
+
+
+def pool_and_spare() -> tuple[int, int]:
+    """This server's pool and spare kernels, checked against its cap (spares: workers only)."""
+    spare = settings.spare_size() if os.environ.get(NAME_ENV) else 0
+    return check_pool(settings.pool_size(), settings.max_kernels(), spare), spare
 
 
 def zmq_sockets(max_kernels: int) -> int:
@@ -180,9 +259,15 @@ def raise_open_files(max_kernels: int, log: logging.Logger) -> int:
     return soft
 
 
-def prepare_manager(manager: CappedKernelManager, max_kernels: int, pool: int, log) -> None:
-    """The cap, the open files it needs, and (with a pool) refills that wait for calm."""
-    manager.max_kernels = max_kernels
+def prepare_manager(
+    manager: CappedKernelManager, max_kernels: int, pool: int, log, spare: int = 0
+) -> None:
+    """The cap, the open files it needs, refills that wait for calm (with a pool), the
+    ``spare`` kernels kept for moved pages, and in a restarted worker (``RESTARTED_ENV``
+    set) pool kernels that wait for idle CPU."""
+    manager.max_kernels, manager.spare = max_kernels, spare
     raise_open_files(max_kernels, log)
-    if pool:
+    if os.environ.pop(RESTARTED_ENV, ""):  # this start's only (not a later one's)
+        manager.room_until = time.monotonic() + ROOM_PATIENCE
+    if pool + spare:
         defer_refills(manager)

@@ -10,7 +10,9 @@ query string (where access codes travel).
 
 With ``pool`` > 0 (``--pool``) the entry page (``site/open.ipynb``) is served
 from Voilà's preheated kernels; they count towards ``max_kernels``, a refill
-waits for room and calm, and a request finding none ready starts one.
+waits for room and calm, and a request finding none ready starts one. With
+``spare`` > 0 (``--spare``, for ``serve --workers``) as many more are kept
+ready for pages moved from a dead worker (``kernel_cap.moved``).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from .http_pages import redacted_log as redacted_log
 from .kernel_cap import CappedKernelManager as CappedKernelManager
 from .kernel_cap import KernelsBusy as KernelsBusy
 from .kernel_cap import check_pool as check_pool
-from .kernel_cap import prepare_manager
+from .kernel_cap import moved, pool_and_spare, prepare_manager
 from .kernel_cap import ready_first as ready_first
 from .voila_hooks import LeanKernelSpecs, install_template_cache
 from .workflows import generate
@@ -78,7 +80,8 @@ class RenderHandler(TornadoVoilaHandler):
         self.xsrf_token  # noqa: B018
         manager = self.kernel_manager
         manager.last_page = time.monotonic()
-        self._pooled = bool(path) and ready_first(manager, path)
+        keep = 0 if moved(self.request.headers) else manager.spare  # spares: moved pages'
+        self._pooled = bool(path) and ready_first(manager, path, keep)
         if not self._pooled and manager.is_full():
             raise KernelsBusy()
         manager.pages_open += 1  # pool refills wait until no page is being made
@@ -140,6 +143,8 @@ class ClosedHandler(web.RequestHandler):
 
     def prepare(self) -> None:
         if self.request.path.rstrip("/") in ("", "/voila"):
+            if not self.settings["kernel_manager"].ready():  # HAProxy's health check
+                self.set_status(503)
             self.finish(plain_page("munbook", "Open the link you were given with your code."))
             return
         self.set_status(404)
@@ -155,6 +160,7 @@ class MunbookVoila(Voila):
         config=True
     )
     pool = Integer(0, help="Kernels kept preheated for the entry page (0: none).")
+    spare = Integer(0, help="Preheated kernels beside the pool, for moved pages.")
 
     @default("max_kernels")
     def _default_max_kernels(self) -> int:
@@ -178,7 +184,7 @@ class MunbookVoila(Voila):
 
     def init_settings(self) -> dict:
         tornado_settings = super().init_settings()
-        prepare_manager(self.kernel_manager, self.max_kernels, self.pool, self.log)
+        prepare_manager(self.kernel_manager, self.max_kernels, self.pool, self.log, self.spare)
         return tornado_settings
 
     def init_handlers(self) -> list:
@@ -287,12 +293,12 @@ def make_app(host: str = "127.0.0.1", port: int = 8866) -> MunbookVoila:
     """A configured, initialised Voilà app serving site/; call ``start()`` to run it."""
     check_port(host, port)
     install_template_cache()
-    pool = check_pool(settings.pool_size(), settings.max_kernels())
+    pool, spare = pool_and_spare()
     install_apps()
     root = settings.ensure_dir(settings.site_dir())
     kernel_environment(host, port)
-    app = MunbookVoila(config=serving_config(pool=pool, root=root))
-    app.pool = pool
+    app = MunbookVoila(config=serving_config(pool=pool + spare, root=root))
+    app.pool, app.spare = pool, spare
     app.initialize([str(root), f"--port={port}", f"--Voila.ip={host}"])
     # Our redacted access lines go out through Voilà's own log handler.
     access_log.parent = app.log

@@ -41,6 +41,7 @@ from ._serving import MAX_PUBLIC_URL as MAX_PUBLIC_URL
 from ._serving import MAX_WORKERS as MAX_WORKERS
 from ._serving import POOL as POOL
 from ._serving import POOL_MAX as POOL_MAX
+from ._serving import SPARE as SPARE
 from ._serving import available_mb as available_mb
 from ._serving import check_public_url as check_public_url
 from ._serving import gate_timeout as gate_timeout
@@ -48,6 +49,7 @@ from ._serving import idle_timeout as idle_timeout
 from ._serving import max_kernels as max_kernels
 from ._serving import pool_size as pool_size
 from ._serving import public_url as public_url
+from ._serving import spare_size as spare_size
 from .exceptions import MunbookError
 
 DATA_DIR = RESOURCE_ROOT / "data"

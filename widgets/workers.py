@@ -28,6 +28,7 @@ from typing import IO
 
 from . import settings
 from .exceptions import MunbookError
+from .kernel_cap import NAME_ENV, RESTARTED_ENV
 
 COOKIE = "MUNBOOK_WORKER"
 START_SECONDS = 120  # a worker that does not answer by then is an error
@@ -158,16 +159,27 @@ class Supervisor:
         self.haproxy: subprocess.Popen | None = None
         self.stopping = 0
 
-    def _spawn(self, argv: list[str], name: str) -> subprocess.Popen:
+    def _spawn(self, argv: list[str], name: str, env: dict | None = None) -> subprocess.Popen:
         # Same process group as ours: a Ctrl-C in the terminal (or killpg) reaches all.
         process = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
         _relay(process.stdout, name)
         return process
 
-    def start_worker(self, worker: Worker) -> None:
-        worker.process = self._spawn(self.command(worker), worker.name)
+    def start_worker(self, worker: Worker, restart: bool = False) -> None:
+        """Start ``worker``; a ``restart``ed one fills its pool only once the CPU has room.
+
+        (Its delegates are reopening their pages on the other workers meanwhile.)
+        """
+        env = {**os.environ, NAME_ENV: worker.name}  # pages whose cookie names another: moved
+        if restart:
+            env[RESTARTED_ENV] = "1"
+        worker.process = self._spawn(self.command(worker), worker.name, env)
         worker.started = time.monotonic()
 
     def wait_ready(self) -> None:
@@ -247,7 +259,7 @@ class Supervisor:
                 raise MunbookError("every worker failed to stay up; their lines above say why")
             return
         self.say(f"worker {worker.name} stopped (exit {code}); restarting it on {worker.base}")
-        self.start_worker(worker)
+        self.start_worker(worker, restart=True)
         self.say(f"  worker {worker.name}: pid {worker.process.pid} on {worker.base}")
 
     def pids(self) -> dict[str, int]:

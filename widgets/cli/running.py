@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .. import settings
+from ..exceptions import MunbookError
 from . import _public_url_option, _upgrade_store, _use_public_url, main
 
 # ---- serve and demo --------------------------------------------------------------
@@ -83,7 +84,8 @@ def _serve_workers(host: str, port: int, count: int) -> None:
     serve.check_port(host, port)
     _upgrade_store()  # once, before any worker starts
     serve.install_apps()
-    serve.check_pool(settings.pool_size(), share_kernel_cap(count))  # before any worker
+    spare = settings.spare_size()
+    serve.check_pool(settings.pool_size(), share_kernel_cap(count), spare)  # before any worker
 
     def command(worker: workers.Worker) -> list[str]:
         run = "import sys; from widgets.cli import main; main(sys.argv[1:], prog_name='munbook')"
@@ -100,6 +102,8 @@ def _serve_workers(host: str, port: int, count: int) -> None:
     click.echo("  a worker that stops is restarted; its delegates reopen their link")
     click.echo("  each worker:")
     _banner(base, settings.max_kernels(), settings.gate_timeout(), settings.pool_size())
+    if spare:
+        click.echo(f"  and {spare} more for the pages of a worker that stops (--spare)")
     supervisor.run()
 
 
@@ -168,6 +172,13 @@ def _staff_code_lines(codes: dict) -> list[str]:
     f"it, at most {settings.POOL_MAX}; or $MUNBOOK_POOL; 0: none). Size it to the committee "
     "that opens at once.",
 )
+@click.option(
+    "--spare",
+    type=click.IntRange(0, settings.POOL_MAX),
+    help="With --workers: kernels each worker keeps preheated, beside --pool, for the pages "
+    "of a worker that stops (default 0; or $MUNBOOK_SPARE). Size it to the pages one worker "
+    "holds divided by the other workers.",
+)
 @click.option("--as-worker", is_flag=True, hidden=True, help="Started by serve --workers.")
 @_public_url_option
 def serve_cmd(
@@ -177,6 +188,7 @@ def serve_cmd(
     max_kernels: int | None,
     gate_timeout: int | None,
     pool: int | None,
+    spare: int | None,
     as_worker: bool,
     public_url: str | None,
 ) -> None:
@@ -186,6 +198,12 @@ def serve_cmd(
         os.environ["MUNBOOK_MAX_KERNELS"] = str(max_kernels)
     if pool is not None:
         os.environ["MUNBOOK_POOL"] = str(pool)
+    if spare is not None:
+        if not workers and not as_worker:
+            raise MunbookError(
+                "--spare keeps kernels for a dead worker's pages: use it with --workers"
+            )
+        os.environ["MUNBOOK_SPARE"] = str(spare)
     if gate_timeout:
         os.environ["MUNBOOK_GATE_TIMEOUT"] = str(gate_timeout)
     _use_public_url(public_url)
