@@ -41,7 +41,7 @@ OPENING = 240  # seconds the 60 pages get to open (about 50 on 2 idle cores)
 SPARE = DELEGATES // 2
 # Seconds from the kill until every cut-off delegate's typing is saved again: the issue's
 # bound. With the spare kernels each reopened page costs ~0.7 CPU s, not a kernel start:
-# 30-38 cut-off pages were all writing again within 14.1-14.2 s on 2 cores that other jobs
+# 30-38 cut-off pages were all writing again within 12.1-14.2 s on 2 cores that other jobs
 # kept busy (load average 60-120); 35-64 s without spares (`make bench workers` prints it).
 RECOVERY = 30
 RELOAD_MS = 120_000  # chromium's reload after its worker died (nothing else loading)
