@@ -295,6 +295,11 @@ def font_coverage_file(fingerprint: str) -> Path:
     return cache_dir() / f"font-coverage-{fingerprint}.json"
 
 
+def committee_cache_file(digest: str) -> Path:
+    """A committee file's validated data (JSON), named for its text and the schema."""
+    return cache_dir() / "committees" / f"{digest}.json"
+
+
 def xlsx_file(path: Path) -> Path:
     """An Excel table's file name: ``path`` ending in .xlsx, whatever the user typed."""
     return path.with_suffix(".xlsx")
