@@ -24,11 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 STEPS = (
     ("a bare served kernel", "pass"),
     ("+ ipywidgets", "import ipywidgets"),
-    ("+ pydantic", "import pydantic"),
-    ("+ the committee models (pydantic, yaml)", "import widgets.core.committees"),
-    ("+ sqlalchemy", "import sqlalchemy"),
-    ("+ the store's module", "from widgets.store import Store"),
-    ("+ the store opened (driver, a query)", "store = Store(); store.delegation_for_code('x')"),
+    ("+ the committee module", "import widgets.core.committees"),
+    ("+ the store's module", "from widgets.store import KernelStore"),
+    (
+        "+ the store opened (driver, a query)",
+        "store = KernelStore(); store.delegation_for_code('x')",
+    ),
     (
         "+ committee and country data",
         "from widgets.core import committees, countries\n"
@@ -37,9 +38,15 @@ STEPS = (
     ("+ the workbook app's modules", "from widgets.apps.entry import entry_page"),
     (
         "+ the workbook built (the page)",
-        "page = entry_page(store)\ndisplay(page)\nassert page.children[0].__class__.__name__ == 'WorkbookApp'",
+        "page = entry_page(store)\ndisplay(page)\n"
+        "assert page.children[0].__class__.__name__ == 'WorkbookApp'",
     ),
     ("+ gc.collect()", "import gc; gc.collect()"),
+    (
+        "heavy modules loaded (none expected)",
+        "import sys\nprint([m for m in ('sqlalchemy', 'pydantic', 'yaml', 'alembic', 'nbformat') "
+        "if m in sys.modules])",
+    ),
 )
 MODULES = "import sys; print(len(sys.modules))"
 

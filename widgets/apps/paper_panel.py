@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
@@ -18,8 +19,11 @@ from .. import settings
 from ..core.committees import Committee
 from ..core.countries import Country
 from ..exceptions import MunbookError
-from ..store import Delegation, Store
+from ..store import Delegation
 from .html import data_link, shows_errors
+
+if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
+    from ..store import Store
 
 
 def checklist_html(violations: list) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -22,7 +22,7 @@ from ..core.countries import Country
 from ..core.limits import LimitExceeded, Problem
 from ..core.words import section_key
 from ..exceptions import StoreError
-from ..store import Delegation, Store
+from ..store import Delegation, KernelStore
 from ..workflows.autosave import DraftSession
 from ..workflows.progress import deadline_for
 from ..workflows.status import draft_change, latest_submission, status_html
@@ -33,6 +33,9 @@ from .reading import header_html, reading_pages
 from .save_status import SaveStatus
 from .sources import SourcesPanel
 from .write_panel import ResearchPanel, WritePanel
+
+if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
+    from ..store import Store
 
 SAVE_DELAY = 1.0  # seconds after a change; keeps every keystroke saved within 2 s
 TABS = ("Read", "Research", "Write", "Sources", "History", "Paper & submit", "Feedback")
@@ -278,7 +281,7 @@ def workbook_page(
 ) -> w.Widget:
     """The delegate's page behind their access code; a notebook shows it as its output."""
     try:
-        store = store or Store()
+        store = store or KernelStore()
     except StoreError as exc:  # e.g. the schema is not made yet: say so, never a blank page
         return w.HTML(f"<p class='mb-over'>{escape(str(exc))}</p>")
     delegation = open_workbook(store, committee, country, delegation_id)
