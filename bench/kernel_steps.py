@@ -42,6 +42,16 @@ STEPS = (
         "assert page.children[0].__class__.__name__ == 'WorkbookApp'",
     ),
     ("+ gc.collect()", "import gc; gc.collect()"),
+    ("+ typing: 1,800 widget updates", "type"),
+    (
+        "+ 300 more saves of 2 sections",
+        "app = page.children[0]\nboxes = list(app.sections.values())[:2]\n"
+        "for n in range(300):\n"
+        "    boxes[n * 2 // 300].value += ' word%d and some more words' % n\n"
+        "    assert app.save_now() is not False, app.save_status.children\n",
+    ),
+    ("+ 6 previews (sandbox worker)", "for _ in range(6):\n    app.paper_panel.refresh()"),
+    ("+ the history tab", "app.history_panel.fill()"),
     (
         "heavy modules loaded (none expected)",
         "import sys\nprint([m for m in ('sqlalchemy', 'pydantic', 'yaml', 'alembic', 'nbformat') "
@@ -105,6 +115,23 @@ class Kernel:
         self.manager.shutdown_kernel(now=True)
 
 
+def type_an_hour(kernel: Kernel, updates: int = 1_800, chunk: int = 5) -> str:
+    """An hour's typing as the page sends it: one widget update a few keystrokes, whole text."""
+    boxes = kernel.run(
+        "app = page.children[0]\nprint(*[b.model_id for b in list(app.sections.values())[:2]])"
+    )
+    text, session = "", kernel.client.session
+    for n in range(updates):
+        model = boxes.split()[n * 2 // updates]
+        text = "" if n == updates // 2 else text
+        text += f"w{n} "[:chunk].ljust(chunk)
+        data = {"method": "update", "state": {"value": text}, "buffer_paths": []}
+        kernel.client.shell_channel.send(session.msg("comm_msg", {"comm_id": model, "data": data}))
+        if n % 50 == 0:
+            kernel.run("app.save_now()")  # the autosave, about once a second of typing
+    return kernel.run("app.save_now(); print(app.session.version)")
+
+
 def measure(url: str = "", steps=STEPS) -> list[tuple[str, dict[str, int], int]]:
     """(step, its rollup in kB, modules loaded) after each step, in one served kernel."""
     home = Path(tempfile.mkdtemp(prefix="munbook-steps-"))
@@ -117,7 +144,9 @@ def measure(url: str = "", steps=STEPS) -> list[tuple[str, dict[str, int], int]]
     rows = []
     try:
         for name, source in steps:
-            kernel.run(source)
+            said = type_an_hour(kernel) if source == "type" else kernel.run(source)
+            if said:
+                print(f"{name}: {said}")
             rows.append((name, rollup(kernel.pid), int(kernel.run(MODULES))))
     finally:
         kernel.close()

@@ -28,6 +28,7 @@ from ..workflows.progress import deadline_for
 from ..workflows.status import draft_change, latest_submission, status_html
 from .gate import CodeGate
 from .html import shows_errors, stylesheet
+from .memory import give_back
 from .panels import FeedbackPanel, HistoryPanel, PaperPanel
 from .reading import header_html, reading_pages
 from .save_status import SaveStatus
@@ -36,7 +37,6 @@ from .write_panel import ResearchPanel, WritePanel
 
 if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
     from ..store import Store
-
 SAVE_DELAY = 1.0  # seconds after a change; keeps every keystroke saved within 2 s
 TABS = ("Read", "Research", "Write", "Sources", "History", "Paper & submit", "Feedback")
 
@@ -82,6 +82,7 @@ class WorkbookApp(w.VBox):
         self._show_submission()
         # Closing the page now shuts its kernel down at once: save the last second of typing.
         atexit.register(self._flush)
+        give_back()  # what building the page freed
 
     def _make_panels(self) -> None:
         """One panel per tab; each calls back when the draft changes."""

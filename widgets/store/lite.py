@@ -20,7 +20,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from .. import settings
@@ -28,61 +27,14 @@ from ..core import access
 from ..core.limits import DRAFT_BYTES
 from ..core.times import now
 from ..exceptions import StoreError
-from . import records
+from . import drivers, records
 from .records import FAILURE_WINDOW, Delegation, Draft, DraftConflict
 
 POOL_RECYCLE = 300  # seconds, as engine.POOL_RECYCLE
-SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy keeps a DateTime in SQLite (no offset)
 SUBMISSION_COLUMNS = (
     "id, delegation_id, submitted_at, notebook, pdf, sha256, seconds_late, pages, words, "
     "text, ingested, source_name"
 )
-
-
-class _Sqlite:
-    """sqlite3 with the pragmas ``engine._sqlite_pragmas`` sets."""
-
-    def __init__(self, url: str) -> None:
-        import sqlite3
-
-        self.path = settings.private_sqlite(Path(url.removeprefix("sqlite:///")))
-        self.errors = sqlite3
-
-    def connect(self) -> Any:
-        conn = self.errors.connect(self.path, check_same_thread=False, timeout=10)
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000"):
-            conn.execute(f"PRAGMA {pragma}")
-        return conn
-
-    def sql(self, statement: str) -> str:
-        return statement
-
-    def bind(self, at: datetime) -> str:
-        return at.strftime(SQLITE_TIME)
-
-    def time(self, value: str | None) -> datetime | None:
-        return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
-class _Postgres:
-    """psycopg 3 as ``engine.make_engine`` sets it up (no prepared statements: PgBouncer)."""
-
-    def __init__(self, url: str) -> None:
-        import psycopg
-
-        self.url, self.errors = "postgresql://" + url.split("://", 1)[1], psycopg
-
-    def connect(self) -> Any:
-        return self.errors.connect(self.url, prepare_threshold=None, connect_timeout=10)
-
-    def sql(self, statement: str) -> str:
-        return statement.replace("?", "%s")
-
-    def bind(self, at: datetime) -> datetime:
-        return at
-
-    def time(self, value: datetime | None) -> datetime | None:
-        return None if value is None else value.astimezone(UTC)
 
 
 class KernelStore:
@@ -91,9 +43,9 @@ class KernelStore:
     def __init__(self, url: str | None = None):
         self.url = url or settings.db_url()
         if self.url.startswith("sqlite:///"):
-            self._db: _Sqlite | _Postgres = _Sqlite(self.url)
+            self._db: drivers.Sqlite | drivers.Postgres = drivers.Sqlite(self.url)
         elif self.url.split("://", 1)[0].split("+")[0] in ("postgresql", "postgres"):
-            self._db = _Postgres(self.url)
+            self._db = drivers.Postgres(self.url)
         else:
             raise StoreError(f"cannot use store URL {self.url!r}: not SQLite or PostgreSQL")
         self._conn: Any = None
