@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as w
 
@@ -35,8 +35,6 @@ from .save_status import SaveStatus
 from .sources import SourcesPanel
 from .write_panel import ResearchPanel, WritePanel
 
-if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
-    from ..store import Store
 SAVE_DELAY = 1.0  # seconds after a change; keeps every keystroke saved within 2 s
 TABS = ("Read", "Research", "Write", "Sources", "History", "Paper & submit", "Feedback")
 
@@ -45,7 +43,7 @@ class WorkbookApp(w.VBox):
     """The delegate's page once the code is accepted: read, research, write, cite, submit."""
 
     def __init__(
-        self, store: Store, delegation: Delegation, committee: Committee, country: Country
+        self, store: KernelStore, delegation: Delegation, committee: Committee, country: Country
     ):
         self.store, self.delegation = store, delegation
         self.committee, self.country = committee, country
@@ -264,7 +262,7 @@ class WorkbookApp(w.VBox):
 
 
 def open_workbook(
-    store: Store, committee: str, country: str, delegation_id: int
+    store: KernelStore, committee: str, country: str, delegation_id: int
 ) -> Delegation | None:
     """The delegation this workbook was generated for, if the store agrees."""
     try:
@@ -278,7 +276,7 @@ def open_workbook(
 
 
 def workbook_page(
-    committee: str, country: str, delegation_id: int = 0, store: Store | None = None
+    committee: str, country: str, delegation_id: int = 0, store: KernelStore | None = None
 ) -> w.Widget:
     """The delegate's page behind their access code; a notebook shows it as its output."""
     try:
