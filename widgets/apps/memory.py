@@ -9,6 +9,7 @@ about a millisecond.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import gc
@@ -22,7 +23,10 @@ def _trim():
     return None
 
 
-def give_back(collect: bool = False) -> None:
+TRIM_EVERY = 60.0  # seconds between trims while a page is open (about a millisecond each)
+
+
+def give_back(collect: bool = False, every: float | None = None) -> None:
     """Return the heap's free pages to the system (RSS), where the C library can.
 
     ``collect``: free unreachable cycles first (a full ``gc.collect()``, tens of
@@ -33,3 +37,19 @@ def give_back(collect: bool = False) -> None:
     trim = _trim()
     if trim is not None:
         trim(0)
+    if every and trim is not None:
+        _keep_trimming(every)
+
+
+@cache
+def _keep_trimming(every: float) -> None:
+    """Trim every ``every`` seconds from now on (once per kernel): an hour's widget
+    messages, each carrying a section's whole text, leave the heap fragmented."""
+    with contextlib.suppress(RuntimeError):  # no event loop (a script): nothing to repeat
+
+        def again() -> None:
+            give_back()
+            loop.call_later(every, again)
+
+        loop = asyncio.get_event_loop()
+        loop.call_later(every, again)

@@ -28,7 +28,7 @@ from ..workflows.progress import deadline_for
 from ..workflows.status import draft_change, latest_submission, status_html
 from .gate import CodeGate
 from .html import shows_errors, stylesheet
-from .memory import give_back
+from .memory import TRIM_EVERY, give_back
 from .panels import FeedbackPanel, HistoryPanel, PaperPanel
 from .reading import header_html, reading_pages
 from .save_status import SaveStatus
@@ -80,7 +80,7 @@ class WorkbookApp(w.VBox):
         self._show_submission()
         # Closing the page now shuts its kernel down at once: save the last second of typing.
         atexit.register(self._flush)
-        give_back()  # what building the page freed
+        give_back(every=TRIM_EVERY)  # what building the page freed, and from now on
 
     def _make_panels(self) -> None:
         """One panel per tab; each calls back when the draft changes."""
