@@ -1037,6 +1037,19 @@ def hour() -> None:
     lean.main(report, fresh_home, _bench_postgres(), _fresh_database)
 
 
+@benchmark
+def steps() -> None:
+    """A served kernel's RSS and PSS after each step of opening a workbook (bench/kernel_steps.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import kernel_steps
+
+    url = _bench_postgres()
+    rows = kernel_steps.measure(_fresh_database(url, "steps") if url else "")
+    print(kernel_steps.table(rows))
+    rss = rows[-1][1]["Rss"] / 1024
+    report("steps", f"{rss:.0f} MB RSS after the steps", "at most 60 MB", rss <= 60)
+
+
 def main(names: list[str]) -> int:
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:

@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,3 +83,38 @@ def test_adding_a_committee_is_adding_a_yaml_file(home: Path):
     )
     assert set(committees.all_committees()) == {"interpol", "unodc"}
     assert committees.load("UNODC").organisation == "un"
+
+
+def test_the_dataclasses_have_the_schemas_fields():
+    # A field added to the schema (pydantic) but not to the dataclass would be lost
+    # when a committee is built from its validated data.
+    from widgets.core import committee_schema as schema
+
+    for name in ("Limits", "Section", "Rules", "Topic", "RubricCategory", "FactTable", "Committee"):
+        model, plain = getattr(schema, name), getattr(committees, name)
+        assert committees.schema_fields(plain) == list(model.model_fields), name
+
+
+def test_a_committee_file_is_validated_once_then_built_from_its_cache(tmp_path: Path):
+    committees._load_cached.cache_clear()  # loaded by an earlier test, in another home
+    first = committees.load("interpol")
+    cached = list((Path(os.environ["MUNBOOK_HOME"]) / "cache" / "committees").glob("*.json"))
+    assert cached and oct(cached[0].stat().st_mode & 0o777) == "0o600"
+    # A new process (a served kernel) builds the same committee without pydantic or YAML.
+    code = (
+        "import sys; from widgets.core import committees\n"
+        "c = committees.load('interpol')\n"
+        "print(c.rules.deadline_utc.isoformat(), len(c.facts), 'pydantic' in sys.modules, "
+        "'yaml' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [
+        first.rules.deadline_utc.isoformat(),
+        str(len(first.facts)),
+        "False",
+        "False",
+    ]
+    # An edited cache that no longer fits is validated again, never trusted blindly.
+    cached[0].write_text('{"acronym": "X"}')
+    committees._load_cached.cache_clear()
+    assert committees.load("interpol") == first

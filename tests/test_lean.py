@@ -24,6 +24,7 @@ def test_the_served_python_kernel_has_no_debugger_and_few_malloc_arenas():
     specs = LeanKernelSpecs()
     spec = specs.get_kernel_spec("python3")
     assert spec.argv[1:3] == ["-m", "widgets.kernel"] and spec.env["MALLOC_ARENA_MAX"] == "2"
+    assert spec.env["MALLOC_MMAP_THRESHOLD_"] == spec.env["MALLOC_TRIM_THRESHOLD_"] == "131072"
     manager = KernelManager(kernel_name="python3", kernel_spec_manager=specs)
     manager.start_kernel(env={**os.environ, "PYTHONPATH": str(ROOT)})
     client = manager.client()

@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class Kernel:
-    def __init__(self) -> None:
+    def __init__(self, **env: str) -> None:
         self.manager = KernelManager(kernel_name="python3", kernel_spec_manager=LeanKernelSpecs())
-        self.manager.start_kernel(env={**os.environ, "PYTHONPATH": str(ROOT)})
+        self.manager.start_kernel(env={**os.environ, "PYTHONPATH": str(ROOT), **env})
         self.client = self.manager.client()
         self.client.start_channels()
         self.client.wait_for_ready(timeout=60)
@@ -131,3 +131,35 @@ def test_shell_messages_are_read_on_the_main_thread_and_widgets_do_not_echo(serv
             answers.append(msg["msg_type"])
     assert set(answers) == {"status"}  # no comm message: nothing echoed
     assert served.run("print(quiet.value)") == "text 19"
+
+
+# Each of these cost every open workbook megabytes (bench/kernel_steps.py): SQLAlchemy
+# 11 MB (the kernel's store is a KernelStore), pydantic and YAML 9 MB (committees come
+# from their validated JSON), nbformat/nbconvert/pypdf (previews run in the sandbox).
+HEAVY = ("sqlalchemy", "pydantic", "yaml", "alembic", "nbformat", "nbconvert", "pypdf", "pandas")
+
+
+def test_a_served_workbook_loads_no_heavy_module(home):
+    from widgets.core import access, committees
+    from widgets.store import Store
+    from widgets.workflows import generate
+
+    committees._load_cached.cache_clear()  # validated in this home: its JSON is written here
+    generate.generate("interpol", country_names=["Kenya"], progress=False)  # makes Kenya
+    store = Store()
+    kenya, code = store.find_delegation("interpol", "KEN").id, access.new_code()
+    store.add_code(code, "delegate", "interpol", kenya)
+    served = Kernel(QUERY_STRING=f"code={code}")  # the entry page as Voilà runs it
+    try:
+        out = served.run(
+            "from widgets.apps.entry import entry_page, warm\n"
+            "page = entry_page(warm()); display(page); app = page.children[0]\n"
+            "box = next(iter(app.sections.values())); box.value = 'Kenya works with AFRIPOL.'\n"
+            "app.save_now(); app.history_panel.fill()\n"
+            "import sys\n"
+            f"print(type(app).__name__, app.session.version, [m for m in {HEAVY!r} if m in sys.modules])"
+        )
+    finally:
+        served.close()
+    assert out == "WorkbookApp 1 []"
+    assert "AFRIPOL" in str(store.latest_draft(kenya).content)

@@ -129,8 +129,8 @@ def test_warnings_are_listed_before_submitting(store: Store, kenya: int):
 
 def test_far_under_is_half_the_limit_or_300_words():
     assert submit.far_under(INTERPOL, 749) and not submit.far_under(INTERPOL, 750)
-    no_limit = INTERPOL.model_copy(
-        update={"rules": INTERPOL.rules.model_copy(update={"max_words": None})}
+    no_limit = dataclasses.replace(
+        INTERPOL, rules=dataclasses.replace(INTERPOL.rules, max_words=None)
     )
     assert submit.far_under(no_limit, 299).message.endswith("less than 300 words.")
     assert submit.far_under(no_limit, 300) is None

@@ -155,3 +155,13 @@ def binders_dir() -> Path:
 
 def cache_dir() -> Path:
     return home() / "cache"
+
+
+def font_coverage_file(fingerprint: str) -> Path:
+    """The cached code points of the installed fonts, named for the fonts it was read from."""
+    return cache_dir() / f"font-coverage-{fingerprint}.json"
+
+
+def committee_cache_file(digest: str) -> Path:
+    """A committee file's validated data (JSON), named for its text and the schema."""
+    return cache_dir() / "committees" / f"{digest}.json"

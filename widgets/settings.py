@@ -23,7 +23,9 @@ from ._home import PRIVATE_FILE as PRIVATE_FILE
 from ._home import RESOURCE_ROOT as RESOURCE_ROOT
 from ._home import binders_dir as binders_dir
 from ._home import cache_dir as cache_dir
+from ._home import committee_cache_file as committee_cache_file
 from ._home import ensure_dir as ensure_dir
+from ._home import font_coverage_file as font_coverage_file
 from ._home import grades_dir as grades_dir
 from ._home import home as home
 from ._home import inside as inside
@@ -290,11 +292,6 @@ def analysis_notebook(kind: str) -> Path:
 def backup_file(at: datetime, n: int, suffix: str) -> Path:
     """The n-th backup of one second: munbook-<time>[-n].<suffix>."""
     return backups_dir() / f"munbook-{_stamp(at, micro=False)}{f'-{n}' if n else ''}.{suffix}"
-
-
-def font_coverage_file(fingerprint: str) -> Path:
-    """The cached code points of the installed fonts, named for the fonts it was read from."""
-    return cache_dir() / f"font-coverage-{fingerprint}.json"
 
 
 def xlsx_file(path: Path) -> Path:

@@ -14,6 +14,11 @@ from voila.exporter import VoilaExporter
 
 from . import kernel
 
+# glibc's thresholds, fixed: by default, once a big buffer is freed (a preview's PDF and
+# page images arrive as one pickle of about a megabyte) glibc raises them and then keeps
+# up to twice that much freed memory in the kernel's heap for good.
+MALLOC = {"MALLOC_MMAP_THRESHOLD_": "131072", "MALLOC_TRIM_THRESHOLD_": "131072"}
+
 
 class LeanKernelSpecs(KernelSpecManager):
     """Kernel specs as installed, but the served Python kernel is ``widgets.kernel``'s.
@@ -28,7 +33,7 @@ class LeanKernelSpecs(KernelSpecManager):
         spec = super().get_kernel_spec(kernel_name)
         if spec.language == "python" and spec.argv[1:3] == ["-m", "ipykernel_launcher"]:
             spec.argv = [spec.argv[0], "-m", "widgets.kernel", *spec.argv[3:]]
-            spec.env = {**kernel.SERVED_ENV, **spec.env}
+            spec.env = {**kernel.SERVED_ENV, **MALLOC, **spec.env}
             spec.metadata = {**spec.metadata, "debugger": False}
         return spec
 

@@ -17,16 +17,20 @@ import json
 import logging
 import os
 from html import escape
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
 from .. import settings
 from ..core import committees, countries
 from ..exceptions import MunbookError
-from ..store import Delegation, Store, now
+from ..store import Delegation, KernelStore, now
 from .gate import CodeGate
 from .unannounced import unannounced
 from .workbook import WorkbookApp
+
+if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
+    from ..store import Store
 
 TITLE = "Your position paper workbook"
 NOT_SET_UP = "This workbook is not set up on this server. Ask your advisor."
@@ -34,20 +38,20 @@ log = logging.getLogger(__name__)
 REQUEST_SECONDS = 5.0  # to reach the server's request socket; then it waits for a request
 
 
-def warm() -> Store | MunbookError:
+def warm() -> KernelStore | MunbookError:
     """What a kernel does before its request: open the store (or keep why it cannot).
 
     A preheated kernel also rehearses a workbook, so its delegate's page is
     as quick as a tenth page would be.
     """
     try:
-        store = Store()
+        store = KernelStore()
     except MunbookError as exc:  # shown to the delegate who gets this kernel
         return exc
     if preheated():
         rehearse(store)
         # A kernel waiting in the pool holds no database connection (the next query opens one).
-        store.engine.dispose()
+        store.dispose()
     return store
 
 

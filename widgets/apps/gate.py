@@ -20,14 +20,18 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode
 
 import ipywidgets as w
 
 from .. import settings
-from ..store import Store, now
-from ..store.codes import FAILURE_WINDOW
+from ..store import now
+from ..store.records import FAILURE_WINDOW
 from .html import shows_errors, stylesheet
+
+if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
+    from ..store import Store
 
 FREE_TRIES = 3
 MAX_DELAY = 30.0

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import ipywidgets as w
 
 from ..core.committees import Committee
-from ..store import Store
 from .html import shows_errors
+
+if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
+    from ..store import Store
 
 SHOWN = 200  # versions listed (older ones stay in the store)
 PREVIEW_CHARS = 2_000  # per section in the preview; the restore brings back every character

@@ -9,15 +9,19 @@ re-exported from here.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
 from ..core.committees import Committee
-from ..store import Delegation, Store
+from ..store import Delegation
 from .history_panel import HistoryPanel
 from .html import data_link, shows_errors, table
 from .paper_panel import PaperPanel, checklist_html
 from .sources import SourcesPanel
+
+if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
+    from ..store import Store
 
 __all__ = [
     "FeedbackPanel",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
@@ -18,8 +19,12 @@ from .. import settings
 from ..core.committees import Committee
 from ..core.countries import Country
 from ..exceptions import MunbookError
-from ..store import Delegation, Store
+from ..store import Delegation
 from .html import data_link, shows_errors
+from .memory import give_back
+
+if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
+    from ..store import Store
 
 
 def checklist_html(violations: list) -> str:
@@ -144,6 +149,7 @@ class PaperPanel(w.VBox):
         name = f"{settings.slug(self.country.name)}-{self.committee.key}-position-paper.pdf"
         self.download.value = data_link(pdf.pdf, name, "Download PDF", css="mb-download")
         self._show_pages(pdf.images)
+        give_back(collect=True)  # the pickle the PDF and the images came in
 
     def _show_pages(self, images: list[bytes]) -> None:
         """The page images, replacing (and closing) the last preview's."""

@@ -22,12 +22,13 @@ from ..core.countries import Country
 from ..core.limits import LimitExceeded, Problem
 from ..core.words import section_key
 from ..exceptions import StoreError
-from ..store import Delegation, Store
+from ..store import Delegation, KernelStore
 from ..workflows.autosave import DraftSession
 from ..workflows.progress import deadline_for
 from ..workflows.status import draft_change, latest_submission, status_html
 from .gate import CodeGate
 from .html import shows_errors, stylesheet
+from .memory import TRIM_EVERY, give_back
 from .panels import FeedbackPanel, HistoryPanel, PaperPanel
 from .reading import header_html, reading_pages
 from .save_status import SaveStatus
@@ -42,7 +43,7 @@ class WorkbookApp(w.VBox):
     """The delegate's page once the code is accepted: read, research, write, cite, submit."""
 
     def __init__(
-        self, store: Store, delegation: Delegation, committee: Committee, country: Country
+        self, store: KernelStore, delegation: Delegation, committee: Committee, country: Country
     ):
         self.store, self.delegation = store, delegation
         self.committee, self.country = committee, country
@@ -79,6 +80,7 @@ class WorkbookApp(w.VBox):
         self._show_submission()
         # Closing the page now shuts its kernel down at once: save the last second of typing.
         atexit.register(self._flush)
+        give_back(every=TRIM_EVERY)  # what building the page freed, and from now on
 
     def _make_panels(self) -> None:
         """One panel per tab; each calls back when the draft changes."""
@@ -260,7 +262,7 @@ class WorkbookApp(w.VBox):
 
 
 def open_workbook(
-    store: Store, committee: str, country: str, delegation_id: int
+    store: KernelStore, committee: str, country: str, delegation_id: int
 ) -> Delegation | None:
     """The delegation this workbook was generated for, if the store agrees."""
     try:
@@ -274,11 +276,11 @@ def open_workbook(
 
 
 def workbook_page(
-    committee: str, country: str, delegation_id: int = 0, store: Store | None = None
+    committee: str, country: str, delegation_id: int = 0, store: KernelStore | None = None
 ) -> w.Widget:
     """The delegate's page behind their access code; a notebook shows it as its output."""
     try:
-        store = store or Store()
+        store = store or KernelStore()
     except StoreError as exc:  # e.g. the schema is not made yet: say so, never a blank page
         return w.HTML(f"<p class='mb-over'>{escape(str(exc))}</p>")
     delegation = open_workbook(store, committee, country, delegation_id)

@@ -1,94 +1,63 @@
-"""Committees are data: one YAML file each, validated by pydantic.
+"""Committees are data: one YAML file each, validated by pydantic (``committee_schema``).
 
 A committee file says what the committee is, its topics with background and
 research prompts, the paper's rules and the rubric. ``check_file`` reports
 every problem at once with its line and field, e.g.
 ``line 40: topics[1].rules.max_pages: must be a positive integer``.
+
+The loaded committee is plain frozen dataclasses. A file is validated once:
+its validated data is kept as JSON under the home (``settings.committee_cache_file``,
+named for the file's text and the schema), and a served kernel builds the
+committee from it without importing pydantic or YAML (about 10 MB RSS a kernel).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PositiveInt,
-    PrivateAttr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from .. import settings
 from ..exceptions import CommitteeError, UnknownCommittee
-from . import yaml_problems
-from .fact_tables import FIELDS, FactRow, read_table, unknown_row
+from .fact_tables import FactRow, read_table, unknown_row
 
-Text = Annotated[str, Field(min_length=1)]
-
-
-class Model(BaseModel):
-    # A misspelt field is an error, not silently ignored.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+frozen = dataclass(frozen=True, kw_only=True)
 
 
-class Limits(Model):
+@frozen
+class Limits:
     """Length limits; None means no limit of that kind."""
 
-    max_pages: PositiveInt | None = None
-    max_words: PositiveInt | None = None
+    max_pages: int | None = None
+    max_words: int | None = None
 
 
-class Section(Model):
-    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-    title: Text
+@frozen
+class Section:
+    key: str
+    title: str
     guidance: str = ""
 
 
+@frozen
 class Rules(Limits):
     """The paper's rules; max_pages and max_words here apply to the whole paper."""
 
-    sections: Annotated[list[Section], Field(min_length=1)]
-    font_size: Annotated[float, Field(ge=10, le=12)] = 12
-    citation_style: Literal["mla", "apa", "chicago"] = "mla"
+    sections: list[Section]
+    font_size: float = 12
+    citation_style: str = "mla"
     deadline: datetime
-    timezone: Text = "UTC"
+    timezone: str = "UTC"
     ai_disclosure: bool = False
     blind_grading: bool = False
-    min_sources: Annotated[int, Field(ge=0)] = 1
-    # Which violations block submission; the others are warnings.
-    blocking: list[
-        Literal["pages", "words", "empty_section", "header", "sources", "disclosure"]
-    ] = [
-        "pages",
-        "header",
-        "disclosure",
-    ]
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {value!r} (use a name like Europe/Paris)"
-            ) from None
-        return value
-
-    @field_validator("sections")
-    @classmethod
-    def _unique_keys(cls, sections: list[Section]) -> list[Section]:
-        keys = [s.key for s in sections]
-        if len(keys) != len(set(keys)):
-            raise ValueError("section keys must be unique")
-        return sections
+    min_sources: int = 1
+    blocking: list[str] = field(default_factory=lambda: ["pages", "header", "disclosure"])
 
     @property
     def deadline_utc(self) -> datetime:
@@ -98,73 +67,56 @@ class Rules(Limits):
         return local.astimezone(ZoneInfo("UTC"))
 
 
-class Topic(Model):
-    key: Annotated[str, Field(pattern=r"^[A-Z]$")]
-    title: Text
-    background: Text
-    prompts: Annotated[list[Text], Field(min_length=1)]
+@frozen
+class Topic:
+    key: str
+    title: str
+    background: str
+    prompts: list[str]
     rules: Limits = Limits()
 
 
-class RubricCategory(Model):
-    name: Text
-    weight: Annotated[float, Field(gt=0, le=100)]
-    max_points: PositiveInt
+@frozen
+class RubricCategory:
+    name: str
+    weight: float
+    max_points: int
     description: str = ""
 
 
-class FactTable(Model):
+@frozen
+class FactTable:
     """A table of the committee's own facts (data/committees/<committee>/<file>)."""
 
-    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-    title: Text
-    file: Annotated[str, Field(pattern=r"^[a-z0-9_-]+\.csv$")]
-    fields: Annotated[list[Literal[FIELDS]], Field(min_length=1)]  # type: ignore[valid-type]
-    publisher: Text
-    source_title: Text
-    url: Annotated[str, Field(pattern=r"^https?://")]
+    key: str
+    title: str
+    file: str
+    fields: list[str]
+    publisher: str
+    source_title: str
+    url: str
     as_of: date
-    date_label: Text = "date"  # what the row's date is (e.g. ratified or acceded)
-    note: str = ""  # shown under the table's row on every profile
-    # Prompts this table helps answer, as "A.4" (topic A, fourth prompt).
-    answers: list[Annotated[str, Field(pattern=r"^[A-Z]\.[1-9][0-9]*$")]] = []
+    date_label: str = "date"
+    note: str = ""
+    answers: list[str] = field(default_factory=list)
 
 
-class Committee(Model):
-    acronym: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 _-]*$")]
-    name: Text
-    organisation: Text = Field(
-        description="column of data/countries.csv whose members may be assigned"
-    )
-    description: Text
+@frozen
+class Committee:
+    acronym: str
+    name: str
+    organisation: str  # column of data/countries.csv whose members may be assigned
+    description: str
     president: str = ""
-    chairs: list[Text] = []
-    background: Text
-    faculties: list[Text] = []
-    topics: Annotated[list[Topic], Field(min_length=1)]
+    chairs: list[str] = field(default_factory=list)
+    background: str
+    faculties: list[str] = field(default_factory=list)
+    topics: list[Topic]
     rules: Rules
-    rubric: Annotated[list[RubricCategory], Field(min_length=1)]
-    # CLDR language code for names on the country profile (e.g. es, fr, pt_BR).
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z][A-Za-z]{1,3})?$")] = "en"
-    facts: list[FactTable] = []
-    _rows: dict[str, dict[str, FactRow]] = PrivateAttr(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Committee:
-        keys = [t.key for t in self.topics]
-        if len(keys) != len(set(keys)):
-            raise ValueError("topic keys must be unique")
-        prompts = {f"{t.key}.{i + 1}" for t in self.topics for i in range(len(t.prompts))}
-        for table in self.facts:
-            for ref in table.answers:
-                if ref not in prompts:
-                    raise ValueError(f"facts {table.key}: answers {ref}: no such prompt")
-        if len({t.key for t in self.facts}) != len(self.facts):
-            raise ValueError("fact table keys must be unique")
-        total = sum(c.weight for c in self.rubric)
-        if abs(total - 100) > 1e-6:
-            raise ValueError(f"rubric weights must add up to 100, not {total:g}")
-        return self
+    rubric: list[RubricCategory]
+    language: str = "en"  # CLDR language code for names on the country profile
+    facts: list[FactTable] = field(default_factory=list)
+    _rows: dict[str, dict[str, FactRow]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -199,29 +151,79 @@ class Committee(Model):
 # ---- loading and checking -------------------------------------------------
 
 
+def _built(data: dict[str, Any]) -> Committee:
+    """A Committee from validated JSON data (``committee_schema.validated``'s or the cache's)."""
+    rules = dict(data["rules"])
+    rules["sections"] = [Section(**s) for s in rules["sections"]]
+    rules["deadline"] = datetime.fromisoformat(rules["deadline"])
+    topics = [{**t, "rules": Limits(**t["rules"])} for t in data["topics"]]
+    facts = [{**f, "as_of": date.fromisoformat(f["as_of"])} for f in data["facts"]]
+    return Committee(
+        **{
+            **data,
+            "topics": [Topic(**t) for t in topics],
+            "rules": Rules(**rules),
+            "rubric": [RubricCategory(**c) for c in data["rubric"]],
+            "facts": [FactTable(**f) for f in facts],
+        }
+    )
+
+
 def parse(text: str, source: str = "<committee>") -> Committee:
     """Validate committee YAML text; raise CommitteeError listing every problem."""
-    raw = yaml_problems.read_mapping(text, source)
+    from . import committee_schema  # pydantic and YAML: staff commands, a file's first load
+
+    return _built(committee_schema.validated(text, source))
+
+
+def _read(path: Path) -> str:
     try:
-        return Committee.model_validate(raw)
-    except ValidationError as exc:
-        raise CommitteeError(source, yaml_problems.described(exc, text)) from None
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CommitteeError(str(path), ["file not found"]) from None
+    except UnicodeDecodeError as exc:
+        raise CommitteeError(str(path), [f"not UTF-8 text (byte {exc.start})"]) from None
+
+
+def _with_facts(committee: Committee, path: Path) -> Committee:
+    problems = committee.load_facts(path)
+    if problems:
+        raise CommitteeError(str(path), problems)
+    return committee
 
 
 def check_file(path: str | Path) -> Committee:
     """Load and validate one committee file."""
     path = Path(path)
+    return _with_facts(parse(_read(path), str(path)), path)
+
+
+@cache
+def _schema_key() -> bytes:
+    """The schema's own source: a cache made under another schema is never read."""
+    return (Path(__file__).parent / "committee_schema.py").read_bytes()
+
+
+def cached_file(path: Path) -> Committee:
+    """``check_file``, validated once per text: the validated data is kept under the home."""
+    text = _read(path)
+    digest = hashlib.sha256(_schema_key() + text.encode()).hexdigest()
+    cache_file = settings.committee_cache_file(digest)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CommitteeError(str(path), ["file not found"]) from None
-    except UnicodeDecodeError as exc:
-        raise CommitteeError(str(path), [f"not UTF-8 text (byte {exc.start})"]) from None
-    committee = parse(text, str(path))
-    problems = committee.load_facts(path)
-    if problems:
-        raise CommitteeError(str(path), problems)
-    return committee
+        committee = _built(json.loads(cache_file.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError):  # none yet, or unreadable: validate
+        from . import committee_schema
+
+        data = committee_schema.validated(text, str(path))
+        committee = _built(data)
+        with contextlib.suppress(OSError):  # a read-only home only costs the next load
+            settings.write_private(cache_file, json.dumps(data, ensure_ascii=False))
+    return _with_facts(committee, path)
+
+
+def schema_fields(cls: type) -> list[str]:
+    """The dataclass's field names (tests compare them with the schema's)."""
+    return [f.name for f in fields(cls) if not f.name.startswith("_")]
 
 
 def committee_files() -> list[Path]:
@@ -237,7 +239,7 @@ def committee_files() -> list[Path]:
 
 @cache
 def _load_cached(path: Path, mtime: float) -> Committee:
-    return check_file(path)
+    return cached_file(path)
 
 
 def all_committees() -> dict[str, Committee]:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,19 +22,10 @@ from ..exceptions import StoreError
 from . import engine as engines
 from .codes import CodeMethods
 from .drafts import DraftMethods
+from .records import Delegation
 from .reviews import ReviewMethods
 from .schema import SCHEMA_REVISION, delegations
 from .submissions import SubmissionMethods
-
-
-@dataclass(frozen=True)
-class Delegation:
-    id: int
-    committee: str
-    country: str
-    delegate: str
-    school: str
-    created_at: datetime
 
 
 class Store(CodeMethods, DraftMethods, SubmissionMethods, ReviewMethods):
@@ -48,8 +37,8 @@ class Store(CodeMethods, DraftMethods, SubmissionMethods, ReviewMethods):
     use ``Store.open_for_admin()``, which makes or migrates the schema first.
     """
 
-    def __init__(self, url: str | None = None):
-        self.engine: Engine = engines.make_engine(url)
+    def __init__(self, url: str | None = None, pooled: bool = True):
+        self.engine: Engine = engines.make_engine(url, pooled=pooled)
         self.url = self.engine.url.render_as_string(hide_password=False)
         engines.check_ready(self.engine, SCHEMA_REVISION)
 

@@ -12,9 +12,8 @@ from sqlalchemy.engine import Connection
 
 from ..core import access
 from ..core.times import now
+from .records import FAILURE_WINDOW
 from .schema import access_codes, access_failures
-
-FAILURE_WINDOW = timedelta(minutes=15)  # wrong codes older than this no longer slow anyone
 
 
 class CodeMethods:

@@ -7,7 +7,6 @@ an old version (another tab or device saved in between) is a DraftConflict.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,27 +16,8 @@ from sqlalchemy.engine import Connection
 from ..core.limits import DRAFT_BYTES
 from ..core.times import now
 from ..exceptions import StoreError
+from .records import Draft, DraftConflict, thinned
 from .schema import drafts
-
-
-@dataclass(frozen=True)
-class Draft:
-    delegation_id: int
-    version: int
-    content: dict[str, Any]
-    words: int
-    saved_at: datetime
-
-
-class DraftConflict(StoreError):
-    """A save based on an old version: another tab or device saved in between."""
-
-    def __init__(self, latest: int):
-        self.latest = latest
-        super().__init__(
-            f"this draft was changed elsewhere (now version {latest}); reload to see it"
-        )
-
 
 # Built once: a workbook saves about once a second while its delegate types, and building
 # the statements anew each time cost more CPU than running them.
@@ -123,13 +103,7 @@ class DraftMethods:
 
         The latest version is always among those kept. Returns how many were deleted.
         """
-        history = self.draft_history(delegation_id)  # newest first
-        keep = {v for v, _, _ in history[:keep_recent]}
-        hours: dict[str, int] = {}
-        for version, saved_at, _ in history[keep_recent:]:
-            hours.setdefault(f"{saved_at:%Y%m%d%H}", version)  # newest of each hour
-        keep |= set(sorted(hours.values(), reverse=True)[:keep_hourly])
-        doomed = [v for v, _, _ in history if v not in keep]
+        doomed = thinned(self.draft_history(delegation_id), keep_recent, keep_hourly)
         if doomed:
             with self.begin() as conn:
                 conn.execute(

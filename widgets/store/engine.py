@@ -21,8 +21,8 @@ from sqlalchemy.pool import NullPool
 
 from .. import settings
 from ..exceptions import StoreError
+from .records import NOT_READY
 
-NOT_READY = "the store is not ready: ask the secretariat to run munbook db upgrade"
 POOL_SIZE = 1
 MAX_OVERFLOW = 2
 POOL_RECYCLE = 300  # seconds: a connection a proxy or server dropped is replaced, not used

@@ -15,6 +15,7 @@ from datetime import UTC
 import sqlalchemy as sa
 
 from ..exceptions import StoreError
+from . import records
 
 
 class UtcDateTime(sa.types.TypeDecorator):
@@ -41,10 +42,7 @@ class UtcDateTime(sa.types.TypeDecorator):
 
 metadata = sa.MetaData()
 
-# The Alembic revision these tables match (migrations/versions/). A kernel's Store
-# compares the database's revision with this one and never imports Alembic itself;
-# tests/test_migrations.py checks that it names the newest migration.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = records.SCHEMA_REVISION  # kept in records.py: kernels read it without SQLAlchemy
 
 delegations = sa.Table(
     "delegations",

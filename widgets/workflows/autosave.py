@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core import limits
 from ..core.words import normalized, paper_words
-from ..store import Draft, DraftConflict, Store, now
+from ..store import Draft, DraftConflict, now
+
+if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
+    from ..store import Store
 
 THIN_EVERY = 25  # thin the history after this many saves
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..paper.notebook import paper_notebook
-from ..store import Delegation, Store
+from ..store import Delegation
+
+if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
+    from ..store import Store
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..core import committees, countries
-from ..store import Delegation, Store, now
+from ..store import Delegation, now
+
+if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
+    from ..store import Store
 
 STATUSES = ("not started", "drafting", "submitted", "late", "overdue")
 

@@ -12,13 +12,17 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import settings
 from ..core import committees, countries, csvsafe
 from ..core.scoring import total
 from ..exceptions import MunbookError
 from ..paper.feedback import render_feedback
-from ..store import Store, now
+from ..store import now
+
+if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
+    from ..store import Store
 
 
 @dataclass(frozen=True)

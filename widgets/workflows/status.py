@@ -12,14 +12,16 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..core import committees
 from ..core.committees import Committee
 from ..core.words import normalized, paper_words, section_key
-from ..store import Store
 from .papers import latest_paper
+
+if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
+    from ..store import Store
 
 WORKS_CITED = "the works cited"
 DISCLOSURE = "the AI-use disclosure"

@@ -1,0 +1,85 @@
+"""The two database drivers ``KernelStore`` speaks, set up as ``engine.make_engine`` sets them.
+
+Each says how to connect, how to write a statement's placeholders and how a
+time is stored and read back (aware, UTC), as SQLAlchemy's ``UtcDateTime`` does.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .. import settings
+
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy keeps a DateTime in SQLite (no offset)
+
+
+class Sqlite:
+    """sqlite3 with the pragmas ``engine._sqlite_pragmas`` sets."""
+
+    def __init__(self, url: str) -> None:
+        import sqlite3
+
+        self.path = settings.private_sqlite(Path(url.removeprefix("sqlite:///")))
+        self.errors = sqlite3
+
+    def connect(self) -> Any:
+        conn = self.errors.connect(self.path, check_same_thread=False, timeout=10)
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000"):
+            conn.execute(f"PRAGMA {pragma}")
+        return conn
+
+    def sql(self, statement: str) -> str:
+        return statement
+
+    def bind(self, at: datetime) -> str:
+        return at.strftime(SQLITE_TIME)
+
+    def time(self, value: str | None) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def psycopg() -> Any:
+    """psycopg, over the system's libpq where there is one (``PSYCOPG_IMPL=python``).
+
+    Its pure-Python binding of libpq takes about 3 MB RSS less a kernel than the
+    C build bundled in psycopg-binary (measured: bench/kernel_steps.py); the few
+    statements a kernel runs do not notice the difference in speed. Without a
+    system libpq (Debian's libpq5), the bundled build, as before.
+    """
+    if "psycopg" not in sys.modules and "PSYCOPG_IMPL" not in os.environ:
+        os.environ["PSYCOPG_IMPL"] = "python"
+        try:
+            import psycopg
+
+            return psycopg
+        except ImportError:  # no libpq on the system: forget the half-imported package
+            for name in [m for m in sys.modules if m == "psycopg" or m.startswith("psycopg.")]:
+                del sys.modules[name]
+        finally:
+            del os.environ["PSYCOPG_IMPL"]  # the sandbox worker and others: as they were
+    import psycopg
+
+    return psycopg
+
+
+class Postgres:
+    """psycopg 3 as ``engine.make_engine`` sets it up (no prepared statements: PgBouncer)."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.errors = "postgresql://" + url.split("://", 1)[1], psycopg()
+
+    def connect(self) -> Any:
+        return self.errors.connect(self.url, prepare_threshold=None, connect_timeout=10)
+
+    def sql(self, statement: str) -> str:
+        return statement.replace("?", "%s")
+
+    def bind(self, at: datetime) -> datetime:
+        return at
+
+    def time(self, value: datetime | None) -> datetime | None:
+        return None if value is None else value.astimezone(UTC)

@@ -1,0 +1,62 @@
+"""What the store hands out, without SQLAlchemy: a delegation, a draft, a draft conflict.
+
+Shared by ``Store`` (SQLAlchemy Core) and ``KernelStore`` (the DB-API driver
+alone, in delegates' kernels), so the apps import them without loading either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..exceptions import StoreError
+
+NOT_READY = "the store is not ready: ask the secretariat to run munbook db upgrade"
+# The Alembic revision the tables match (migrations/versions/). A kernel's store compares
+# the database's revision with this one and never imports Alembic itself;
+# tests/test_migrations.py checks that it names the newest migration.
+SCHEMA_REVISION = "0002"
+FAILURE_WINDOW = timedelta(minutes=15)  # wrong codes older than this no longer slow anyone
+
+
+@dataclass(frozen=True)
+class Delegation:
+    id: int
+    committee: str
+    country: str
+    delegate: str
+    school: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Draft:
+    delegation_id: int
+    version: int
+    content: dict[str, Any]
+    words: int
+    saved_at: datetime
+
+
+def thinned(
+    history: list[tuple[int, datetime, int]], keep_recent: int, keep_hourly: int
+) -> list[int]:
+    """The versions to delete from ``history`` (newest first): all but the newest
+    ``keep_recent`` and then the newest of each hour (at most ``keep_hourly`` hours)."""
+    keep = {v for v, _, _ in history[:keep_recent]}
+    hours: dict[str, int] = {}
+    for version, saved_at, _ in history[keep_recent:]:
+        hours.setdefault(f"{saved_at:%Y%m%d%H}", version)  # newest of each hour
+    keep |= set(sorted(hours.values(), reverse=True)[:keep_hourly])
+    return [v for v, _, _ in history if v not in keep]
+
+
+class DraftConflict(StoreError):
+    """A save based on an old version: another tab or device saved in between."""
+
+    def __init__(self, latest: int):
+        self.latest = latest
+        super().__init__(
+            f"this draft was changed elsewhere (now version {latest}); reload to see it"
+        )
