@@ -198,14 +198,12 @@ class KernelStore:
         at = saved_at or now()
         if at.tzinfo is None:
             raise StoreError("refusing a datetime without a time zone")
+        at = at.astimezone(UTC)
         try:  # the check and the insert in one statement, as Store.save_draft
             with self._cursor() as cur:
                 cur.execute(
                     self._db.sql(NEXT_VERSION),
-                    (
-                        *(delegation_id, body, words, self._db.bind(at.astimezone(UTC))),
-                        *(delegation_id, based_on or 0),
-                    ),
+                    (delegation_id, body, words, self._db.bind(at), delegation_id, based_on or 0),
                 )
                 saved = cur.fetchone()
         except self._db.errors.IntegrityError:  # two saves raced for one version, or no delegation
