@@ -562,17 +562,43 @@ def process_cpu(pid: int) -> float:
     return _parent_and_cpu(Path(f"/proc/{pid}"))[1]
 
 
-def _cores(marks: list[tuple[float, float, float, float]]) -> dict[str, float]:
-    """Cores used between two marks: server with kernels, server alone, the load generator."""
+STORE_PROCESSES = ("postgres", "pgbouncer")
+
+
+def store_cpu() -> float:
+    """CPU seconds of the store's processes on this machine (PostgreSQL's and PgBouncer's).
+
+    Only processes alive now count: PgBouncer keeps its server connections open, so
+    the backends that serve the pages live through a run.
+    """
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                stat = (proc / "stat").read_text()
+            except OSError:
+                continue
+            if stat[stat.index("(") + 1 : stat.rindex(")")] in STORE_PROCESSES:
+                total += _parent_and_cpu(proc)[1]
+    return total
+
+
+def machine_cpu() -> float:
+    """CPU seconds the whole machine was busy (``/proc/stat``: all but idle and iowait)."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def _cores(marks: list[tuple[float, ...]]) -> dict[str, float]:
+    """Cores used between two marks: server with kernels, server alone, the load generator,
+    the store's processes, and the whole machine (other jobs included)."""
     if len(marks) < 2:
         return {}
-    (w0, f0, s0, o0), (w1, f1, s1, o1) = marks[0], marks[-1]
-    span = max(w1 - w0, 1e-9)
-    return {
-        "seconds": span,
-        "server_and_kernels": (f1 - f0) / span,
-        "server": (s1 - s0) / span,
-        "loadgen": (o1 - o0) / span,
+    first, last = marks[0], marks[-1]
+    span = max(last[0] - first[0], 1e-9)
+    names = ("server_and_kernels", "server", "loadgen", "store", "machine")
+    return {"seconds": span} | {
+        name: (last[i + 1] - first[i + 1]) / span for i, name in enumerate(names)
     }
 
 
@@ -695,12 +721,13 @@ def run(
     """
     who = delegates_from(home, delegates, entry)
     cpu_before, wall = (cpu_seconds(server_pid) if server_pid else 0.0), time.monotonic()
-    typing: list[tuple[float, float, float, float]] = []  # (wall, family, server, ours) CPU
+    typing: list[tuple[float, ...]] = []  # (wall, family, server, ours, store, machine) CPU
 
     def mark() -> None:
         family = cpu_seconds(server_pid) if server_pid else 0.0
         server = process_cpu(server_pid) if server_pid else 0.0
-        typing.append((time.monotonic(), family, server, time.process_time()))
+        ours = time.process_time()
+        typing.append((time.monotonic(), family, server, ours, store_cpu(), machine_cpu()))
 
     outcomes = run_async(drive(base, who, seconds, interval, chunk, spread, reopen, together, mark))
     if typing:
@@ -739,7 +766,8 @@ def summary(figures: dict) -> str:
     typing = (
         f"; while all typed ({cores['seconds']:.0f} s): server+kernels "
         f"{cores['server_and_kernels']:.2f} cores (server alone {cores['server']:.2f}), "
-        f"load generator {cores['loadgen']:.2f}"
+        f"load generator {cores['loadgen']:.2f}, PostgreSQL and PgBouncer {cores['store']:.2f}; "
+        f"the machine {cores['machine']:.2f} of {os.cpu_count()} (other jobs included)"
         if cores
         else ""
     )

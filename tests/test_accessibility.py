@@ -271,6 +271,8 @@ def test_gate_write_and_submit_with_the_keyboard_only(served, page, home: Path):
     page.locator(".mb-app img").first.wait_for(timeout=TIMEOUT)
     tab_to(page, "Submit my paper")
     page.keyboard.press("Enter")
+    # The checks run first (the kernel opens the full store then): the question appears.
+    page.get_by_text("Before you submit:").wait_for(timeout=TIMEOUT)
     tab_to(page, "Submit anyway")  # far under the words: it asks once more
     page.keyboard.press("Enter")
     page.get_by_text("Submitted version 2 at").first.wait_for(timeout=TIMEOUT)  # draft version 2

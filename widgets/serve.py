@@ -26,13 +26,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from jupyter_core.utils import ensure_async
-from nbconvert.filters.markdown_mistune import IPythonRenderer
 from tornado import web
 from tornado.ioloop import IOLoop
 from traitlets import Float, Integer, default
 from traitlets.config import Config
 from voila.app import Voila
-from voila.exporter import VoilaMarkdownRenderer
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
@@ -49,24 +47,12 @@ from .kernel_cap import KernelsBusy as KernelsBusy
 from .kernel_cap import check_pool as check_pool
 from .kernel_cap import moved, pool_and_spare, prepare_manager
 from .kernel_cap import ready_first as ready_first
-from .voila_hooks import LeanKernelSpecs, install_template_cache
+from .voila_hooks import EscapingMarkdownRenderer, LeanKernelSpecs, install_template_cache
 from .workflows import generate
 
 APPS = ("advisor", "chair")
 BUSY = "The server is busy, try again in a minute."
 SHUTDOWN_GRACE = 3.0  # seconds; the workbook autosaves 1 s after the last keystroke
-
-
-class EscapingMarkdownRenderer(VoilaMarkdownRenderer):
-    """Notebook markdown for Voilà pages: raw HTML escaped, no local file inlined."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.update(escape=True, allow_harmful_protocols=False)
-        super().__init__(*args, **kwargs)
-
-    def image(self, text: str, url: str, title: str | None = None) -> str:
-        # Voilà's renderer would read `url` from the served folder and inline it.
-        return IPythonRenderer.image(self, text, url, title)
 
 
 class RenderHandler(TornadoVoilaHandler):

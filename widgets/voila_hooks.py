@@ -1,16 +1,19 @@
-"""Two hooks into Voilà for ``munbook serve``: leaner kernels, templates compiled once.
+"""Hooks into Voilà for ``munbook serve``: leaner kernels, escaped markdown, templates
+compiled once.
 
 ``LeanKernelSpecs`` goes in through Voilà's setting for it
-(``VoilaConfiguration.kernel_spec_manager_class``); the template cache has no
-setting, see ``install_template_cache``.
+(``VoilaConfiguration.kernel_spec_manager_class``), ``EscapingMarkdownRenderer``
+through the exporter's (``VoilaExporter.markdown_renderer_class``); the template
+cache has no setting, see ``install_template_cache``.
 """
 
 from __future__ import annotations
 
 from jinja2 import BytecodeCache
 from jupyter_client.kernelspec import KernelSpecManager
+from nbconvert.filters.markdown_mistune import IPythonRenderer
 from voila import notebook_renderer
-from voila.exporter import VoilaExporter
+from voila.exporter import VoilaExporter, VoilaMarkdownRenderer
 
 from . import kernel
 
@@ -36,6 +39,18 @@ class LeanKernelSpecs(KernelSpecManager):
             spec.env = {**kernel.SERVED_ENV, **MALLOC, **spec.env}
             spec.metadata = {**spec.metadata, "debugger": False}
         return spec
+
+
+class EscapingMarkdownRenderer(VoilaMarkdownRenderer):
+    """Notebook markdown for Voilà pages: raw HTML escaped, no local file inlined."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(escape=True, allow_harmful_protocols=False)
+        super().__init__(*args, **kwargs)
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        # Voilà's renderer would read `url` from the served folder and inline it.
+        return IPythonRenderer.image(self, text, url, title)
 
 
 class TemplateBytecode(BytecodeCache):

@@ -168,9 +168,9 @@ def _staff_code_lines(codes: dict) -> list[str]:
 @click.option(
     "--pool",
     type=click.IntRange(0, settings.POOL_MAX),
-    help="Kernels kept preheated for the entry page, below --max-kernels (default: half of "
-    f"it, at most {settings.POOL_MAX}; or $MUNBOOK_POOL; 0: none). Size it to the committee "
-    "that opens at once.",
+    help=f"Kernels kept preheated for the entry page, below --max-kernels (default: {settings.POOL}"
+    f", or a quarter of it if smaller; at most {settings.POOL_MAX}; or $MUNBOOK_POOL; 0: none). "
+    "Size it to the committee that opens at once.",
 )
 @click.option(
     "--spare",
@@ -193,19 +193,13 @@ def serve_cmd(
     public_url: str | None,
 ) -> None:
     """Serve the workbooks and the advisor and chair apps with Voilà."""
+    if spare is not None and not (workers or as_worker):
+        raise MunbookError("--spare keeps kernels for a dead worker's pages: use it with --workers")
     # The limits travel as environment variables: the kernels (and workers) read them too.
-    if max_kernels:
-        os.environ["MUNBOOK_MAX_KERNELS"] = str(max_kernels)
-    if pool is not None:
-        os.environ["MUNBOOK_POOL"] = str(pool)
-    if spare is not None:
-        if not workers and not as_worker:
-            raise MunbookError(
-                "--spare keeps kernels for a dead worker's pages: use it with --workers"
-            )
-        os.environ["MUNBOOK_SPARE"] = str(spare)
-    if gate_timeout:
-        os.environ["MUNBOOK_GATE_TIMEOUT"] = str(gate_timeout)
+    limits = {"MAX_KERNELS": max_kernels, "POOL": pool, "SPARE": spare}
+    for name, value in {**limits, "GATE_TIMEOUT": gate_timeout}.items():
+        if value is not None:
+            os.environ[f"MUNBOOK_{name}"] = str(value)
     _use_public_url(public_url)
     if as_worker:  # the supervisor upgraded the store and prints the links
         from .. import serve
