@@ -13,10 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..core.limits import DRAFT_BYTES
 from ..core.times import now
-from ..exceptions import StoreError
-from .records import Draft, DraftConflict, thinned
+from .records import Draft, draft_body, thinned, unsaved
 from .schema import drafts
 
 # Built once: a workbook saves about once a second while its delegate types, and building
@@ -56,9 +54,7 @@ class DraftMethods:
         saved_at: datetime | None = None,
     ) -> int:
         """Store a new version; raise DraftConflict unless ``based_on`` is the latest."""
-        body = json.dumps(content, ensure_ascii=False)
-        if len(body.encode()) > DRAFT_BYTES:  # the limits are checked above; this is the floor
-            raise StoreError(f"a draft is at most {DRAFT_BYTES:,} bytes; nothing was saved")
+        body = draft_body(content)
         values = {
             "delegation_id": delegation_id,
             "based_on": based_on or 0,
@@ -75,9 +71,7 @@ class DraftMethods:
             return saved
         with self.begin() as conn:
             latest = self._latest_version(conn, delegation_id)
-        if latest != (based_on or 0):  # another tab saved first: the delegate chooses
-            raise DraftConflict(latest)
-        raise StoreError(f"no delegation with id {delegation_id}")
+        raise unsaved(delegation_id, based_on, latest)
 
     @staticmethod
     def _latest_version(conn: Connection, delegation_id: int) -> int:

@@ -24,11 +24,10 @@ from typing import Any
 
 from .. import settings
 from ..core import access
-from ..core.limits import DRAFT_BYTES
 from ..core.times import now
 from ..exceptions import StoreError
 from . import drivers, records
-from .records import FAILURE_WINDOW, Delegation, Draft, DraftConflict
+from .records import FAILURE_WINDOW, Delegation, Draft, draft_body, unsaved
 
 POOL_RECYCLE = 300  # seconds, as engine.POOL_RECYCLE
 # The next draft version, only if the caller's version is still the latest (no row back: stale).
@@ -192,9 +191,7 @@ class KernelStore:
         saved_at: datetime | None = None,
     ) -> int:
         """As ``Store.save_draft``: a new version; DraftConflict unless ``based_on`` is the latest."""
-        body = json.dumps(content, ensure_ascii=False)
-        if len(body.encode()) > DRAFT_BYTES:  # the limits are checked above; this is the floor
-            raise StoreError(f"a draft is at most {DRAFT_BYTES:,} bytes; nothing was saved")
+        body = draft_body(content)
         at = saved_at or now()
         if at.tzinfo is None:
             raise StoreError("refusing a datetime without a time zone")
@@ -212,9 +209,7 @@ class KernelStore:
             return saved[0]
         with self._cursor() as cur:
             latest = self._latest_version(cur, delegation_id)
-        if latest != (based_on or 0):  # another tab saved first: the delegate chooses
-            raise DraftConflict(latest)
-        raise StoreError(f"no delegation with id {delegation_id}")
+        raise unsaved(delegation_id, based_on, latest)
 
     def _latest_version(self, cur: Any, delegation_id: int) -> int:
         sql = "SELECT coalesce(max(version), 0) FROM drafts WHERE delegation_id = ?"

@@ -6,10 +6,12 @@ alone, in delegates' kernels), so the apps import them without loading either.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..core.limits import DRAFT_BYTES
 from ..exceptions import StoreError
 
 NOT_READY = "the store is not ready: ask the secretariat to run munbook db upgrade"
@@ -60,3 +62,19 @@ class DraftConflict(StoreError):
         super().__init__(
             f"this draft was changed elsewhere (now version {latest}); reload to see it"
         )
+
+
+def draft_body(content: dict[str, Any]) -> str:
+    """A draft as stored (JSON); StoreError past ``DRAFT_BYTES`` (the limits are checked
+    above; this is the floor)."""
+    body = json.dumps(content, ensure_ascii=False)
+    if len(body.encode()) > DRAFT_BYTES:
+        raise StoreError(f"a draft is at most {DRAFT_BYTES:,} bytes; nothing was saved")
+    return body
+
+
+def unsaved(delegation_id: int, based_on: int | None, latest: int) -> StoreError:
+    """Why a save stored no version: another tab saved first, or there is no such delegation."""
+    if latest != (based_on or 0):  # the delegate chooses (the page's conflict banner)
+        return DraftConflict(latest)
+    return StoreError(f"no delegation with id {delegation_id}")
