@@ -26,6 +26,7 @@ import struct
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -329,6 +330,7 @@ class Gathering:
     def __init__(self, count: int, on_everyone_in=None):
         self.left, self.everyone_in = count, asyncio.Event()
         self.on_everyone_in = on_everyone_in  # called once, as the typing starts
+        self.in_at: float | None = None  # when the last delegate opened (or failed to)
 
     def arrive(self) -> None:
         self.left -= 1
@@ -336,8 +338,13 @@ class Gathering:
             if os.environ.get("LOADGEN_VERBOSE"):  # lets a profiler start with the typing
                 print("loadgen: everyone is in, typing starts", file=sys.stderr, flush=True)
             self.on_everyone_in()
-        if self.left <= 0:
+        if self.left <= 0 and self.in_at is None:
+            self.in_at = time.monotonic()
             self.everyone_in.set()
+
+    def until(self, seconds: float, meanwhile: float) -> float:
+        """``seconds`` after everyone is in; ``meanwhile`` while pages are still opening."""
+        return meanwhile if self.in_at is None else max(meanwhile, self.in_at + seconds)
 
 
 async def run_delegate(
@@ -395,16 +402,17 @@ async def _type(
     interval,
     chunk: int,
     start: int = 0,
-    end: float | None = None,
+    end: Callable[[], float] | None = None,
 ) -> int:
-    """Type chunk ``start`` on until ``end`` (or for ``seconds``); the next chunk's number."""
+    """Type chunk ``start`` on until ``end()`` (or for ``seconds``); the next chunk's number."""
     keys = sorted(boxes)[:2]  # two sections, as a delegate writes one paragraph at a time
     text = words(400, out.delegate.country)
-    while len(text) < (seconds / interval + 2) * chunk:  # every chunk must change the text
+    longest = seconds + (OPEN_SECONDS + RECOVERY_SECONDS if end else 0)
+    while len(text) < (longest / interval + 2) * chunk:  # every chunk must change the text
         text += " " + text
-    end = end or time.monotonic() + seconds
+    stop = time.monotonic() + seconds
     n = start
-    while time.monotonic() < end:
+    while time.monotonic() < (end() if end else stop):
         if client.closed.is_set():
             raise PageClosed
         key = keys[(n // 20) % len(keys)]  # 20 chunks in one section, then the next
@@ -423,18 +431,29 @@ RECOVERY_SECONDS = 120  # after the run's end, reopening stops and the delegate 
 
 
 async def run_delegate_reopening(
-    base: str, who: Delegate, seconds: float, interval: float, chunk: int
+    base: str,
+    who: Delegate,
+    seconds: float,
+    interval: float,
+    chunk: int,
+    gathering: Gathering | None = None,
 ) -> Outcome:
     """``run_delegate``, but a page that loses its kernel (its worker died) is reopened.
 
     As a delegate told "connection lost" would: after ``REOPEN_PAUSE`` the same link
     (cookies kept, so the proxy must route it elsewhere), a check that the reopened page
     shows every text that was acknowledged as saved, then typing on from what it shows.
-    The delegate writes for ``seconds`` from the moment its page first opened.
+    The delegate writes for ``seconds`` from the moment its page first opened, and with
+    a ``gathering`` at least until ``seconds`` after every page has opened (so a worker
+    killed once everyone has written cuts off delegates that are still writing).
     """
     out, jar, n = Outcome(who), {}, 0
     started = time.monotonic()
     end = started + OPEN_SECONDS + seconds  # until the page first opens; then opened + seconds
+
+    def until() -> float:
+        return gathering.until(seconds, end) if gathering else end
+
     acked: dict[str, str] = {}  # section -> the last text the page said was saved
     while True:
         asked = time.monotonic()
@@ -443,8 +462,10 @@ async def run_delegate_reopening(
         except Exception as exc:  # a page cut off while opening is a failure the delegate sees
             if out.open_seconds is not None:  # cut off (before its first page: not yet)
                 out.failed_at.append(time.monotonic())
-            if time.monotonic() > end + RECOVERY_SECONDS:
+            if time.monotonic() > until() + RECOVERY_SECONDS:
                 out.error = f"could not reopen: {type(exc).__name__}: {exc}"[:300]
+                if gathering and out.open_seconds is None:  # never in: nobody waits for it
+                    gathering.arrive()
                 return out
             await asyncio.sleep(REOPEN_PAUSE)
             continue
@@ -453,14 +474,16 @@ async def run_delegate_reopening(
         if out.open_seconds is None:
             out.open_seconds, out.kernel_id = time.monotonic() - started, client.kernel_id
             end = time.monotonic() + seconds
+            if gathering:
+                gathering.arrive()
         else:  # reopened: what the page shows now is the store's latest draft
             out.reopens.append(_reopen_marks(out, client, asked, jar))
             shown = {key: str(client.states[boxes[key]].get("value", "")) for key in keys}
             out.lost_on_reopen += sum(not shown[k].startswith(acked.get(k, "")) for k in keys)
             out.typed.update({k: v for k, v in shown.items() if k in out.typed})
-            end = max(end, time.monotonic() + 3 * interval)  # cut off: finishes the sentence
+            end = max(until(), time.monotonic() + 3 * interval)  # cut off: finishes the sentence
         try:
-            n = await _type(client, boxes, out, seconds, interval, chunk, n, end)
+            n = await _type(client, boxes, out, seconds, interval, chunk, n, until)
         except (PageClosed, WebSocketClosedError, StreamClosedError):
             out.failed_at.append(time.monotonic())
             await asyncio.sleep(REOPEN_PAUSE)
@@ -660,18 +683,19 @@ async def drive(
 ):
     """Every delegate at once, or arriving evenly over ``spread`` seconds (a burst).
 
-    ``reopen``: a delegate whose page loses its kernel reopens it (run_delegate_reopening).
+    ``reopen``: a delegate whose page loses its kernel reopens it (run_delegate_reopening);
+    each types from its page's opening until ``seconds`` after every page is open.
     ``together``: nobody types until every page is open; then all type for ``seconds``.
     """
     if reopen and together:
         raise ValueError("reopen and together do not mix")
     AsyncHTTPClient.configure(None, max_clients=max(10, len(who)))
-    gathering = Gathering(len(who), on_everyone_in) if together else None
+    gathering = Gathering(len(who), on_everyone_in) if together or reopen else None
 
     async def arrive(index: int, who_: Delegate) -> Outcome:
         await asyncio.sleep(spread * index / len(who))
         if reopen:
-            return await run_delegate_reopening(base, who_, seconds, interval, chunk)
+            return await run_delegate_reopening(base, who_, seconds, interval, chunk, gathering)
         return await run_delegate(base, who_, seconds, interval, chunk, gathering)
 
     return await asyncio.gather(*(arrive(i, d) for i, d in enumerate(who)))

@@ -96,6 +96,30 @@ class Cluster:
                 raise RuntimeError(f"the pools did not fill in {seconds:.0f} s")
             time.sleep(1)
 
+    def wait_routed(self, seconds: float = START_SECONDS) -> None:
+        """Until the proxy sends new pages to every worker (a restarted one is back in).
+
+        A restarted worker answers HAProxy's health check only once its pool is started,
+        so delegates arriving before then would all land on the others.
+        """
+        import urllib.request
+
+        from widgets.workers import COOKIE
+
+        if not self.workers:
+            return
+        deadline, seen = time.monotonic() + seconds, set()
+        while len(seen) < self.workers:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the proxy sent pages only to {sorted(seen)} in {seconds} s")
+            try:
+                with urllib.request.urlopen(self.base + "/", timeout=5) as response:
+                    cookies = response.headers.get_all("Set-Cookie") or []
+                seen.update(re.findall(rf"{COOKIE}=(w\d+)", " ".join(cookies)))
+            except OSError:
+                pass
+            time.sleep(0.2)
+
     def text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
@@ -177,6 +201,7 @@ def kill_run(
     """
     args = (cluster.base, cluster.home, delegates, seconds, 1.0, 5, None)
     cluster.wait_preheated()
+    cluster.wait_routed()
     before = wait_until_written(cluster.db, 0, 0)  # delegations that wrote in earlier runs
     with ThreadPoolExecutor(1) as pool:
         load = pool.submit(loadgen.run, *args, entry=True, reopen=True)
