@@ -133,6 +133,46 @@ def test_shell_messages_are_read_on_the_main_thread_and_widgets_do_not_echo(serv
     assert served.run("print(quiet.value)") == "text 19"
 
 
+def test_the_main_thread_sends_its_iopub_and_printing_still_reaches_the_page(served: Kernel):
+    """Widget messages go out from the main thread; other threads' output as before."""
+    out = served.run(
+        "import sys, threading\n"
+        "iopub = get_ipython().kernel.iopub_thread\n"
+        "sent = []\n"
+        "real = iopub.socket.send_multipart\n"
+        "iopub.socket.send_multipart = lambda *a, **k: (sent.append(threading.current_thread().name), real(*a, **k))[1]\n"
+        "print('x'); sys.stdout.flush()\n"
+        "import ipywidgets as w; probe = w.HTML('a'); probe.value = 'b'\n"
+        "import time; time.sleep(0.5)\n"
+        "iopub.socket.send_multipart = real\n"
+        "print(type(iopub).__name__, sorted(set(sent)))"
+    )
+    # The widget's messages from the main thread; the print's from the IOPub thread.
+    assert out.splitlines()[-1] == "MainThreadIOPub ['IOPub', 'MainThread']"
+    # Threads printing at once (their output flushed by the IOPub thread, every send under
+    # one lock): all of it arrives before the cell's idle (a thread's may name no parent).
+    served.client.execute(
+        "def chatter(n):\n"
+        "    for i in range(200):\n"
+        "        print(f'{n}:{i}')\n"
+        "threads = [threading.Thread(target=chatter, args=(n,)) for n in range(4)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]",
+        store_history=False,
+    )
+    printed = []
+    while True:
+        msg = served.client.iopub_channel.get_msg(timeout=60)
+        if msg["msg_type"] == "stream":
+            printed.append(msg["content"]["text"])
+        elif (msg["msg_type"], msg["content"].get("execution_state")) == ("status", "idle"):
+            break  # the cell's: this client sent nothing else
+    assert sorted("".join(printed).split()) == sorted(
+        f"{n}:{i}" for n in range(4) for i in range(200)
+    )
+    served.client.get_shell_msg(timeout=60)  # the execute reply
+    assert served.run("print(6 * 7)") == "42"
+
+
 # Each of these cost every open workbook megabytes (bench/kernel_steps.py): SQLAlchemy
 # 11 MB (the kernel's store is a KernelStore), pydantic and YAML 9 MB (committees come
 # from their validated JSON), nbformat/nbconvert/pypdf (previews run in the sandbox).

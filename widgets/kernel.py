@@ -5,6 +5,8 @@ without ipykernel's debugger: importing debugpy (which a delegate's page never
 uses: Voilà does not pass debug messages) costs every kernel about 8 MB RSS.
 ``munbook serve`` names this launcher in the kernel spec it serves (see
 ``widgets.voila_hooks.LeanKernelSpecs``); JupyterLab's kernels are unchanged.
+Its app (``widgets.kernel_io.ServedKernelApp``) handles a page's messages on the
+main thread, without ipykernel's thread hand-overs.
 
 The served spec also sets ``SERVED_ENV``: ``MALLOC_ARENA_MAX`` (fewer glibc
 arenas: the kernel's threads do not each keep freed memory) and no widget
@@ -77,20 +79,7 @@ def main() -> None:
     sys.modules["debugpy"] = None  # type: ignore[assignment]
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]  # as ipykernel_launcher: the kernel's folder is added back later
-    from ipykernel.kernelapp import IPKernelApp
-
-    class ServedKernelApp(IPKernelApp):
-        """ipykernel's app, reading shell messages on the main thread (no subshells).
-
-        ipykernel 7 reads them on a thread of their own, for subshells, and hands each
-        to the main thread: a page's widget messages never use subshells, and the hand-over
-        cost about a third of a typing delegate's kernel CPU (README, "Sustained writing").
-        ipykernel's own code runs without that thread when it is None.
-        """
-
-        def init_sockets(self) -> None:
-            super().init_sockets()
-            self.shell_channel_thread = None
+    from .kernel_io import ServedKernelApp
 
     # Command-line settings win over any ipython_kernel_config.py the machine has.
     ServedKernelApp.launch_instance(argv=[*sys.argv[1:], *SERVED_CONFIG])
