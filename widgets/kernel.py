@@ -15,19 +15,16 @@ echoes; and the kernel runs with
 served kernel: README, "Kernel memory"). ``malloc_trim`` after saves was
 measured and left out: 0.4 MB back after 300 saves.
 
-A served kernel runs at a lower CPU priority than its Voilà server
-(``KERNEL_NICE``): the server is the one process every page of a worker goes
-through, and when 30 kernels started at once (a dead worker's delegates
-reopening) it was starved of CPU, so every page waited for it (pages finished
-together 30-50 s late).
+A served kernel starts at a lower CPU priority than its Voilà server, until
+its page is built (``widgets.apps.priority``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from pathlib import Path
+
+from .apps import priority
 
 ARENAS = "2"  # MALLOC_ARENA_MAX of the served kernels (glibc's default: 8 per core)
 DIGESTS = 2048  # incoming message signatures remembered to refuse a replayed one
@@ -53,27 +50,10 @@ SERVED_ENV = {
     # messages a typing delegate costs the kernel and the server (README, "Sustained").
     "JUPYTER_WIDGETS_ECHO": "0",
 }
-KERNEL_NICE = 10  # a kernel's CPU weight is about a tenth of its server's
-
-
-def lower_priority(nice: int = KERNEL_NICE) -> None:
-    """Lower this process's CPU priority (and its autogroup's, where Linux groups sessions).
-
-    Kernels start in a session of their own (jupyter_client), and with autogroups
-    (Linux's default) the scheduler shares CPU between sessions, not processes:
-    the session's own nice value is what counts there.
-    """
-    with contextlib.suppress(OSError):
-        os.nice(nice)
-    # No autogroups (or not Linux): the process's nice value is enough.
-    if os.getsid(0) != os.getpid():
-        return  # the autogroup is a session's: never lower the caller's (a Voilà server's)
-    with contextlib.suppress(OSError):
-        Path("/proc/self/autogroup").write_text(str(nice))
 
 
 def main() -> None:
-    lower_priority()  # before the imports: they are most of a kernel start's CPU
+    priority.lower()  # before the imports: they are most of a kernel start's CPU
     # ipykernel imports its debugger inside ``try: ... except ImportError``: a None entry
     # in sys.modules makes ``import debugpy`` raise ImportError, so the kernel has none.
     sys.modules["debugpy"] = None  # type: ignore[assignment]

@@ -28,6 +28,7 @@ import ipywidgets as w
 from .. import settings
 from ..store import now
 from ..store.records import FAILURE_WINDOW
+from . import priority
 from .html import shows_errors, stylesheet
 
 if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
@@ -156,6 +157,7 @@ class CodeGate(w.VBox):
             self._cancel_timers()
             self.opened = True
             self.children = [self._open(grant)]
+            priority.settle()  # the page is built: from now on the kernel answers its user
             return True
         failures = self._store.failures_since(self._scope, now() - WINDOW)
         self._store.record_failure(self._scope, keep=WINDOW)
