@@ -26,6 +26,7 @@ import struct
 import sys
 import time
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,6 +63,9 @@ class Outcome:
     open_seconds: float | None = None  # GET until the sections are editable
     latencies: list[float] = field(default_factory=list)  # update sent -> "All changes saved"
     saves: list[float] = field(default_factory=list)  # "Saving…" -> saved, less the delay
+    # Each save's time in the kernel ("Saving…" sent -> "All changes saved" sent, less the
+    # delay) and on the way back (sent -> here), from the kernel's message dates.
+    save_parts: list[tuple[float, float]] = field(default_factory=list)
     typed: dict[str, str] = field(default_factory=dict)  # section key -> text sent
     kernel_id: str = ""
     memory_kb: tuple[int, int] | None = None  # (RSS, PSS) of its kernel
@@ -157,7 +161,9 @@ class Page:
         self.waiting: dict[str, tuple[float, str]] = {}  # model id -> (first typed at, value)
         self.latencies: list[float] = []
         self.saving_at: float | None = None
+        self.saving_sent: float | None = None  # the kernel's date on "Saving…"
         self.saves: list[float] = []
+        self.save_parts: list[tuple[float, float]] = []
         self.acked: dict[str, str] = {}  # model id -> the last value the page said was saved
         self.first_ack: float | None = None
         self.closed = asyncio.Event()  # the websocket closed (its server or worker went away)
@@ -170,7 +176,7 @@ class Page:
                 msg = decode_v1(frame) if self.v1 else decode(frame)
                 kind = msg.get("msg_type", msg.get("header", {}).get("msg_type"))
                 if kind == "comm_msg":
-                    self.on_comm(msg["content"])
+                    self.on_comm(msg["content"], msg.get("header", {}))
                 elif kind == "status" and msg["content"].get("execution_state") == "idle":
                     await self.on_idle(msg.get("parent_header", {}).get("msg_id"))
         finally:
@@ -181,7 +187,7 @@ class Page:
         if self.reader:
             self.reader.cancel()
 
-    def on_comm(self, content: dict) -> None:
+    def on_comm(self, content: dict, header: dict) -> None:
         data = content.get("data", {})
         if data.get("method") == "update_states":
             self.states = {k: v["state"] for k, v in data["states"].items()}
@@ -199,7 +205,12 @@ class Page:
             value = str(data.get("state", {}).get("value", ""))
             if SAVING in value and self.saving_at is None:
                 self.saving_at = time.monotonic()  # the kernel's autosave timer starts now
+                self.saving_sent = _sent(header)
             if SAVED in value:
+                if self.saving_sent and (sent := _sent(header)):
+                    kernel = max(0.0, sent - self.saving_sent - AUTOSAVE_DELAY)
+                    self.save_parts.append((kernel, max(0.0, time.time() - sent)))
+                self.saving_sent = None
                 self.on_saved(time.monotonic())
 
     def on_saved(self, now: float) -> None:
@@ -283,6 +294,26 @@ class Page:
         self.unsaved.append([typed_at, model_id, value, msg_id, False])
 
 
+def phase(who: Delegate) -> float:
+    """Where in the typing rhythm a delegate starts, in [0, 1): the same each run.
+
+    Delegates who sit down together do not press their keys in step; in step, every
+    page's update reached the server in the same millisecond each second, a burst no
+    conference makes (``LOADGEN_LOCKSTEP=1`` keeps it, to measure the worst case).
+    """
+    if os.environ.get("LOADGEN_LOCKSTEP"):
+        return 0.0
+    return zlib.crc32(f"{who.committee}/{who.country}".encode()) / 2**32
+
+
+def _sent(header: dict) -> float | None:
+    """When the kernel sent a message (its header's date), in seconds since the epoch."""
+    try:
+        return datetime.fromisoformat(header["date"]).timestamp()
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def words(n: int, seed: str) -> str:
     """Deterministic text with accents and a non-Latin word, so encoding is exercised too."""
     vocab = ["police", "médicaments", "Lyon", "cyber", "AFRIPOL", "警察", "réseau", "data"]
@@ -357,7 +388,8 @@ async def run_delegate(
 ):
     """Open the page, type for ``seconds``, wait for the last save; return an Outcome.
 
-    ``gathering``: once open, wait (reading, as it were) until every delegate is in.
+    ``gathering``: once open, wait (reading, as it were) until every delegate is in;
+    then start typing at the delegate's own moment within the first ``interval``.
     """
     out, waiting = Outcome(who), gathering is not None
     try:
@@ -366,10 +398,12 @@ async def run_delegate(
             waiting = False
             gathering.arrive()
             await gathering.everyone_in.wait()
+            await asyncio.sleep(phase(who) * interval)
         await _type(client, boxes, out, seconds, interval, chunk)
         out.memory_kb = kernel_memory(out.kernel_id)
         client.close()
         out.latencies, out.saves = client.latencies, client.saves
+        out.save_parts = client.save_parts
     except Exception as exc:  # one delegate's failure is a figure, not the end of the run
         out.error = f"{type(exc).__name__}: {exc}"[:300]
     finally:
@@ -533,6 +567,7 @@ def _remember(client: Page, boxes: dict, acked: dict[str, str], out: Outcome) ->
             acked[key] = client.acked[model_id]
     out.latencies += client.latencies
     out.saves += client.saves
+    out.save_parts += client.save_parts
     if out.failed_at and client.first_ack and client.first_ack > out.failed_at[-1]:
         out.writing_again_at.append(client.first_ack)
     for marks in out.reopens:
@@ -680,6 +715,7 @@ async def drive(
     reopen: bool = False,
     together: bool = False,
     on_everyone_in=None,
+    lags: list[float] | None = None,
 ):
     """Every delegate at once, or arriving evenly over ``spread`` seconds (a burst).
 
@@ -698,7 +734,23 @@ async def drive(
             return await run_delegate_reopening(base, who_, seconds, interval, chunk, gathering)
         return await run_delegate(base, who_, seconds, interval, chunk, gathering)
 
-    return await asyncio.gather(*(arrive(i, d) for i, d in enumerate(who)))
+    probe = asyncio.ensure_future(_lag_probe(lags)) if lags is not None else None
+    try:
+        return await asyncio.gather(*(arrive(i, d) for i, d in enumerate(who)))
+    finally:
+        if probe:
+            probe.cancel()
+
+
+LAG_TICK = 0.05  # seconds between the load generator's looks at its own event loop
+
+
+async def _lag_probe(lags: list[float]) -> None:
+    """How late this event loop wakes (its own delay is in every time it measures)."""
+    while True:
+        asked = time.monotonic()
+        await asyncio.sleep(LAG_TICK)
+        lags.append(time.monotonic() - asked - LAG_TICK)
 
 
 def run_async(coro):
@@ -753,7 +805,10 @@ def run(
         ours = time.process_time()
         typing.append((time.monotonic(), family, server, ours, store_cpu(), machine_cpu()))
 
-    outcomes = run_async(drive(base, who, seconds, interval, chunk, spread, reopen, together, mark))
+    lags: list[float] = []
+    outcomes = run_async(
+        drive(base, who, seconds, interval, chunk, spread, reopen, together, mark, lags)
+    )
     if typing:
         mark()
     wall = time.monotonic() - wall
@@ -761,6 +816,7 @@ def run(
     opened = [o.open_seconds for o in outcomes if o.open_seconds is not None]
     latencies = [x for o in outcomes for x in o.latencies]
     saves = [x for o in outcomes for x in o.saves]
+    parts = [x for o in outcomes for x in o.save_parts]
     memory = [o.memory_kb for o in outcomes if o.memory_kb]
     return {
         "delegates": delegates,
@@ -773,6 +829,9 @@ def run(
         "save_p50": percentile(saves, 50),
         "save_p95": percentile(saves, 95),
         "saves": len(saves),
+        "save_kernel_p95": percentile([k for k, _ in parts], 95),
+        "save_back_p95": percentile([b for _, b in parts], 95),
+        "loop_lag_p95": percentile(lags, 95),
         "lost": lost_saves(outcomes) + sum(o.lost_on_reopen for o in outcomes),
         "cut_off": sum(bool(o.failed_at) for o in outcomes),  # pages that lost their kernel
         "rss_mb": statistics.median(m[0] for m in memory) / 1024 if memory else float("nan"),
@@ -800,7 +859,11 @@ def summary(figures: dict) -> str:
         f"{figures['open_p50']:.1f} s p95 {figures['open_p95']:.1f} s; {figures['saves']} saves, "
         f"save p50 {figures['save_p50'] * 1000:.0f} ms p95 {figures['save_p95'] * 1000:.0f} ms "
         f"(after the {AUTOSAVE_DELAY:.0f} s autosave delay; keystroke to saved p95 "
-        f"{figures['typed_p95'] * 1000:.0f} ms); lost {figures['lost']}; "
+        f"{figures['typed_p95'] * 1000:.0f} ms; of a save, in the kernel p95 "
+        f"{figures.get('save_kernel_p95', float('nan')) * 1000:.0f} ms, its answer on the way "
+        f"back p95 {figures.get('save_back_p95', float('nan')) * 1000:.0f} ms, the load "
+        f"generator's own lateness p95 {figures.get('loop_lag_p95', float('nan')) * 1000:.0f} ms)"
+        f"; lost {figures['lost']}; "
         f"kernel RSS {figures['rss_mb']:.0f} MB PSS {figures['pss_mb']:.0f} MB (median); "
         f"server+kernels CPU {figures['cpu_seconds']:.0f} s in {figures['wall_seconds']:.0f} s"
         + typing

@@ -17,6 +17,7 @@ ready for pages moved from a dead worker (``kernel_cap.moved``).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -172,6 +173,13 @@ class MunbookVoila(Voila):
         tornado_settings = super().init_settings()
         prepare_manager(self.kernel_manager, self.max_kernels, self.pool, self.log, self.spare)
         return tornado_settings
+
+    def listen(self) -> None:
+        # What is loaded by now lives as long as the server: out of the way of Python's
+        # full collections (with 200 pages open each took 0.2-0.4 s; the pages waited).
+        gc.collect()
+        gc.freeze()
+        super().listen()
 
     def init_handlers(self) -> list:
         """Voilà's routes, with the page handler wrapped and the listings closed."""
