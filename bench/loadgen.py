@@ -301,7 +301,7 @@ def phase(who: Delegate) -> float:
     page's update reached the server in the same millisecond each second, a burst no
     conference makes (``LOADGEN_LOCKSTEP=1`` keeps it, to measure the worst case).
     """
-    if os.environ.get("LOADGEN_LOCKSTEP"):
+    if os.environ.get("LOADGEN_LOCKSTEP") == "1":
         return 0.0
     return zlib.crc32(f"{who.committee}/{who.country}".encode()) / 2**32
 
@@ -361,16 +361,21 @@ class Gathering:
     def __init__(self, count: int, on_everyone_in=None):
         self.left, self.everyone_in = count, asyncio.Event()
         self.on_everyone_in = on_everyone_in  # called once, as the typing starts
-        self.in_at: float | None = None  # when the last delegate opened (or failed to)
+        self.in_at: float | None = None  # when the last delegate got in (or gave up)
+        self.last_open: float | None = None  # when the latest page opened
 
-    def arrive(self) -> None:
+    def arrive(self, opened: bool = True) -> None:
+        """One more delegate in (``opened``), or one who gave up."""
+        if opened:
+            self.last_open = time.monotonic()
         self.left -= 1
         if self.left == 0 and self.on_everyone_in:
             if os.environ.get("LOADGEN_VERBOSE"):  # lets a profiler start with the typing
                 print("loadgen: everyone is in, typing starts", file=sys.stderr, flush=True)
             self.on_everyone_in()
         if self.left <= 0 and self.in_at is None:
-            self.in_at = time.monotonic()
+            # Typing windows count from the last page that opened, not from a give-up.
+            self.in_at = self.last_open or time.monotonic()
             self.everyone_in.set()
 
     def until(self, seconds: float, meanwhile: float) -> float:
@@ -408,7 +413,7 @@ async def run_delegate(
         out.error = f"{type(exc).__name__}: {exc}"[:300]
     finally:
         if waiting:  # failed before it was in: the others must not wait for it
-            gathering.arrive()
+            gathering.arrive(opened=False)
     return out
 
 
@@ -499,7 +504,7 @@ async def run_delegate_reopening(
             if time.monotonic() > until() + RECOVERY_SECONDS:
                 out.error = f"could not reopen: {type(exc).__name__}: {exc}"[:300]
                 if gathering and out.open_seconds is None:  # never in: nobody waits for it
-                    gathering.arrive()
+                    gathering.arrive(opened=False)
                 return out
             await asyncio.sleep(REOPEN_PAUSE)
             continue
@@ -715,7 +720,7 @@ async def drive(
     reopen: bool = False,
     together: bool = False,
     on_everyone_in=None,
-    lags: list[float] | None = None,
+    lags: list[tuple[float, float]] | None = None,
 ):
     """Every delegate at once, or arriving evenly over ``spread`` seconds (a burst).
 
@@ -726,7 +731,9 @@ async def drive(
     if reopen and together:
         raise ValueError("reopen and together do not mix")
     AsyncHTTPClient.configure(None, max_clients=max(10, len(who)))
-    gathering = Gathering(len(who), on_everyone_in) if together or reopen else None
+    gathering = (
+        Gathering(len(who), on_everyone_in if together else None) if together or reopen else None
+    )
 
     async def arrive(index: int, who_: Delegate) -> Outcome:
         await asyncio.sleep(spread * index / len(who))
@@ -745,12 +752,12 @@ async def drive(
 LAG_TICK = 0.05  # seconds between the load generator's looks at its own event loop
 
 
-async def _lag_probe(lags: list[float]) -> None:
+async def _lag_probe(lags: list[tuple[float, float]]) -> None:
     """How late this event loop wakes (its own delay is in every time it measures)."""
     while True:
         asked = time.monotonic()
         await asyncio.sleep(LAG_TICK)
-        lags.append(time.monotonic() - asked - LAG_TICK)
+        lags.append((asked, time.monotonic() - asked - LAG_TICK))
 
 
 def run_async(coro):
@@ -805,7 +812,7 @@ def run(
         ours = time.process_time()
         typing.append((time.monotonic(), family, server, ours, store_cpu(), machine_cpu()))
 
-    lags: list[float] = []
+    lags: list[tuple[float, float]] = []  # (when, how late) of the event loop's wake-ups
     outcomes = run_async(
         drive(base, who, seconds, interval, chunk, spread, reopen, together, mark, lags)
     )
@@ -818,6 +825,7 @@ def run(
     saves = [x for o in outcomes for x in o.saves]
     parts = [x for o in outcomes for x in o.save_parts]
     memory = [o.memory_kb for o in outcomes if o.memory_kb]
+    typing_from = typing[0][0] if typing else 0.0
     return {
         "delegates": delegates,
         "opened": len(opened),
@@ -831,7 +839,8 @@ def run(
         "saves": len(saves),
         "save_kernel_p95": percentile([k for k, _ in parts], 95),
         "save_back_p95": percentile([b for _, b in parts], 95),
-        "loop_lag_p95": percentile(lags, 95),
+        # while everyone typed (together), else the whole run
+        "loop_lag_p95": percentile([lag for at, lag in lags if at >= typing_from], 95),
         "lost": lost_saves(outcomes) + sum(o.lost_on_reopen for o in outcomes),
         "cut_off": sum(bool(o.failed_at) for o in outcomes),  # pages that lost their kernel
         "rss_mb": statistics.median(m[0] for m in memory) / 1024 if memory else float("nan"),

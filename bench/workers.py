@@ -97,28 +97,28 @@ class Cluster:
             time.sleep(1)
 
     def wait_routed(self, seconds: float = START_SECONDS) -> None:
-        """Until the proxy sends new pages to every worker (a restarted one is back in).
+        """Until the proxy sends pages to every worker again (a restarted one is back in).
 
-        A restarted worker answers HAProxy's health check only once its pool is started,
-        so delegates arriving before then would all land on the others.
+        A restarted worker answers the health check with 200 once its pool is started;
+        HAProxy checks a worker it marked down every DOWN_INTERVAL and takes it back on
+        its first 200. Delegates arriving earlier would all land on the others.
         """
         import urllib.request
 
-        from widgets.workers import COOKIE
+        from widgets.workers import DOWN_INTERVAL
 
-        if not self.workers:
-            return
-        deadline, seen = time.monotonic() + seconds, set()
-        while len(seen) < self.workers:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the proxy sent pages only to {sorted(seen)} in {seconds} s")
-            try:
-                with urllib.request.urlopen(self.base + "/", timeout=5) as response:
-                    cookies = response.headers.get_all("Set-Cookie") or []
-                seen.update(re.findall(rf"{COOKIE}=(w\d+)", " ".join(cookies)))
-            except OSError:
-                pass
-            time.sleep(0.2)
+        deadline = time.monotonic() + seconds
+        for base in dict(re.findall(r"worker (w\d+): pid \d+ on (\S+)", self.text())).values():
+            check = urllib.request.Request(base + "/", method="HEAD")  # as HAProxy asks
+            while True:
+                try:
+                    urllib.request.urlopen(check, timeout=5).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"{base} did not answer in {seconds:.0f} s") from None
+                    time.sleep(0.3)
+        time.sleep(3 * float(DOWN_INTERVAL.removesuffix("ms")) / 1000)  # HAProxy's next check
 
     def text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""

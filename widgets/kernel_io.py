@@ -8,47 +8,77 @@ typing causes crossed threads twice, and on a machine busy with hundreds of
 kernels each crossing waited for the GIL and the scheduler. A page's widget
 messages need neither: a served kernel reads them and sends what they cause on
 its main thread (output streams and the control thread's answers still go
-through the IOPub thread, one send at a time). README, "Sustained writing", has
-the figures.
+through the IOPub thread, one send at a time). The README's load section
+("What a typed update costs") has the figures.
 """
 
 from __future__ import annotations
 
+import signal
 import threading
+from typing import Any
 
+import zmq
 from ipykernel import kernelapp
 from ipykernel.iostream import IOPubThread
 from ipykernel.kernelapp import IPKernelApp
+from jupyter_client.session import Session
 
 
 class MainThreadIOPub(IOPubThread):
     """ipykernel's IOPub thread, but the main thread sends its own messages.
 
     The thread is left what only it can do: the timed flushes of stdout and stderr,
-    and messages from other threads (the control thread's). A zmq socket is one
-    thread's at a time, so every send holds one lock; and the thread reads no
-    subscriptions from the socket (ipykernel answers each with an "iopub_welcome"
-    that no Jupyter client reads, and reading would be the socket used from two threads).
+    and messages from other threads (the control thread's; a served page's widgets
+    send from the main thread only, so no widget's messages can overtake each other).
+    A zmq socket is one thread's at a time, so every send and the close hold one
+    lock; and the thread reads no subscriptions from the socket (ipykernel answers
+    each with an "iopub_welcome" that no Jupyter client reads, and reading would be
+    the socket used from two threads).
     """
 
-    def __init__(self, socket, pipe: bool = False, session=None) -> None:
+    def __init__(self, socket: zmq.Socket, pipe: bool = False, session: Session | None = None):
         # No pipe for forked children's output: a served kernel forks none (its preview
         # worker is a new process), and the pipe's listening port would be one more socket.
         super().__init__(socket, pipe=False, session=session)
         self._one_at_a_time = threading.Lock()
+        self._sending = threading.local()  # this thread is inside a send (see below)
 
     def _setup_xpub_listener(self) -> None:
         """No subscription reader (see the class)."""
 
-    def send_multipart(self, *args, **kwargs) -> None:
-        if threading.current_thread() in (threading.main_thread(), self.thread):
+    def send_multipart(self, *args: Any, **kwargs: Any) -> None:
+        here = threading.current_thread()
+        if here in (threading.main_thread(), self.thread) and not self._in_send():
             self._really_send(*args, **kwargs)
         else:
-            super().send_multipart(*args, **kwargs)  # scheduled on the IOPub thread
+            # Another thread's message, or one sent from inside a send (a finalizer the
+            # collector ran between two frames): the IOPub thread sends it after.
+            super().send_multipart(*args, **kwargs)
 
-    def _really_send(self, *args, **kwargs) -> None:
-        with self._one_at_a_time:
-            super()._really_send(*args, **kwargs)
+    def _in_send(self) -> bool:
+        return getattr(self._sending, "active", False)
+
+    def _really_send(self, *args: Any, **kwargs: Any) -> None:
+        # A message goes out whole: an interrupt (SIGINT, a KeyboardInterrupt on the main
+        # thread) waits until its last frame is sent, never leaving half a message queued.
+        if self._in_send():  # re-entered with no IOPub thread left (shutting down)
+            return
+        blocked = threading.current_thread() is threading.main_thread()
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        self._sending.active = True
+        try:
+            with self._one_at_a_time:
+                super()._really_send(*args, **kwargs)
+        finally:
+            self._sending.active = False
+            if blocked:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+    def close(self) -> None:
+        with self._one_at_a_time:  # the control thread may still be sending
+            super().close()
 
 
 class ServedKernelApp(IPKernelApp):
@@ -59,7 +89,11 @@ class ServedKernelApp(IPKernelApp):
         # ipykernel's code runs without the shell thread when it is None (no subshells).
         self.shell_channel_thread = None
 
-    def init_iopub(self, context) -> None:
+    def init_iopub(self, context: zmq.Context) -> None:
         # ipykernel's init_iopub, with the IOPub thread it makes (and starts) ours.
+        stock = kernelapp.IOPubThread
         kernelapp.IOPubThread = MainThreadIOPub
-        super().init_iopub(context)
+        try:
+            super().init_iopub(context)
+        finally:
+            kernelapp.IOPubThread = stock

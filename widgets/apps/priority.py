@@ -7,15 +7,17 @@ a kernel starts at a lower priority (``START_NICE``), its imports and its page
 build included. Once the page is built the kernel only answers its delegate's
 typing, in short bursts; left low, each burst waited behind every other
 process (100 typing delegates: 6.7 ms in the run queue per time slice instead
-of 1.1, a save's p95 in the kernel 238 ms instead of 77): so it goes back to
+of 1.5-1.8, a save's p95 in the kernel 238 ms instead of 83-110): so it goes back to
 normal (``settle``).
 
-Kernels start in a session of their own (jupyter_client). With autogroups
-(Linux's default) the scheduler shares the CPU between sessions, and a
-session's nice value may be raised and lowered back to 0 by its own process;
-a process's nice value can only be raised without privileges. So where the
-kernel leads its session and autogroups are on, only the session's value is
-used; elsewhere the process's, for good.
+Kernels start in a session of their own (jupyter_client). Where Linux
+schedules by session (autogroups, its default outside CPU cgroups), a
+session's nice value is what counts, and its own process may raise it and put
+it back to 0; a process's own nice value can only be raised without
+privileges. So a kernel lowers both: inside its session the process's value
+weighs only against the kernel's own threads, and ``settle`` puts the
+session's back. Where Linux does not group by session (a container with a CPU
+cgroup, say), the process's value counts and the kernel stays low.
 """
 
 from __future__ import annotations
@@ -41,15 +43,14 @@ _lowered_session = False  # lower() set the session's value: settle() may put it
 
 
 def lower(nice: int = START_NICE) -> None:
-    """Start low: the session's nice value where it counts (``settle`` undoes it), else ours."""
+    """Start low: this process's nice value, and its session's (``settle`` undoes that)."""
     global _lowered_session
+    with contextlib.suppress(OSError):
+        os.nice(nice)
     if _own_autogroup():
         with contextlib.suppress(OSError):
             AUTOGROUP.write_text(str(nice))
             _lowered_session = True
-            return
-    with contextlib.suppress(OSError):
-        os.nice(nice)
 
 
 def settle() -> None:
