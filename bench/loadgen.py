@@ -9,6 +9,8 @@ manager does (``comm_info_request``, a ``jupyter.widget.control`` comm,
 ``{method: "update", state: {value}}`` at a human pace. A save counts when the
 page's status widget says "All changes saved"; at the end every typed text is
 looked up in the store. One asyncio process drives hundreds of delegates.
+The page's protocol is ``bench/page_protocol.py``; what is read from /proc
+(memory, CPU) is ``bench/proc_figures.py``.
 
     python bench/loadgen.py --base http://127.0.0.1:8866 --delegates 20 --seconds 30
 """
@@ -18,280 +20,36 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
-import json
 import os
-import re
 import statistics
-import struct
 import sys
 import time
-import uuid
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
 
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from page_protocol import (
+    AUTOSAVE_DELAY,
+    OPEN_SECONDS,
+    Delegate,
+    Outcome,
+    Page,
+    PageClosed,
+    open_workbook,
+    words,
+)
+from proc_figures import (
+    _cores,
+    cpu_seconds,
+    kernel_memory,
+    kernel_started,
+    machine_cpu,
+    process_cpu,
+    store_cpu,
+)
+from tornado.httpclient import AsyncHTTPClient
 from tornado.iostream import StreamClosedError
-from tornado.websocket import WebSocketClosedError, websocket_connect
-
-KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]+)"')
-SAVED = "All changes saved"
-SAVING = "Saving…"
-AUTOSAVE_DELAY = 1.0  # widgets.apps.workbook.SAVE_DELAY: the page saves this long after a change
-OPEN_SECONDS = 300  # a page (and its kernel start) slower than this counts as failed
-SECTION_CLASS = re.compile(r"^mb-section-(\w+)-(\w+)$")
-V1 = "v1.kernel.websocket.jupyter.org"  # Jupyter's binary websocket protocol, chromium's choice
-# LOADGEN_PROTOCOL=json: the legacy JSON protocol, which the server decodes and re-encodes.
-PROTOCOL = os.environ.get("LOADGEN_PROTOCOL", "v1")
-
-
-@dataclass
-class Delegate:
-    country: str
-    committee: str
-    code: str
-    path: str  # the workbook, relative to Voilà's root
-    delegation_id: int
-
-
-@dataclass
-class Outcome:
-    delegate: Delegate
-    open_seconds: float | None = None  # GET until the sections are editable
-    latencies: list[float] = field(default_factory=list)  # update sent -> "All changes saved"
-    saves: list[float] = field(default_factory=list)  # "Saving…" -> saved, less the delay
-    # Each save's time in the kernel ("Saving…" sent -> "All changes saved" sent, less the
-    # delay) and on the way back (sent -> here), from the kernel's message dates.
-    save_parts: list[tuple[float, float]] = field(default_factory=list)
-    typed: dict[str, str] = field(default_factory=dict)  # section key -> text sent
-    kernel_id: str = ""
-    memory_kb: tuple[int, int] | None = None  # (RSS, PSS) of its kernel
-    error: str = ""
-    # When its worker dies (run_delegate_reopening): when the page lost its kernel, when a
-    # save was acknowledged again after reopening, and acknowledged texts the reopened page lacked.
-    failed_at: list[float] = field(default_factory=list)
-    writing_again_at: list[float] = field(default_factory=list)
-    lost_on_reopen: int = 0
-    # Each reopen's timeline (time.monotonic()): cut off, GET sent, page answered, widget
-    # states in, first save acknowledged; the worker that answered (the proxy's cookie) and
-    # when its kernel process started (before the GET: a preheated kernel from the pool).
-    reopens: list[dict] = field(default_factory=list)
-    v1: bool = False  # spoke the v1 (binary) websocket protocol
-
-
-def envelope(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> dict:
-    """A Jupyter message to the kernel's shell channel, as a dict."""
-    header = {
-        "msg_id": uuid.uuid4().hex,
-        "msg_type": msg_type,
-        "session": session,
-        "username": "loadgen",
-        "version": "5.3",
-        "date": datetime.now(UTC).isoformat(),
-    }
-    return {
-        "header": header,
-        "parent_header": {},
-        "metadata": metadata or {},
-        "content": content,
-        "channel": "shell",
-        "buffers": [],
-    }
-
-
-def message_v1(msg: dict) -> bytes:
-    """A message in the v1 websocket protocol (binary, parts kept as JSON bytes), as
-    JupyterLab's services (Voilà's page in chromium) send it: the server relays it as is."""
-    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
-
-    return serialize_msg_to_ws_v1(msg, msg["channel"], pack=lambda part: json.dumps(part).encode())
-
-
-def decode_v1(frame: bytes) -> dict:
-    """A v1 message from the websocket: header and content read back."""
-    from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
-
-    _channel, parts = deserialize_msg_from_ws_v1(frame)
-    header = json.loads(parts[0])
-    return {
-        "header": header,
-        "msg_type": header["msg_type"],
-        "parent_header": json.loads(parts[1]),
-        "content": json.loads(parts[3]),
-    }
-
-
-def decode(frame: str | bytes) -> dict:
-    """A message from the websocket: JSON text, or the binary form when it carries buffers."""
-    if isinstance(frame, str):
-        return json.loads(frame)
-    count = struct.unpack("!I", frame[:4])[0]
-    offsets = struct.unpack(f"!{count}I", frame[4 : 4 + 4 * count])
-    end = offsets[1] if count > 1 else len(frame)
-    return json.loads(frame[offsets[0] : end])
-
-
-class PageClosed(Exception):
-    """The page's kernel websocket closed while the delegate was writing."""
-
-
-class Page:
-    """One delegate's open page: its kernel websocket and the widget states it learnt.
-
-    Typing follows ipywidgets' own throttle, as chromium runs it: one update per
-    widget in flight; what is typed meanwhile waits, merged, until the kernel says
-    it is idle after that update, then goes as one update.
-    """
-
-    def __init__(self, ws, session: str):
-        self.ws, self.session = ws, session
-        # The v1 protocol is what chromium speaks when the server offers it.
-        self.v1 = getattr(ws, "selected_subprotocol", None) == V1
-        self.states: dict[str, dict] = {}
-        self.got_states = asyncio.Event()
-        self.saved = asyncio.Event()
-        self.status_id = ""
-        # Typed and not yet known saved: [typed at, model id, value, msg id, applied]. A save
-        # covers an update only if the kernel had finished it (its idle status came first).
-        self.unsaved: list[list] = []
-        self.in_flight: dict[str, str] = {}  # model id -> msg id of its update in flight
-        self.waiting: dict[str, tuple[float, str]] = {}  # model id -> (first typed at, value)
-        self.latencies: list[float] = []
-        self.saving_at: float | None = None
-        self.saving_sent: float | None = None  # the kernel's date on "Saving…"
-        self.saves: list[float] = []
-        self.save_parts: list[tuple[float, float]] = []
-        self.acked: dict[str, str] = {}  # model id -> the last value the page said was saved
-        self.first_ack: float | None = None
-        self.closed = asyncio.Event()  # the websocket closed (its server or worker went away)
-        self.kernel_id, self.reader = "", None
-        self.answered_at = self.states_at = 0.0  # the page's HTML in; the widget states in
-
-    async def read(self) -> None:
-        try:
-            while (frame := await self.ws.read_message()) is not None:
-                msg = decode_v1(frame) if self.v1 else decode(frame)
-                kind = msg.get("msg_type", msg.get("header", {}).get("msg_type"))
-                if kind == "comm_msg":
-                    self.on_comm(msg["content"], msg.get("header", {}))
-                elif kind == "status" and msg["content"].get("execution_state") == "idle":
-                    await self.on_idle(msg.get("parent_header", {}).get("msg_id"))
-        finally:
-            self.closed.set()
-
-    def close(self) -> None:
-        self.ws.close()
-        if self.reader:
-            self.reader.cancel()
-
-    def on_comm(self, content: dict, header: dict) -> None:
-        data = content.get("data", {})
-        if data.get("method") == "update_states":
-            self.states = {k: v["state"] for k, v in data["states"].items()}
-            self.status_id = next(
-                # The status line is a span of class mb-status (the stylesheet widget names it too).
-                (
-                    k
-                    for k, s in self.states.items()
-                    if "class='mb-status" in str(s.get("value", ""))
-                ),
-                "",
-            )
-            self.got_states.set()
-        elif data.get("method") == "update" and content.get("comm_id") == self.status_id:
-            value = str(data.get("state", {}).get("value", ""))
-            if SAVING in value and self.saving_at is None:
-                self.saving_at = time.monotonic()  # the kernel's autosave timer starts now
-                self.saving_sent = _sent(header)
-            if SAVED in value:
-                if self.saving_sent and (sent := _sent(header)):
-                    kernel = max(0.0, sent - self.saving_sent - AUTOSAVE_DELAY)
-                    self.save_parts.append((kernel, max(0.0, time.time() - sent)))
-                self.saving_sent = None
-                self.on_saved(time.monotonic())
-
-    def on_saved(self, now: float) -> None:
-        """ "All changes saved": every update the kernel had finished is in the store."""
-        if self.saving_at is not None:
-            self.saves.append(max(0.0, now - self.saving_at - AUTOSAVE_DELAY))
-            self.saving_at = None
-        applied = [entry for entry in self.unsaved if entry[4]]
-        self.latencies += [now - typed_at for typed_at, *_ in applied]
-        for _, model_id, value, *_ in applied:
-            self.acked[model_id] = value
-            self.first_ack = self.first_ack or now
-        self.unsaved = [entry for entry in self.unsaved if not entry[4]]
-        if not self.unsaved and not self.waiting:
-            self.saved.set()
-
-    async def on_idle(self, msg_id: str | None) -> None:
-        """The kernel finished a message: an update of ours is applied; send what waited."""
-        for entry in self.unsaved:
-            if entry[3] == msg_id:
-                entry[4] = True
-        done = [model for model, sent in self.in_flight.items() if sent == msg_id]
-        for model_id in done:
-            del self.in_flight[model_id]
-            if model_id in self.waiting:
-                typed_at, value = self.waiting.pop(model_id)
-                await self._send_update(model_id, value, typed_at)
-
-    async def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
-        """Send a shell message; its msg id."""
-        msg = envelope(msg_type, content, self.session, metadata)
-        if self.v1:
-            await self.ws.write_message(message_v1(msg), binary=True)
-        else:
-            await self.ws.write_message(json.dumps(msg))
-        return msg["header"]["msg_id"]
-
-    async def load_widgets(self) -> None:
-        """What ipywidgets' manager does when a page opens: ask the kernel for every state."""
-        await self.send("comm_info_request", {"target_name": "jupyter.widget"})
-        control = uuid.uuid4().hex
-        await self.send(
-            "comm_open",
-            {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
-            {"version": "1.0.0"},
-        )
-        await self.send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
-        await self.until(self.got_states, OPEN_SECONDS)
-
-    async def until(self, event: asyncio.Event, seconds: float) -> None:
-        """Wait for ``event``; PageClosed if the websocket closes first, TimeoutError after."""
-        waits = [asyncio.ensure_future(e.wait()) for e in (event, self.closed)]
-        await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-        for waiting in waits:
-            waiting.cancel()
-        if not event.is_set():
-            raise PageClosed if self.closed.is_set() else TimeoutError(f"nothing in {seconds} s")
-
-    def sections(self) -> dict[str, str]:
-        """Section key (``A.background``) -> the Textarea's model id."""
-        found = {}
-        for model_id, state in self.states.items():
-            for css in state.get("_dom_classes", []):
-                if match := SECTION_CLASS.match(css):
-                    found[f"{match[1]}.{match[2]}"] = model_id
-        return found
-
-    async def type(self, model_id: str, value: str) -> None:
-        """The box's whole text after a keystroke (or a few): sent, or kept until idle."""
-        self.saved.clear()
-        if model_id in self.in_flight:  # chromium's throttle: merged into the waiting update
-            typed_at = self.waiting.get(model_id, (time.monotonic(), ""))[0]
-            self.waiting[model_id] = (typed_at, value)
-            return
-        await self._send_update(model_id, value, time.monotonic())
-
-    async def _send_update(self, model_id: str, value: str, typed_at: float) -> None:
-        data = {"method": "update", "state": {"value": value}, "buffer_paths": []}
-        msg_id = await self.send("comm_msg", {"comm_id": model_id, "data": data})
-        self.in_flight[model_id] = msg_id
-        self.unsaved.append([typed_at, model_id, value, msg_id, False])
+from tornado.websocket import WebSocketClosedError
 
 
 def phase(who: Delegate) -> float:
@@ -304,55 +62,6 @@ def phase(who: Delegate) -> float:
     if os.environ.get("LOADGEN_LOCKSTEP") == "1":
         return 0.0
     return zlib.crc32(f"{who.committee}/{who.country}".encode()) / 2**32
-
-
-def _sent(header: dict) -> float | None:
-    """When the kernel sent a message (its header's date), in seconds since the epoch."""
-    try:
-        return datetime.fromisoformat(header["date"]).timestamp()
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def words(n: int, seed: str) -> str:
-    """Deterministic text with accents and a non-Latin word, so encoding is exercised too."""
-    vocab = ["police", "médicaments", "Lyon", "cyber", "AFRIPOL", "警察", "réseau", "data"]
-    return " ".join(f"{vocab[(i * 7 + len(seed)) % len(vocab)]}{i}" for i in range(n))
-
-
-def _cookies(headers, jar: dict[str, str]) -> dict[str, str]:
-    """Keep the cookies a response sets (the proxy's worker cookie), as a browser does."""
-    for line in headers.get_list("Set-Cookie") if headers else []:
-        name, _, value = line.split(";", 1)[0].partition("=")
-        jar[name.strip()] = value.strip()
-    return {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())} if jar else {}
-
-
-async def open_workbook(base: str, who: Delegate, jar: dict[str, str] | None = None) -> Page:
-    """GET the page with its code, open its kernel websocket, load its widgets.
-
-    ``jar`` carries cookies from the page to the websocket (and to a reopened page),
-    so behind ``serve --workers`` both reach the worker that holds the kernel.
-    """
-    jar = {} if jar is None else jar
-    url = f"{base}/voila/render/{quote(who.path)}?code={quote(who.code)}"
-    page = await AsyncHTTPClient().fetch(
-        HTTPRequest(url, headers=_cookies(None, jar) or None, request_timeout=OPEN_SECONDS)
-    )
-    answered_at = time.monotonic()
-    kernel_id = KERNEL_ID.search(page.body.decode())[1]
-    ws_url = base.replace("http", "ws", 1) + f"/api/kernels/{kernel_id}/channels"
-    session = uuid.uuid4().hex
-    request = HTTPRequest(f"{ws_url}?session_id={session}", headers=_cookies(page.headers, jar))
-    ws = await websocket_connect(
-        request, max_message_size=2**26, subprotocols=[V1] if PROTOCOL == "v1" else None
-    )
-    client = Page(ws, session)
-    client.kernel_id, client.answered_at = kernel_id, answered_at
-    client.reader = asyncio.ensure_future(client.read())
-    await client.load_widgets()
-    client.states_at = time.monotonic()
-    return client
 
 
 class Gathering:
@@ -551,20 +260,6 @@ def _reopen_marks(out: Outcome, client: Page, asked: float, jar: dict) -> dict:
     }
 
 
-def kernel_started(kernel_id: str) -> float | None:
-    """When the kernel process of ``kernel_id`` started, on ``time.monotonic()``'s clock."""
-    for proc in Path("/proc").iterdir():
-        try:
-            if f"kernel-{kernel_id}.json".encode() in (proc / "cmdline").read_bytes():
-                ticks = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[19])
-                # Since boot, suspended time included (as /proc/uptime counts it).
-                since_boot = float(Path("/proc/uptime").read_text().split()[0])
-                return ticks / os.sysconf("SC_CLK_TCK") - since_boot + time.monotonic()
-        except OSError:
-            continue
-    return None
-
-
 def _remember(client: Page, boxes: dict, acked: dict[str, str], out: Outcome) -> None:
     """Keep a page's acknowledged texts and figures before it is dropped."""
     for key, model_id in boxes.items():
@@ -579,90 +274,6 @@ def _remember(client: Page, boxes: dict, acked: dict[str, str], out: Outcome) ->
         if marks.get("client") is client:
             marks["acked"] = client.first_ack
             del marks["client"]
-
-
-def kernel_memory(kernel_id: str) -> tuple[int, int] | None:
-    """(RSS, PSS) in kB of the kernel process whose connection file names ``kernel_id``."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            if f"kernel-{kernel_id}.json".encode() not in (proc / "cmdline").read_bytes():
-                continue
-            rollup = (proc / "smaps_rollup").read_text()
-        except OSError:
-            continue
-        values = dict(re.findall(r"^(Rss|Pss):\s+(\d+) kB", rollup, re.M))
-        return int(values["Rss"]), int(values["Pss"])
-    return None
-
-
-def _parent_and_cpu(proc: Path) -> tuple[int, float]:
-    """(parent pid, user + system CPU seconds) from ``/proc/<pid>/stat``."""
-    fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(root_pid: int) -> float:
-    """User + system CPU of ``root_pid`` and every live descendant (the kernels)."""
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                parents[int(proc.name)], times[int(proc.name)] = _parent_and_cpu(proc)
-            except OSError:
-                continue
-    family, grown = {root_pid}, {root_pid}
-    while grown:
-        grown = {p for p, pp in parents.items() if pp in family} - family
-        family |= grown
-    return sum(times.get(pid, 0.0) for pid in family)
-
-
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) of one process."""
-    return _parent_and_cpu(Path(f"/proc/{pid}"))[1]
-
-
-STORE_PROCESSES = ("postgres", "pgbouncer")
-
-
-def store_cpu() -> float:
-    """CPU seconds of the store's processes on this machine (PostgreSQL's and PgBouncer's).
-
-    Only processes alive now count: PgBouncer keeps its server connections open, so
-    the backends that serve the pages live through a run.
-    """
-    total = 0.0
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                stat = (proc / "stat").read_text()
-            except OSError:
-                continue
-            if stat[stat.index("(") + 1 : stat.rindex(")")] in STORE_PROCESSES:
-                total += _parent_and_cpu(proc)[1]
-    return total
-
-
-def machine_cpu() -> float:
-    """CPU seconds the whole machine was busy (``/proc/stat``: all but idle and iowait)."""
-    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
-
-
-def _cores(marks: list[tuple[float, ...]]) -> dict[str, float]:
-    """Cores used between two marks: server with kernels, server alone, the load generator,
-    the store's processes, and the whole machine (other jobs included)."""
-    if len(marks) < 2:
-        return {}
-    first, last = marks[0], marks[-1]
-    span = max(last[0] - first[0], 1e-9)
-    names = ("server_and_kernels", "server", "loadgen", "store", "machine")
-    return {"seconds": span} | {
-        name: (last[i + 1] - first[i + 1]) / span for i, name in enumerate(names)
-    }
 
 
 def delegates_from(home: Path, limit: int, entry: bool = False) -> list[Delegate]:

@@ -13,6 +13,7 @@ from widgets.store import Store
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 import loadgen
+import page_protocol
 
 TEXT = "Kenya's Pharmacy and Poisons Board — 警察 and AFRIPOL, 2024."
 
@@ -31,7 +32,7 @@ def test_simulated_delegates_open_type_and_every_text_is_stored(served, home: Pa
 
 
 def test_the_legacy_json_protocol_works_too(served, home: Path, monkeypatch):
-    monkeypatch.setattr(loadgen, "PROTOCOL", "json")  # the server decodes every message then
+    monkeypatch.setattr(page_protocol, "PROTOCOL", "json")  # the server decodes every message then
     figures = loadgen.run(served.base, home, 1, 3, interval=0.5, chunk=7, server_pid=None)
     assert figures["errors"] == [] and figures["opened"] == 1 and figures["lost"] == 0
 
@@ -56,14 +57,14 @@ def test_loadgen_and_chromium_store_the_same_draft(served, page, home: Path):
 
     async def type_japan() -> None:
         out = loadgen.Outcome(japan)
-        response = await loadgen.AsyncHTTPClient().fetch(
+        response = await page_protocol.AsyncHTTPClient().fetch(
             f"{served.base}/voila/render/{japan.path}?code={japan.code}", request_timeout=300
         )
-        kernel = loadgen.KERNEL_ID.search(response.body.decode())[1]
-        ws = await loadgen.websocket_connect(
+        kernel = page_protocol.KERNEL_ID.search(response.body.decode())[1]
+        ws = await page_protocol.websocket_connect(
             served.base.replace("http", "ws") + f"/api/kernels/{kernel}/channels?session_id=x"
         )
-        client = loadgen.Page(ws, "x")
+        client = page_protocol.Page(ws, "x")
         reader = asyncio.ensure_future(client.read())
         await client.load_widgets()
         box = client.sections()["A.background"]

@@ -31,6 +31,7 @@ from widgets.store import Store
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 import loadgen
+import page_protocol
 
 DRAFT = "Kenya's Pharmacy and Poisons Board — saved before the page opened."
 ENTRY = settings.ENTRY_PAGE
@@ -190,14 +191,14 @@ def test_only_the_entry_page_is_pooled(home: Path):
 async def _page_states(base: str, code: str | None) -> dict[str, dict]:
     """The widget states of the entry page as the browser's widget manager gets them."""
     query = f"?code={quote(code)}" if code else ""
-    response = await loadgen.AsyncHTTPClient().fetch(
+    response = await page_protocol.AsyncHTTPClient().fetch(
         f"{base}/voila/render/{ENTRY}{query}", request_timeout=300
     )
-    kernel = loadgen.KERNEL_ID.search(response.body.decode())[1]
-    ws = await loadgen.websocket_connect(
+    kernel = page_protocol.KERNEL_ID.search(response.body.decode())[1]
+    ws = await page_protocol.websocket_connect(
         base.replace("http", "ws", 1) + f"/api/kernels/{kernel}/channels?session_id=t"
     )
-    client = loadgen.Page(ws, "t")
+    client = page_protocol.Page(ws, "t")
     reader = asyncio.ensure_future(client.read())
     await client.load_widgets()
     ws.close()
@@ -214,7 +215,7 @@ def texts(states: dict) -> str:
 
 
 def sections(states: dict) -> dict[str, str]:
-    page = loadgen.Page(None, "")
+    page = page_protocol.Page(None, "")
     page.states = states
     return {key: states[model]["value"] for key, model in page.sections().items()}
 

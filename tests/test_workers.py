@@ -29,6 +29,7 @@ from widgets.store import migrate
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 import loadgen
+import page_protocol
 from workers import Cluster, kill_run, kill_summary, reopen_summary
 
 DELEGATES = 60
@@ -229,17 +230,17 @@ def test_a_page_and_its_websocket_reach_the_same_worker(in_cluster: Cluster):
         seen = []
         for delegate in who:
             jar: dict[str, str] = {}
-            page = await loadgen.open_workbook(in_cluster.base, delegate, jar)
+            page = await page_protocol.open_workbook(in_cluster.base, delegate, jar)
             assert page.sections(), "the gate did not open the workbook through the proxy"
             worker = jar[workers.COOKIE]
             # The same kernel through the other worker: refused, so the cookie is what routes.
             other = next(name for name in pids if name != worker)
             ws_url = in_cluster.base.replace("http", "ws") + f"/api/kernels/{page.kernel_id}"
-            request = loadgen.HTTPRequest(
+            request = page_protocol.HTTPRequest(
                 f"{ws_url}/channels?session_id=x", headers={"Cookie": f"{workers.COOKIE}={other}"}
             )
             try:
-                stray = await loadgen.websocket_connect(request)
+                stray = await page_protocol.websocket_connect(request)
                 stray.close()
                 refused = False
             except HTTPClientError as error:
