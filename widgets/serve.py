@@ -1,12 +1,11 @@
 """``munbook serve``: Voilà over the generated workbooks and the staff apps.
 
-``MunbookVoila`` is Voilà's own app with munbook's defaults as traitlets: it
-serves ``settings.site_dir()`` and nothing beside it; no tree listing, no
-contents API, no files route; markdown is rendered as text (raw HTML
-escaped); at most ``max_kernels`` kernels at once (then a "busy" page, HTTP
-503); kernels whose browser has gone are culled; the page sets the XSRF
-cookie Voilà's shutdown-on-close needs; and the access log never prints a
-query string (where access codes travel).
+``MunbookVoila`` is Voilà's own app with munbook's defaults as traitlets: it serves
+``settings.site_dir()`` and nothing beside it; no tree listing, no contents API, no
+files route; markdown is rendered as text (raw HTML escaped); at most ``max_kernels``
+kernels at once (then a "busy" page, HTTP 503); kernels whose browser has gone are
+culled; the page sets the XSRF cookie Voilà's shutdown-on-close needs; and the access
+log never prints a query string (where access codes travel).
 
 With ``pool`` > 0 (``--pool``) the entry page (``site/open.ipynb``) is served
 from Voilà's preheated kernels; they count towards ``max_kernels``, a refill
@@ -40,6 +39,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from . import settings
 from .exceptions import MunbookError
+from .http_pages import NoTrustWarning
 from .http_pages import access_log as access_log
 from .http_pages import plain_page as plain_page
 from .http_pages import redacted_log as redacted_log
@@ -294,7 +294,7 @@ def make_app(host: str = "127.0.0.1", port: int = 8866) -> MunbookVoila:
     app = MunbookVoila(config=serving_config(pool=pool + spare, root=root))
     app.pool, app.spare = pool, spare
     app.initialize([str(root), f"--port={port}", f"--Voila.ip={host}"])
-    # Our redacted access lines go out through Voilà's own log handler.
-    access_log.parent = app.log
+    access_log.parent = app.log  # redacted access lines, through Voilà's own log handler
     access_log.setLevel(logging.INFO)
+    app.log.addFilter(NoTrustWarning())  # the contents manager logs through it
     return app
