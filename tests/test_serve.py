@@ -231,5 +231,5 @@ def test_closing_the_page_frees_its_kernel(small_server: Served, browser, demo_h
     assert wait_for(lambda: not kernels(small_server), 30)
     log = small_server.log.read_text()
     assert "204 POST /voila/api/shutdown/" in log and "403 POST" not in log
-    assert "GET /voila/render/" in log and "is not trusted" not in log  # NoTrustWarning
+    assert "GET /voila/render/" in log and "is not trusted" not in log  # UntrustedContents
     context.close()

@@ -1,4 +1,4 @@
-"""What ``munbook serve`` says without Voilà: plain pages, access log lines, a quieter log."""
+"""What ``munbook serve`` says without Voilà: plain pages and access log lines."""
 
 from __future__ import annotations
 
@@ -21,18 +21,6 @@ def redacted_log(handler) -> None:
         request.path,
         1000 * request.request_time(),
     )
-
-
-class NoTrustWarning(logging.Filter):
-    """Drops jupyter_server's "Notebook X is not trusted", logged for every page opened.
-
-    Trust decides whether outputs saved in a notebook are shown without running it.
-    munbook serves notebooks saved without outputs, and Voilà runs them: the line said
-    nothing, and with hundreds of delegates opening pages it buried the rest of the log.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.msg != "Notebook %s is not trusted"
 
 
 def plain_page(title: str, text: str) -> str:

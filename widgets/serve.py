@@ -1,11 +1,12 @@
 """``munbook serve``: Voilà over the generated workbooks and the staff apps.
 
-``MunbookVoila`` is Voilà's own app with munbook's defaults as traitlets: it serves
-``settings.site_dir()`` and nothing beside it; no tree listing, no contents API, no
-files route; markdown is rendered as text (raw HTML escaped); at most ``max_kernels``
-kernels at once (then a "busy" page, HTTP 503); kernels whose browser has gone are
-culled; the page sets the XSRF cookie Voilà's shutdown-on-close needs; and the access
-log never prints a query string (where access codes travel).
+``MunbookVoila`` is Voilà's own app with munbook's defaults as traitlets: it
+serves ``settings.site_dir()`` and nothing beside it; no tree listing, no
+contents API, no files route; markdown is rendered as text (raw HTML
+escaped); at most ``max_kernels`` kernels at once (then a "busy" page, HTTP
+503); kernels whose browser has gone are culled; the page sets the XSRF
+cookie Voilà's shutdown-on-close needs; and the access log never prints a
+query string (where access codes travel).
 
 With ``pool`` > 0 (``--pool``) the entry page (``site/open.ipynb``) is served
 from Voilà's preheated kernels; they count towards ``max_kernels``, a refill
@@ -39,7 +40,6 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from . import settings
 from .exceptions import MunbookError
-from .http_pages import NoTrustWarning
 from .http_pages import access_log as access_log
 from .http_pages import plain_page as plain_page
 from .http_pages import redacted_log as redacted_log
@@ -48,7 +48,7 @@ from .kernel_cap import KernelsBusy as KernelsBusy
 from .kernel_cap import check_pool as check_pool
 from .kernel_cap import moved, pool_and_spare, prepare_manager
 from .kernel_cap import ready_first as ready_first
-from .voila_hooks import EscapingMarkdownRenderer, LeanKernelSpecs, install_template_cache
+from .voila_hooks import EscapingMarkdownRenderer, LeanKernelSpecs, install_hooks
 from .workflows import generate
 
 APPS = ("advisor", "chair")
@@ -286,7 +286,7 @@ def check_port(host: str, port: int) -> None:
 def make_app(host: str = "127.0.0.1", port: int = 8866) -> MunbookVoila:
     """A configured, initialised Voilà app serving site/; call ``start()`` to run it."""
     check_port(host, port)
-    install_template_cache()
+    install_hooks()
     pool, spare = pool_and_spare()
     install_apps()
     root = settings.ensure_dir(settings.site_dir())
@@ -294,7 +294,7 @@ def make_app(host: str = "127.0.0.1", port: int = 8866) -> MunbookVoila:
     app = MunbookVoila(config=serving_config(pool=pool + spare, root=root))
     app.pool, app.spare = pool, spare
     app.initialize([str(root), f"--port={port}", f"--Voila.ip={host}"])
-    access_log.parent = app.log  # redacted access lines, through Voilà's own log handler
+    # Our redacted access lines go out through Voilà's own log handler.
+    access_log.parent = app.log
     access_log.setLevel(logging.INFO)
-    app.log.addFilter(NoTrustWarning())  # the contents manager logs through it
     return app

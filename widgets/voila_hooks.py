@@ -1,17 +1,19 @@
 """Hooks into Voilà for ``munbook serve``: leaner kernels, escaped markdown, templates
-compiled once.
+compiled once, no trust check per page.
 
 ``LeanKernelSpecs`` goes in through Voilà's setting for it
 (``VoilaConfiguration.kernel_spec_manager_class``), ``EscapingMarkdownRenderer``
 through the exporter's (``VoilaExporter.markdown_renderer_class``); the template
-cache has no setting, see ``install_template_cache``.
+cache and the contents manager have none, see ``install_hooks``.
 """
 
 from __future__ import annotations
 
 from jinja2 import BytecodeCache
 from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_server.services.contents.largefilemanager import LargeFileManager
 from nbconvert.filters.markdown_mistune import IPythonRenderer
+from voila import app as voila_app
 from voila import notebook_renderer
 from voila.exporter import VoilaExporter, VoilaMarkdownRenderer
 
@@ -94,3 +96,31 @@ def install_template_cache() -> None:
     tests/test_lean.py fails if Voilà stops building it that way.
     """
     notebook_renderer.VoilaExporter = CachedTemplatesExporter
+
+
+class UntrustedContents(LargeFileManager):
+    """Voilà's contents manager, without Jupyter's trust check on every page opened.
+
+    Trust decides whether outputs saved in a notebook are shown without running it.
+    munbook serves notebooks saved without outputs and Voilà runs them, yet each page
+    GET signed the notebook, looked it up in Jupyter's signature database (a file in
+    the user's Jupyter data folder, outside munbook's home) and logged "Notebook X is
+    not trusted": hundreds of lines burying the log when a committee opened its pages.
+    """
+
+    def mark_trusted_cells(self, nb, path: str = "") -> None:
+        # What the failed check marked, without the notary: making one opens its database.
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.metadata["trusted"] = False
+
+
+def install_hooks() -> None:
+    """The hooks Voilà has no setting for: the template cache and the contents manager.
+
+    Voilà (0.5) makes its contents manager in ``Voila.init_settings`` from the
+    ``LargeFileManager`` name of ``voila.app``; tests/test_serve.py finds the trust
+    warning in a served page's log again if it stops doing so.
+    """
+    install_template_cache()
+    voila_app.LargeFileManager = UntrustedContents
