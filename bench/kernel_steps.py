@@ -89,7 +89,7 @@ class Kernel:
     def __init__(self, env: dict[str, str]) -> None:
         from jupyter_client.manager import KernelManager
 
-        from widgets.voila_hooks import LeanKernelSpecs
+        from widgets.serving.voila_hooks import LeanKernelSpecs
 
         self.manager = KernelManager(kernel_name="python3", kernel_spec_manager=LeanKernelSpecs())
         self.manager.start_kernel(env=env)

@@ -105,7 +105,7 @@ class Cluster:
         """
         import urllib.request
 
-        from widgets.workers import DOWN_INTERVAL
+        from widgets.serving.workers import DOWN_INTERVAL
 
         deadline = time.monotonic() + seconds
         for base in dict(re.findall(r"worker (w\d+): pid \d+ on (\S+)", self.text())).values():

@@ -239,9 +239,9 @@ def build_full_home(home: Path) -> dict:
 
     from click.testing import CliRunner
 
-    from widgets import serve
     from widgets.cli import main
     from widgets.core import committees
+    from widgets.serving import serve
     from widgets.store import migrate
     from widgets.workflows import demo, submit
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import CHROMIUM, free_port
 
-from widgets import lab
+from widgets.serving import lab
 from widgets.workflows import demo
 
 pytestmark = pytest.mark.browser

@@ -1,4 +1,5 @@
-"""The layers of widgets/ import one way only: apps -> workflows -> store / paper -> core.
+"""The rooms of widgets/ import one way only:
+cli -> serving -> apps -> workflows -> store / paper -> core / kernel -> base.
 
 Every ``import`` in every module (module level or inside a function) is read
 with ``ast``; an import that points up, or sideways between store and paper,
@@ -16,7 +17,18 @@ import widgets
 
 PACKAGE = Path(widgets.__file__).parent
 # Lower ranks may be imported by higher ones; equal ranks only within one layer.
-RANK = {"base": 0, "core": 1, "store": 2, "paper": 2, "workflows": 3, "apps": 4, "top": 5}
+# Every room by name: a module anywhere else fails test_every_module_is_in_a_layer.
+RANK = {
+    "base": 0,
+    "core": 1,
+    "kernel": 1,  # what runs inside a served kernel, beside core: imports neither it nor apps
+    "store": 2,
+    "paper": 2,
+    "workflows": 3,
+    "apps": 4,
+    "serving": 5,
+    "cli": 6,
+}
 # _home and _serving are parts of settings (re-exported by it): the bottom layer too.
 BASE = {"settings", "exceptions", "__init__", "_home", "_serving"}
 PAGES = {"workbook", "advisor", "chair"}  # app pages never import each other
@@ -25,11 +37,11 @@ MIGRATIONS = "widgets.store.migrations."
 
 
 def layer_of(module: str) -> str:
-    """``widgets.core.countries`` -> ``core``; ``widgets.cli`` -> ``top``."""
+    """``widgets.core.countries`` -> ``core``; a module in no room -> ``unknown``."""
     parts = module.split(".")[1:]
     if not parts or parts[0] in BASE:
         return "base"
-    return parts[0] if parts[0] in RANK else "top"  # cli/ (a package), serve, lab, startup
+    return parts[0] if parts[0] in RANK else "unknown"
 
 
 def imported(path: Path) -> list[tuple[int, str]]:
@@ -59,9 +71,13 @@ def violations(module: str, imports: list[tuple[int, str]]) -> list[str]:
     """Why each of ``module``'s imports breaks the direction, if it does."""
     mine = layer_of(module)
     problems = []
-    for line, target in imports:
+    for line, name in imports:
+        target = resolve(name)
         theirs = layer_of(target)
         if theirs == "base" or target == module:
+            continue
+        if "unknown" in (mine, theirs):
+            problems.append(f"{module}:{line} imports {target}: a module in no room")
             continue
         upward = RANK[theirs] > RANK[mine]
         sideways = RANK[theirs] == RANK[mine] and theirs != mine
@@ -87,9 +103,71 @@ def test_every_module_is_in_a_layer():
         parts = module.split(".")
         if module.startswith(MIGRATIONS):
             continue
-        assert len(parts) <= 3, f"{module} is nested deeper than one layer"
-        if len(parts) == 3:
-            assert parts[1] in {*RANK, "cli"}, f"{module} is in an unknown layer"
+        assert len(parts) <= 3, f"{module} is nested deeper than one room"
+        assert layer_of(module) != "unknown", f"{module} is in no room (add it to one of {RANK})"
+        if len(parts) == 2:
+            assert parts[1] in BASE or parts[1] in RANK, f"{module} lies loose in widgets/"
+
+
+def test_a_module_in_no_room_is_refused():
+    assert layer_of("widgets.serve") == "unknown"
+    assert violations("widgets.serving.serve", [(1, "widgets.newroom.thing")])
+
+
+def resolve(target: str) -> str:
+    """``widgets.store.Delegation`` -> ``widgets.store`` (the module that holds the name)."""
+    parent = target.rsplit(".", 1)[0]
+    return parent if not module_path(target) and module_path(parent) else target
+
+
+def module_path(module: str) -> Path | None:
+    base = PACKAGE.parent.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def circles() -> list[list[str]]:
+    """Groups of modules that import each other, directly or round a loop (Tarjan)."""
+    graph = {
+        module.removesuffix(".__init__"): {resolve(t) for _, t in imported(path)} - {module}
+        for module, path in all_modules()
+        if not module.startswith(MIGRATIONS)
+    }
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                item = stack.pop()
+                group.append(item)
+                if item == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_circles():
+    # Imports inside functions and under TYPE_CHECKING count: a circle is a circle.
+    assert circles() == []
 
 
 def test_imports_run_one_way():
@@ -106,6 +184,10 @@ def test_imports_run_one_way():
         ("widgets.workflows.collect", "widgets.apps.chair"),  # a workflow using an app
         ("widgets.apps.chair", "widgets.apps.advisor"),  # one page importing another
         ("widgets.workflows.report", "widgets.cli.papers"),  # a workflow using the CLI
+        ("widgets.kernel.launcher", "widgets.apps.workbook"),  # the kernel using the UI
+        ("widgets.kernel.priority", "widgets.core.words"),  # kernel and core side by side
+        ("widgets.apps.entry", "widgets.serving.serve"),  # a page using the server
+        ("widgets.serving.serve", "widgets.cli.running"),  # the server using the CLI
     ],
 )
 def test_the_check_catches_an_upward_import(module: str, target: str):

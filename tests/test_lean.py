@@ -15,7 +15,7 @@ from widgets import _serving as serving_settings  # where max_kernels() reads th
 from widgets import settings
 from widgets.exceptions import MunbookError
 from widgets.paper import sandbox
-from widgets.voila_hooks import TEMPLATES, CachedTemplatesExporter, LeanKernelSpecs
+from widgets.serving.voila_hooks import TEMPLATES, CachedTemplatesExporter, LeanKernelSpecs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,7 +99,7 @@ def test_voila_still_builds_its_page_exporter_from_the_name_munbook_replaces(mon
 
     from voila import notebook_renderer
 
-    from widgets.voila_hooks import install_template_cache
+    from widgets.serving.voila_hooks import install_template_cache
 
     # If Voilà stops building its exporter from this name, the cache silently stops working.
     assert "VoilaExporter(" in inspect.getsource(notebook_renderer.NotebookRenderer.initialize)

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from jupyter_client.manager import KernelManager
 
-from widgets import kernel
-from widgets.apps import priority
-from widgets.voila_hooks import LeanKernelSpecs
+from widgets.kernel import priority
+from widgets.kernel import launcher as kernel
+from widgets.serving.voila_hooks import LeanKernelSpecs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -193,7 +193,7 @@ def test_a_served_workbook_loads_no_heavy_module(home):
     served = Kernel(QUERY_STRING=f"code={code}")  # the entry page as Voilà runs it
     try:
         started_at = served.run(
-            "from widgets.apps import priority\n"
+            "from widgets.kernel import priority\n"
             "print(priority.session_nice() if priority._lowered_session else 'not-lowered')"
         )
         out = served.run(

@@ -22,11 +22,12 @@ from click.testing import CliRunner
 from conftest import CHROMIUM, Served, free_port
 from test_browser import SECTION, TIMEOUT, open_page, wait_saved
 
-from widgets import serve, settings
+from widgets import settings
 from widgets.apps.gate import DENIED
 from widgets.cli import main
 from widgets.core import access
 from widgets.exceptions import MunbookError
+from widgets.serving import serve
 from widgets.store import Store
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
@@ -87,7 +88,7 @@ def test_pool_size_is_bounded_and_below_the_cap(monkeypatch):
 
 def test_refills_wait_for_calm_and_restarts_do_not():
     """A refill waits while a page is being made or was just asked for (at most the patience)."""
-    from widgets import kernel_cap
+    from widgets.serving import kernel_cap
 
     calls: list[tuple[str, str | None]] = []
 
@@ -146,7 +147,7 @@ def test_widgets_made_unannounced_publish_once_the_block_ends(monkeypatch):
     import ipywidgets as w
     from comm.base_comm import BaseComm
 
-    from widgets.apps.unannounced import unannounced
+    from widgets.kernel.unannounced import unannounced
 
     published: list[str] = []
 

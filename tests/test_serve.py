@@ -18,8 +18,9 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from widgets import _serving as serving_settings  # where max_kernels() reads the memory
-from widgets import kernel_cap, serve, settings
+from widgets import settings
 from widgets.exceptions import MunbookError
+from widgets.serving import kernel_cap, serve
 
 KENYA = "workbooks/interpol/kenya.ipynb"
 
@@ -79,7 +80,7 @@ def test_zmq_sockets_and_open_files_are_sized_for_the_kernel_cap():
         pytest.skip("this machine's hard open-file limit is 1,024 or less: nothing to raise")
     # The open-file limit: raised to what 400 kernels need, in a child (this process keeps its own).
     code = (
-        "import logging, resource; from widgets import kernel_cap; "
+        "import logging, resource; from widgets.serving import kernel_cap; "
         "files = resource.RLIMIT_NOFILE; "
         "resource.setrlimit(files, (1024, resource.getrlimit(files)[1])); "
         "print(kernel_cap.raise_open_files(400, logging.getLogger()), "
@@ -96,7 +97,7 @@ def test_a_hard_open_file_limit_below_the_cap_is_reported():
     if resource.getrlimit(resource.RLIMIT_NOFILE)[1] < 1024:
         pytest.skip("this machine's hard open-file limit is below 1,024: it cannot be set to it")
     code = (
-        "import logging, resource; from widgets import kernel_cap; "
+        "import logging, resource; from widgets.serving import kernel_cap; "
         "resource.setrlimit(resource.RLIMIT_NOFILE, (512, 1024)); "
         "print(kernel_cap.raise_open_files(400, logging.getLogger()))"
     )

@@ -18,7 +18,7 @@ from conftest import SOURCES, full_content, save_latest
 from pypdf import PdfReader
 
 from widgets.apps.workbook import WorkbookApp
-from widgets.core import committees, countries
+from widgets.core import checks, committees, countries
 from widgets.paper import export
 from widgets.store import Store
 from widgets.workflows import progress, status, submit
@@ -128,12 +128,12 @@ def test_warnings_are_listed_before_submitting(store: Store, kenya: int):
 
 
 def test_far_under_is_half_the_limit_or_300_words():
-    assert submit.far_under(INTERPOL, 749) and not submit.far_under(INTERPOL, 750)
+    assert checks.far_under(INTERPOL, 749) and not checks.far_under(INTERPOL, 750)
     no_limit = dataclasses.replace(
         INTERPOL, rules=dataclasses.replace(INTERPOL.rules, max_words=None)
     )
-    assert submit.far_under(no_limit, 299).message.endswith("less than 300 words.")
-    assert submit.far_under(no_limit, 300) is None
+    assert checks.far_under(no_limit, 299).message.endswith("less than 300 words.")
+    assert checks.far_under(no_limit, 300) is None
 
 
 def test_submit_anyway_submits_the_version_that_was_checked(store: Store, kenya: int):

@@ -22,9 +22,10 @@ from click.testing import CliRunner
 from conftest import _postgres_url, scratch_database
 from tornado.httpclient import HTTPClientError
 
-from widgets import settings, workers
+from widgets import settings
 from widgets.cli import main
 from widgets.exceptions import MunbookError
+from widgets.serving import workers
 from widgets.store import migrate
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
@@ -96,7 +97,7 @@ def test_the_generated_config_is_valid_haproxy(tmp_path: Path):
 
 def test_a_moved_page_may_take_the_spare_kernels(monkeypatch: pytest.MonkeyPatch):
     """Pages HAProxy moved from a dead worker (their cookie names another) take spare kernels."""
-    from widgets import kernel_cap
+    from widgets.serving import kernel_cap
 
     def done(kernel: str) -> asyncio.Future:
         future = asyncio.Future(loop=loop)
@@ -122,7 +123,7 @@ def test_a_moved_page_may_take_the_spare_kernels(monkeypatch: pytest.MonkeyPatch
 
 
 def test_spare_kernels_are_checked_and_need_workers(home: Path):
-    from widgets import kernel_cap
+    from widgets.serving import kernel_cap
 
     with pytest.raises(MunbookError, match=r"8 \(and 32 spare\).*lower --pool or --spare"):
         kernel_cap.check_pool(8, 40, spare=32)
@@ -137,7 +138,7 @@ def test_spare_kernels_are_checked_and_need_workers(home: Path):
 
 def test_a_restarted_worker_is_not_ready_until_its_pool_is_started():
     """Its health check says 503 meanwhile (HAProxy keeps its pages on the others)."""
-    from widgets import kernel_cap
+    from widgets.serving import kernel_cap
 
     manager = kernel_cap.CappedKernelManager()
     assert manager.ready()  # no pool: nothing to wait for

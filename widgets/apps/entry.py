@@ -24,9 +24,9 @@ import ipywidgets as w
 from .. import settings
 from ..core import committees, countries
 from ..exceptions import MunbookError
+from ..kernel.unannounced import unannounced
 from ..store import Delegation, KernelStore, now
 from .gate import CodeGate
-from .unannounced import unannounced
 from .workbook import WorkbookApp
 
 if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy

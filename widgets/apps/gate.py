@@ -26,9 +26,9 @@ from urllib.parse import parse_qs, urlencode
 import ipywidgets as w
 
 from .. import settings
+from ..kernel import priority
 from ..store import now
 from ..store.records import FAILURE_WINDOW
-from . import priority
 from .html import shows_errors, stylesheet
 
 if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy

@@ -19,9 +19,9 @@ from .. import settings
 from ..core.committees import Committee
 from ..core.countries import Country
 from ..exceptions import MunbookError
+from ..kernel.memory import give_back
 from ..store import Delegation
 from .html import data_link, shows_errors
-from .memory import give_back
 
 if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
     from ..store import Store

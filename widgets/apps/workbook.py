@@ -22,13 +22,13 @@ from ..core.countries import Country
 from ..core.limits import LimitExceeded, Problem
 from ..core.words import section_key
 from ..exceptions import StoreError
+from ..kernel.memory import TRIM_EVERY, give_back
 from ..store import Delegation, KernelStore
 from ..workflows.autosave import DraftSession
 from ..workflows.progress import deadline_for
 from ..workflows.status import draft_change, latest_submission, status_html
 from .gate import CodeGate
 from .html import shows_errors, stylesheet
-from .memory import TRIM_EVERY, give_back
 from .panels import FeedbackPanel, HistoryPanel, PaperPanel
 from .reading import header_html, reading_pages
 from .save_status import SaveStatus

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import MunbookGroup, main
+from .group import MunbookGroup, main
 
 # ---- the store: schema, backups ----------------------------------------------------
 

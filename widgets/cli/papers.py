@@ -9,7 +9,7 @@ import click
 
 from .. import settings
 from ..exceptions import MunbookError
-from . import _upgrade_store, main
+from .group import _upgrade_store, main
 
 # ---- export ------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import click
 
 from .. import settings
 from ..exceptions import MunbookError
-from . import _public_url_option, _upgrade_store, _use_public_url, main
+from .group import _public_url_option, _upgrade_store, _use_public_url, main
 
 # ---- serve and demo --------------------------------------------------------------
 
@@ -18,7 +18,7 @@ from . import _public_url_option, _upgrade_store, _use_public_url, main
 def _serve(
     host: str, port: int, delegate: tuple[Path, str] | None = None, codes: dict | None = None
 ) -> None:
-    from .. import serve
+    from ..serving import serve
 
     app = serve.make_app(host, port)
     base = f"http://{host}:{port}"
@@ -37,7 +37,7 @@ def _banner(
     codes: dict | None = None,
 ) -> None:
     """The limits and the links people open, under the "Serving ..." line."""
-    from .. import serve
+    from ..serving import serve
 
     apps = serve.install_apps()
     click.echo(
@@ -76,8 +76,8 @@ def share_kernel_cap(workers: int) -> int:
 
 
 def _serve_workers(host: str, port: int, count: int) -> None:
-    """``count`` workers on loopback and HAProxy on ``host:port`` (widgets.workers)."""
-    from .. import serve, workers
+    """``count`` workers on loopback and HAProxy on ``host:port`` (widgets.serving.workers)."""
+    from ..serving import serve, workers
 
     workers.check_store(count, settings.db_url())
     workers.haproxy_binary()
@@ -202,7 +202,7 @@ def serve_cmd(
             os.environ[f"MUNBOOK_{name}"] = str(value)
     _use_public_url(public_url)
     if as_worker:  # the supervisor upgraded the store and prints the links
-        from .. import serve
+        from ..serving import serve
 
         app = serve.make_app(host, port)
         click.echo(f"Voilà worker on http://{host}:{port}/")
@@ -242,7 +242,7 @@ def report_cmd(committee_name, kind, school, to, out, notebook) -> None:
 @click.option("--allow-root", is_flag=True, help="Run as root (Jupyter refuses it otherwise).")
 def lab_cmd(host: str, port: int, allow_root: bool) -> None:
     """Start JupyterLab on munbook's folder for staff (prints the URL with its token)."""
-    from .. import lab
+    from ..serving import lab
 
     _upgrade_store()
     launch = lab.prepare(host, port, allow_root=allow_root)

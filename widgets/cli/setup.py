@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import MunbookGroup, _public_url_option, _upgrade_store, _use_public_url, main
+from .group import MunbookGroup, _public_url_option, _upgrade_store, _use_public_url, main
 
 # ---- committees ----------------------------------------------------------------
 

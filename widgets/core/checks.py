@@ -140,3 +140,16 @@ def _disclosure_problems(nb: NotebookNode, committee: Committee) -> Found:
             "The AI-use disclosure is empty: say which AI tools you used, or write 'None'.",
         )
     ]
+
+
+FAR_UNDER_WORDS = 300  # with no word limit, a paper shorter than this is far under
+
+
+def far_under(committee: Committee, words: int) -> Violation | None:
+    """A warning when the paper is far under the length: half the word limit, or 300 words."""
+    limit = committee.rules.max_words
+    floor = limit // 2 if limit else FAR_UNDER_WORDS
+    if words >= floor:
+        return None
+    what = f"half of the {limit} words {committee.acronym} allows" if limit else f"{floor} words"
+    return Violation("short", f"The paper has {words} words, less than {what}.", False)

@@ -15,21 +15,15 @@ is left to Alembic (``migrate.upgrade``).
 
 from __future__ import annotations
 
-import fcntl
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from ..exceptions import StoreError
 from . import engine as engines
+from .lock import LOCK_KEY, schema_lock
 from .schema import SCHEMA_REVISION, metadata
 
-# Any fixed number: every schema change on one PostgreSQL server queues on it.
-LOCK_KEY = 0x6D756E62  # "munb"
 VERSION_TABLE = "alembic_version"  # Alembic's default table, as Alembic makes it (below)
 
 # As migration 0001 makes them (that revision keeps its own frozen copy).
@@ -117,17 +111,3 @@ def ensure_ready(url: str | None = None) -> None:
     from . import migrate  # an existing store: Alembic replays what it lacks
 
     migrate.upgrade(url)
-
-
-@contextmanager
-def schema_lock(engine: Engine) -> Iterator[None]:
-    """On SQLite, one process changing the schema at a time (a lock file beside the database)."""
-    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
-        yield
-        return
-    # 0600 like every file munbook writes, whatever the umask.
-    fd = os.open(f"{engine.url.database}.upgrade-lock", os.O_WRONLY | os.O_CREAT, 0o600)
-    os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        yield

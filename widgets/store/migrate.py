@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from .. import settings
 from ..exceptions import StoreError
 from . import engine as engines
-from .fresh import LOCK_KEY, schema_lock
+from .lock import LOCK_KEY, schema_lock
 
 MIGRATIONS_DIR = settings.MIGRATIONS_DIR  # Alembic's script_location
 # Alembic's `context` and `op` are module globals: one migration at a time per process.

@@ -32,7 +32,7 @@ from ..core.access import ADVISOR, SECRETARIAT, name_key
 from ..store import Delegation, Store
 
 if TYPE_CHECKING:
-    from .roster import RosterRow
+    from .roster_file import RosterRow
 
 
 def code_row(

@@ -39,10 +39,9 @@ def preview(delegation: Delegation, draft: Draft | None) -> tuple[Rendered, list
     exporter and pypdf stay out of the delegate's kernel.
     """
     from ..core import committees
-    from ..core.checks import check
+    from ..core.checks import check, far_under
     from ..core.words import count_words
     from ..paper.export import render
-    from .submit import far_under
 
     committee = committees.load(delegation.committee)
     nb = paper_notebook(

@@ -15,7 +15,7 @@ import nbformat
 
 from .. import settings
 from ..core import committees
-from ..core.checks import Rendered, Violation, check
+from ..core.checks import Rendered, Violation, check, far_under
 from ..core.markdown import parse, plain_text
 from ..core.words import paper_words
 from ..exceptions import MunbookError
@@ -58,19 +58,6 @@ class Receipt:
 def paper_text(nb: nbformat.NotebookNode) -> str:
     """The paper's readable text (for similarity and word counts)."""
     return "\n".join(plain_text(parse(c.source)) for c in nb.cells if c.cell_type == "markdown")
-
-
-FAR_UNDER_WORDS = 300  # with no word limit, a paper shorter than this is far under
-
-
-def far_under(committee: committees.Committee, words: int) -> Violation | None:
-    """A warning when the paper is far under the length: half the word limit, or 300 words."""
-    limit = committee.rules.max_words
-    floor = limit // 2 if limit else FAR_UNDER_WORDS
-    if words >= floor:
-        return None
-    what = f"half of the {limit} words {committee.acronym} allows" if limit else f"{floor} words"
-    return Violation("short", f"The paper has {words} words, less than {what}.", False)
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from string import Template
 from typing import IO
 
-from . import settings
-from .exceptions import MunbookError
+from .. import settings
+from ..exceptions import MunbookError
 from .kernel_cap import NAME_ENV, RESTARTED_ENV
 
 COOKIE = "MUNBOOK_WORKER"

@@ -38,8 +38,9 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-from . import settings
-from .exceptions import MunbookError
+from .. import settings
+from ..exceptions import MunbookError
+from ..workflows import generate
 from .http_pages import access_log as access_log
 from .http_pages import plain_page as plain_page
 from .http_pages import redacted_log as redacted_log
@@ -49,7 +50,6 @@ from .kernel_cap import check_pool as check_pool
 from .kernel_cap import moved, pool_and_spare, prepare_manager
 from .kernel_cap import ready_first as ready_first
 from .voila_hooks import EscapingMarkdownRenderer, LeanKernelSpecs, install_hooks
-from .workflows import generate
 
 APPS = ("advisor", "chair")
 BUSY = "The server is busy, try again in a minute."

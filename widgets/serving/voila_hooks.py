@@ -17,7 +17,7 @@ from voila import app as voila_app
 from voila import notebook_renderer
 from voila.exporter import VoilaExporter, VoilaMarkdownRenderer
 
-from . import kernel
+from ..kernel import launcher as kernel
 
 # glibc's thresholds, fixed: by default, once a big buffer is freed (a preview's PDF and
 # page images arrive as one pickle of about a megabyte) glibc raises them and then keeps

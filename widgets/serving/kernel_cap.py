@@ -19,9 +19,9 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from tornado import web
 from traitlets import Integer, Set, default
 
-from . import settings
+from .. import settings
+from ..exceptions import MunbookError
 from .activity import LeanActivityWatch
-from .exceptions import MunbookError
 
 POOL_STARTS = 2  # pool kernels starting at once: a refill never swamps the pages being opened
 POOL_WAIT = 0.5  # seconds between looks for room under the cap (and for calm), for a refill

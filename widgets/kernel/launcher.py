@@ -4,8 +4,8 @@
 without ipykernel's debugger: importing debugpy (which a delegate's page never
 uses: Voilà does not pass debug messages) costs every kernel about 8 MB RSS.
 ``munbook serve`` names this launcher in the kernel spec it serves (see
-``widgets.voila_hooks.LeanKernelSpecs``); JupyterLab's kernels are unchanged.
-Its app (``widgets.kernel_io.ServedKernelApp``) handles a page's messages on the
+``widgets.serving.voila_hooks.LeanKernelSpecs``); JupyterLab's kernels are unchanged.
+Its app (``widgets.kernel.iopub.ServedKernelApp``) handles a page's messages on the
 main thread, without ipykernel's thread hand-overs.
 
 The served spec also sets ``SERVED_ENV``: ``MALLOC_ARENA_MAX`` (fewer glibc
@@ -16,7 +16,7 @@ served kernel: README, "Kernel memory"). ``malloc_trim`` after saves was
 measured and left out: 0.4 MB back after 300 saves.
 
 A served kernel starts at a lower CPU priority than its Voilà server, until
-its page is built (``widgets.apps.priority``).
+its page is built (``widgets.kernel.priority``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .apps import priority
+from . import priority
 
 ARENAS = "2"  # MALLOC_ARENA_MAX of the served kernels (glibc's default: 8 per core)
 DIGESTS = 2048  # incoming message signatures remembered to refuse a replayed one
@@ -59,7 +59,7 @@ def main() -> None:
     sys.modules["debugpy"] = None  # type: ignore[assignment]
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]  # as ipykernel_launcher: the kernel's folder is added back later
-    from .kernel_io import ServedKernelApp
+    from .iopub import ServedKernelApp
 
     # Command-line settings win over any ipython_kernel_config.py the machine has.
     ServedKernelApp.launch_instance(argv=[*sys.argv[1:], *SERVED_CONFIG])

@@ -1,6 +1,6 @@
 """The served kernel's ipykernel app: its messages sent by the thread that makes them.
 
-Imported by ``widgets.kernel`` only, after it lowered the kernel's priority.
+Imported by ``widgets.kernel.launcher`` only, after it lowered the kernel's priority.
 
 ipykernel reads shell messages on a thread of its own (for subshells) and sends
 IOPub messages from another (so that threads may print): each message a page's

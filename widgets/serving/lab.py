@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import settings
+from .. import settings
 from .serve import check_port, install_apps
 
 

@@ -1,0 +1,5 @@
+"""``python -m widgets.kernel``: the served kernel (see ``widgets.kernel.launcher``)."""
+
+from .launcher import main
+
+main()
