@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from jupyter_client.manager import KernelManager
 
-from widgets.kernel import priority
 from widgets.kernel import launcher as kernel
+from widgets.kernel import priority
 from widgets.serving.voila_hooks import LeanKernelSpecs
 
 ROOT = Path(__file__).resolve().parent.parent
