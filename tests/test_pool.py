@@ -252,10 +252,10 @@ def test_the_entry_page_opens_the_code_s_workbook_from_the_pool(pooled, demo_hom
     # Another delegate, code typed loosely: their workbook, not Kenya's.
     japan = page_states(pooled.base, demo_home["Japan"].lower().replace("-", " "))
     assert "Japan" in texts(japan) and sections(japan)["A.background"] == ""
-    # A wrong code: the refusal, no workbook; the failure is counted for the entry page.
+    # A wrong code: the refusal, no workbook; the failure is counted for the client address.
     wrong = page_states(pooled.base, "AAAA-BBBB-CCCC")
     assert DENIED in texts(wrong) and not sections(wrong)
-    assert store.failures_since("delegate:entry", store.delegation(kenya.id).created_at) == 1
+    assert store.failures_since("client:127.0.0.1", store.delegation(kenya.id).created_at) == 1
     # No code: the gate asks for one, then frees its kernel after the gate timeout.
     empty = page_states(pooled.base)
     assert "Enter the access code" in texts(empty) and not sections(empty)
@@ -320,3 +320,66 @@ def test_the_entry_page_in_chromium(home, demo_home, tmp_path, monkeypatch, page
     assert Store().latest_draft(kenya.id).content["sections"]["A.background"] == (
         "Typed in the entry page."
     )
+
+
+# ---- a stranger on the request socket (/voila/query) ------------------------------------
+
+
+def _query_socket(base: str, kernel_id: str, sig: str = ""):
+    """A websocket to the socket a pool kernel waits on; the server's first word, or None."""
+    from websockets.sync.client import connect
+
+    url = (
+        base.replace("http", "ws", 1) + f"/voila/query/{kernel_id}" + (f"?sig={sig}" if sig else "")
+    )
+    return connect(url, open_timeout=10)
+
+
+def _refused(socket) -> bool:
+    from websockets.exceptions import ConnectionClosed
+
+    try:
+        socket.recv(timeout=3)
+    except ConnectionClosed:
+        return True
+    except TimeoutError:
+        return False
+    return False
+
+
+def test_a_stranger_on_the_request_socket_cannot_stall_the_pool(pooled: Served, demo_home):
+    """Voilà's on_close deleted the newest pool kernel's waiter (issue: four rounds of this left
+    every kernel busy and every page 503). Each stranger's socket is refused now, and a
+    delegate still opens their workbook from the pool afterwards."""
+    import uuid
+
+    for _ in range(4):
+        fake = str(uuid.uuid4())
+        first = _query_socket(pooled.base, fake)
+        page_states(pooled.base)  # takes a pool kernel (gate, no code); the pool refills
+        time.sleep(2)
+        second = _query_socket(pooled.base, fake)
+        assert _refused(first) and _refused(second), "a socket for a kernel id nobody signed"
+        first.close()
+        second.close()
+    # A real kernel's id without its signature is refused as well (the page's HTML names it).
+    taken = page_states(pooled.base)["kernel"]["id"]
+    assert _refused(_query_socket(pooled.base, taken, sig="0" * 64))
+    states = page_states(pooled.base, demo_home["Kenya"])
+    assert "Kenya" in texts(states) and "A.background" in sections(states)
+    assert "Using pre-heated kernel" in pooled.log.read_text()
+
+
+def test_a_kernel_waits_for_its_request_with_a_deadline(monkeypatch):
+    """No server to ask: the wait ends after CONNECT_SECONDS, and the gate asks for the code."""
+    from widgets.kernel import request
+
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("VOILA_APP_PORT", str(free_port()))
+    monkeypatch.setattr(request, "CONNECT_SECONDS", 1.0)
+    start = time.monotonic()
+    request.wait_for_request()
+    assert time.monotonic() - start < 5
+    assert request.matches(b"k", "id", request.sign(b"k", "id"))
+    assert not request.matches(b"", "id", request.sign(b"", "id"))  # no key, no proof
+    assert not request.matches(b"k", "other", request.sign(b"k", "id"))

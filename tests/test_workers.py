@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,7 +20,7 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
-from conftest import _postgres_url, scratch_database
+from conftest import _postgres_url, free_port, scratch_database
 from tornado.httpclient import HTTPClientError
 
 from widgets import settings
@@ -117,9 +118,17 @@ def test_a_moved_page_may_take_the_spare_kernels(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv(kernel_cap.NAME_ENV, raising=False)
     assert not kernel_cap.moved({kernel_cap.MOVED_HEADER: "w1"})  # a plain serve: never
     monkeypatch.setenv(kernel_cap.NAME_ENV, "w2")
-    assert kernel_cap.moved({kernel_cap.MOVED_HEADER: "w1"})
-    assert not kernel_cap.moved({kernel_cap.MOVED_HEADER: "w2"})  # its own page
-    assert not kernel_cap.moved({})  # a new page (no cookie yet)
+    with socket.socket() as up:  # w3 is a live worker; w1's port takes no connection
+        up.bind(("127.0.0.1", 0))
+        up.listen()
+        peers = f"w1=127.0.0.1:{free_port()},w2=127.0.0.1:1,w3=127.0.0.1:{up.getsockname()[1]}"
+        monkeypatch.setenv(kernel_cap.PEERS_ENV, peers)
+        assert kernel_cap.moved({kernel_cap.MOVED_HEADER: "w1"})  # from a dead worker
+        assert not kernel_cap.moved({kernel_cap.MOVED_HEADER: "w2"})  # its own page
+        assert not kernel_cap.moved({})  # a new page (no cookie yet)
+        # Anyone can send any cookie: a live worker's name, or a made-up one, takes no spare.
+        assert not kernel_cap.moved({kernel_cap.MOVED_HEADER: "w3"})
+        assert not kernel_cap.moved({kernel_cap.MOVED_HEADER: "w9"})
 
 
 def test_spare_kernels_are_checked_and_need_workers(home: Path):

@@ -19,6 +19,9 @@ MAX_KERNELS = 40  # per server process, when its memory cannot be read (see max_
 KERNEL_MB = 120  # a served delegate (make bench: hour): kernel PSS after an hour of writing
 # (~65 MB), its share of the server (~3 MB) and, now and then, a preview worker (~300 MB)
 KERNELS_RANGE = (20, 400)  # the default cap's bounds, whatever the memory
+MAX_MESSAGE_BYTES = 4 * 2**20  # one websocket message from a page (Tornado's default: 10 MiB);
+# the largest a page sends is a roster CSV upload, a 5,000-row roster is about 0.5 MB
+KERNEL_MEMORY_MB = 1024  # a served kernel's data ceiling (kernel_memory_mb())
 GATE_TIMEOUT = 180.0  # seconds a page may wait for its code before freeing its kernel
 IDLE_TIMEOUT = 600  # seconds a kernel whose browser has gone is kept (then culled)
 MAX_WORKERS = 64  # Voilà workers one ``serve --workers`` starts, at most
@@ -42,6 +45,15 @@ def _env_number(name: str, default: float, low: float, high: float) -> float:
     if not low <= value <= high:
         raise MunbookError(f"{name}={raw!r}: must be a number from {low:g} to {high:g}")
     return value
+
+
+def kernel_memory_mb() -> int:
+    """MB of data one served kernel may hold (``$MUNBOOK_KERNEL_MEMORY_MB``, ``RLIMIT_DATA``).
+
+    A delegate's kernel holds about 60 MB; a staff app's a few hundred; previews and
+    renders run in workers with limits of their own.
+    """
+    return int(_env_number("MUNBOOK_KERNEL_MEMORY_MB", KERNEL_MEMORY_MB, 256, 65_536))
 
 
 def max_kernels() -> int:

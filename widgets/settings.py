@@ -38,7 +38,9 @@ from ._serving import DEFAULT_PUBLIC_URL as DEFAULT_PUBLIC_URL
 from ._serving import GATE_TIMEOUT as GATE_TIMEOUT
 from ._serving import IDLE_TIMEOUT as IDLE_TIMEOUT
 from ._serving import KERNEL_MB as KERNEL_MB
+from ._serving import KERNEL_MEMORY_MB as KERNEL_MEMORY_MB
 from ._serving import MAX_KERNELS as MAX_KERNELS
+from ._serving import MAX_MESSAGE_BYTES as MAX_MESSAGE_BYTES
 from ._serving import MAX_PUBLIC_URL as MAX_PUBLIC_URL
 from ._serving import MAX_WORKERS as MAX_WORKERS
 from ._serving import POOL as POOL
@@ -48,6 +50,7 @@ from ._serving import available_mb as available_mb
 from ._serving import check_public_url as check_public_url
 from ._serving import gate_timeout as gate_timeout
 from ._serving import idle_timeout as idle_timeout
+from ._serving import kernel_memory_mb as kernel_memory_mb
 from ._serving import max_kernels as max_kernels
 from ._serving import pool_size as pool_size
 from ._serving import public_url as public_url
@@ -76,6 +79,13 @@ HAPROXY_TEMPLATE = TEMPLATES_DIR / "haproxy" / "munbook.cfg"  # serve --workers;
 PAGE_TEMPLATE_ROOT, PAGE_TEMPLATE = TEMPLATES_DIR / "jupyter", "munbook"
 MIGRATIONS_DIR = PACKAGE_DIR / "store" / "migrations"  # Alembic's scripts, shipped as code
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's; prints the PDF reports
+
+
+def fontawesome_dir() -> Path:
+    """Font Awesome's CSS and fonts (the widgets' icons), served by ``munbook serve`` itself."""
+    import fontawesomefree
+
+    return Path(fontawesomefree.__file__).parent / "static" / "fontawesomefree"
 
 
 def db_url() -> str:

@@ -195,7 +195,6 @@ def advisor_app(store: Store | None = None) -> CodeGate:
         "munbook · advisor",
         check=store.staff_grant,
         open_page=lambda grant: AdvisorPage(store, grant),
-        scope="advisor",
         store=store,
     )
     return gate

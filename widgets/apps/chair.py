@@ -82,6 +82,5 @@ def chair_app(store: Store | None = None) -> CodeGate:
         "munbook · chair",
         check=lambda code: committee_for_chair_code(store, code),
         open_page=lambda committee: ChairPage(store, committee),
-        scope="chair",
         store=store,
     )

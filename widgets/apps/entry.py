@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import atexit
 import gc
-import json
 import logging
-import os
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -24,6 +22,7 @@ import ipywidgets as w
 from .. import settings
 from ..core import committees, countries
 from ..exceptions import MunbookError
+from ..kernel.request import preheated, wait_for_request
 from ..kernel.unannounced import unannounced
 from ..store import Delegation, KernelStore, now
 from .gate import CodeGate
@@ -35,7 +34,6 @@ if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
 TITLE = "Your position paper workbook"
 NOT_SET_UP = "This workbook is not set up on this server. Ask your advisor."
 log = logging.getLogger(__name__)
-REQUEST_SECONDS = 5.0  # to reach the server's request socket; then it waits for a request
 
 
 def warm() -> KernelStore | MunbookError:
@@ -53,11 +51,6 @@ def warm() -> KernelStore | MunbookError:
         # A kernel waiting in the pool holds no database connection (the next query opens one).
         store.dispose()
     return store
-
-
-def preheated() -> bool:
-    """True in a kernel Voilà started for its pool (before any request)."""
-    return os.environ.get("VOILA_PREHEAT", "False") != "False"
 
 
 def rehearse(store: Store) -> None:
@@ -83,30 +76,6 @@ def rehearse(store: Store) -> None:
         gc.collect()
 
 
-def wait_for_request() -> None:
-    """Block until Voilà hands this preheated kernel a request; put its CGI variables in os.environ.
-
-    The protocol of ``voila.utils.wait_for_request`` (a websocket on
-    ``/voila/query/<kernel id>`` that sends one JSON object), without importing
-    ``voila.utils``, which would add about 47 MB to every kernel. A kernel that
-    was not preheated (``VOILA_PREHEAT`` unset or False) has them already.
-    """
-    if not preheated():
-        return
-    from websockets.sync.client import connect
-
-    host = os.environ.get("VOILA_APP_IP", "127.0.0.1")
-    port = os.environ.get("VOILA_APP_PORT", "8866")
-    base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
-    url = f"ws://{host}:{port}{base}voila/query/{os.environ.get('VOILA_KERNEL_ID', '')}"
-    try:
-        with connect(url, open_timeout=REQUEST_SECONDS, max_size=2**20) as socket:
-            info = json.loads(socket.recv())
-    except (OSError, ValueError):  # no request info: the page asks for the code instead
-        return
-    os.environ.update({str(k): str(v) for k, v in info.items()})
-
-
 def entry_page(store: Store | MunbookError | None = None) -> w.Widget:
     """Wait for the request, then the gate for ``?code=``; the code's workbook once it opens."""
     wait_for_request()
@@ -126,7 +95,6 @@ def entry_page(store: Store | MunbookError | None = None) -> w.Widget:
             TITLE,
             check=check,
             open_page=lambda delegation: open_workbook(opened, delegation),
-            scope="delegate:entry",
             store=opened,
         )
 

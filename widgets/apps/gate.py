@@ -2,8 +2,11 @@
 
 The code comes from ``?code=`` (Voilà hands the query string to the kernel as
 ``QUERY_STRING``) or from the password box. Wrong codes are remembered in the
-store per target, so guessing slows down even across page reloads; the wait
-is a time before which tries are refused (the kernel never sleeps). A page
+store per client address (``munbook serve`` hands it to the kernel as
+``HTTP_X_MUNBOOK_CLIENT``), so 30 pages opened at once, on any worker, get no
+more tries than one page; the wait is a time before which tries are refused
+(the kernel never sleeps). A code longer than ``MAX_CODE_CHARS`` is refused
+before any work. A page
 whose gate stays shut for ``settings.gate_timeout()`` seconds asks the server
 to shut its kernel down, so strangers cannot hold kernels.
 """
@@ -19,6 +22,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode
@@ -26,7 +30,8 @@ from urllib.parse import parse_qs, urlencode
 import ipywidgets as w
 
 from .. import settings
-from ..kernel import priority
+from ..core.access import MAX_CODE_CHARS
+from ..kernel import guard, priority
 from ..store import now
 from ..store.records import FAILURE_WINDOW
 from .html import shows_errors, stylesheet
@@ -38,6 +43,13 @@ FREE_TRIES = 3
 MAX_DELAY = 30.0
 WINDOW = FAILURE_WINDOW
 DENIED = "That code does not open this page. Check it, or ask your advisor for yours."
+TOO_LONG = f"An access code has at most {MAX_CODE_CHARS} characters. Check the code you were given."
+CLIENT_ENV = "HTTP_X_MUNBOOK_CLIENT"  # the client's address, from munbook serve (never the browser)
+
+
+def failure_scope() -> str:
+    """The store's key for this client's wrong codes: its address, whatever the page."""
+    return f"client:{os.environ.get(CLIENT_ENV, '').strip()[:64] or 'unknown'}"
 
 
 def code_from_url() -> str:
@@ -111,11 +123,12 @@ class CodeGate(w.VBox):
         title: str,
         check: Callable[[str], object],
         open_page: Callable[[object], w.Widget],
-        scope: str,
         store: Store,
         clock: Callable[[], float] = time.monotonic,
     ):
-        self._check, self._open, self._scope, self._store = check, open_page, scope, store
+        self._check, self._open, self._store = check, open_page, store
+        self._scope = failure_scope()
+        self._mine: list[datetime] = []  # when this page recorded its wrong codes
         self._clock, self._not_before, self.opened, self.expired = clock, 0.0, False, False
         self.timeout = settings.gate_timeout()
         self.code = w.Password(
@@ -142,13 +155,17 @@ class CodeGate(w.VBox):
     @shows_errors("message")  # a store or page that fails says so, never a blank page
     def try_code(self, code: str) -> bool:
         """Open the page if ``code`` is right; otherwise say so and when to try again."""
-        code = code.strip()
         if self.expired:
             return False
+        if len(code) > MAX_CODE_CHARS:  # before any other work: no strip, no store, no hash
+            self.code.value = ""
+            self._say(TOO_LONG)
+            return False
+        code = code.strip()
         if not code:
             self._say("Please enter your access code.")
             return False
-        wait = self._not_before - self._clock()
+        wait = max(self._not_before - self._clock(), self._shared_wait())
         if wait > 0:
             self._say(f"{DENIED} Too many wrong codes: try again in {math.ceil(wait)} s.")
             return False
@@ -156,11 +173,13 @@ class CodeGate(w.VBox):
         if grant:
             self._cancel_timers()
             self.opened = True
+            guard.opened()  # the page's own limits apply from here
             self.children = [self._open(grant)]
             priority.settle()  # the page is built: from now on the kernel answers its user
             return True
         failures = self._store.failures_since(self._scope, now() - WINDOW)
         self._store.record_failure(self._scope, keep=WINDOW)
+        self._mine.append(now())
         self.code.value = ""
         delay = delay_after(failures + 1)
         if delay:
@@ -171,6 +190,20 @@ class CodeGate(w.VBox):
         else:
             self._say(DENIED)
         return False
+
+    def _shared_wait(self) -> float:
+        """Seconds this client must still wait after wrong codes on any page or worker.
+
+        The wait counts from its latest wrong code; the store keeps times, so this
+        asks whether there was one within the delay its count earns.
+        """
+        at = now()
+        delay = delay_after(self._store.failures_since(self._scope, at - WINDOW))
+        if not delay:
+            return 0.0
+        since = at - timedelta(seconds=delay)
+        mine = sum(1 for t in self._mine if t >= since)  # this page's own: its clock decides
+        return delay if self._store.failures_since(self._scope, since) > mine else 0.0
 
     def _unlock(self) -> None:
         if not self.expired:

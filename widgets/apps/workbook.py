@@ -294,7 +294,6 @@ def workbook_page(
         f"{escape(nation.name)} · {escape(info.acronym)} position paper",
         check=lambda code: store.check_code(code, "delegate", info.key, delegation.id),
         open_page=lambda _: WorkbookApp(store, delegation, info, nation),
-        scope=f"delegate:{delegation.id}",
         store=store,
     )
     return gate

@@ -24,6 +24,8 @@ from ipykernel.iostream import IOPubThread
 from ipykernel.kernelapp import IPKernelApp
 from jupyter_client.session import Session
 
+from . import guard
+
 
 class MainThreadIOPub(IOPubThread):
     """ipykernel's IOPub thread, but the main thread sends its own messages.
@@ -82,7 +84,12 @@ class MainThreadIOPub(IOPubThread):
 
 
 class ServedKernelApp(IPKernelApp):
-    """ipykernel's app, reading shell messages and sending IOPub on the main thread."""
+    """ipykernel's app, reading shell messages and sending IOPub on the main thread,
+    its comm handlers behind ``guard`` (bounded before the gate, no tracebacks to the page)."""
+
+    def init_kernel(self) -> None:
+        super().init_kernel()
+        guard.install(self.kernel)
 
     def init_sockets(self) -> None:
         super().init_sockets()

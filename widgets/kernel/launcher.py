@@ -21,9 +21,11 @@ its page is built (``widgets.kernel.priority``).
 
 from __future__ import annotations
 
+import resource
 import sys
 from pathlib import Path
 
+from .. import settings
 from . import priority
 
 ARENAS = "2"  # MALLOC_ARENA_MAX of the served kernels (glibc's default: 8 per core)
@@ -52,8 +54,21 @@ SERVED_ENV = {
 }
 
 
+def cap_memory() -> int:
+    """Cap this kernel's data (heap and anonymous memory, ``RLIMIT_DATA``) at
+    ``settings.kernel_memory_mb()``: past it an allocation fails with MemoryError, which
+    the kernel logs, instead of the machine swapping. Returns the cap in bytes."""
+    cap = settings.kernel_memory_mb() * 2**20
+    hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    return cap
+
+
 def main() -> None:
     priority.lower()  # before the imports: they are most of a kernel start's CPU
+    cap_memory()
     # ipykernel imports its debugger inside ``try: ... except ImportError``: a None entry
     # in sys.modules makes ``import debugpy`` raise ImportError, so the kernel has none.
     sys.modules["debugpy"] = None  # type: ignore[assignment]

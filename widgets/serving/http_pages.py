@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
 from html import escape
+
+from tornado import web
+
+from .kernel_cap import NAME_ENV  # set by serve --workers: requests come through HAProxy
 
 access_log = logging.getLogger("munbook.access")
 
@@ -34,3 +40,79 @@ def plain_page(title: str, text: str) -> str:
         f"<h1 style='font-family:Georgia,serif;font-weight:600'>{escape(title)}</h1>"
         f"<p>{escape(text)}</p></body></html>"
     )
+
+
+# What every answer of munbook serve carries. Codes travel in URLs: no Referer takes them
+# to another site. The pages load scripts, styles, fonts and images from this server
+# only (Voilà's page has inline scripts and styles; widgets' images are data: URLs).
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "frame-src 'self' blob: data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+CODE = re.compile(r"(?i)\b(code(?:=|%3D))[^&\s\"'#]*")
+
+
+def redact(text: str) -> str:
+    """``text`` with every ``code=`` value replaced (URLs, query strings, form bodies)."""
+    return CODE.sub(r"\1[redacted]", text)
+
+
+class RedactCodes(logging.Filter):
+    """A handler's filter: the line is formatted, then every code in it redacted."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
+
+
+REDACT = RedactCodes()
+
+
+def redact_logs() -> None:
+    """Put ``REDACT`` on every log handler there is (Tornado's, Jupyter's, Voilà's, ours)."""
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", ()):
+            if REDACT not in handler.filters:
+                handler.addFilter(REDACT)
+
+
+def client_address(request) -> str:
+    """The address a request came from: HAProxy's ``X-Forwarded-For`` (the entry it
+    appended last) when this is a worker behind it on loopback, else the peer's."""
+    peer = request.remote_ip or ""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if forwarded and os.environ.get(NAME_ENV) and peer in ("127.0.0.1", "::1"):
+        return forwarded.split(",")[-1].strip()[:64] or peer
+    return peer
+
+
+class LocalAsset(web.StaticFileHandler):
+    """A file of a shipped asset (Font Awesome), with the security headers."""
+
+    def set_default_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.set_header(name, value)

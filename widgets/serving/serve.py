@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from jupyter_core.utils import ensure_async
+from jupyter_server.utils import url_path_join
 from tornado import web
 from tornado.ioloop import IOLoop
 from traitlets import Float, Integer, default
@@ -40,7 +41,10 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from .. import settings
 from ..exceptions import MunbookError
+from ..kernel import request as request_signature
 from ..workflows import generate
+from . import orphans
+from .http_pages import SECURITY_HEADERS, LocalAsset, client_address, redact_logs
 from .http_pages import access_log as access_log
 from .http_pages import plain_page as plain_page
 from .http_pages import redacted_log as redacted_log
@@ -52,6 +56,7 @@ from .kernel_cap import ready_first as ready_first
 from .voila_hooks import EscapingMarkdownRenderer, LeanKernelSpecs, install_hooks
 
 APPS = ("advisor", "chair")
+CLIENT_HEADER = "X-Munbook-Client"
 BUSY = "The server is busy, try again in a minute."
 SHUTDOWN_GRACE = 3.0  # seconds; the workbook autosaves 1 s after the last keystroke
 
@@ -65,6 +70,9 @@ class RenderHandler(TornadoVoilaHandler):
         # Touching the token sets the `_xsrf` cookie, which Voilà's page sends back
         # when it closes (POST /voila/api/shutdown/<kernel>); without it: 403, kernel kept.
         self.xsrf_token  # noqa: B018
+        # The kernel learns its client's address from the server alone (never the browser's
+        # header of that name): wrong codes are counted per address (apps/gate.py).
+        self.request.headers[CLIENT_HEADER] = client_address(self.request)
         manager = self.kernel_manager
         manager.last_page = time.monotonic()
         keep = 0 if moved(self.request.headers) else manager.spare  # spares: moved pages'
@@ -114,19 +122,46 @@ class GraceShutdownHandler(VoilaShutdownKernelHandler):
 
 
 class RequestInfoHandler(RequestInfoSocketHandler):
-    """Voilà's socket that hands a preheated kernel its request, which it then forgets.
+    """Voilà's socket that hands a preheated kernel its request, for that kernel only.
 
-    Voilà keeps a request it could not hand over at once (the kernel was still
-    starting) for the life of the server, query string and code included.
+    Voilà (0.5) let anyone open it for any id, and its ``on_close`` deleted the newest
+    waiter when the closing socket was not in its table (a second socket for the same
+    id had replaced it): a stranger could take away a pool kernel's request for good.
+    Here only the kernel itself may wait (it signs its id with its session key, which
+    only it and this server hold), one socket per kernel, and a close removes its own
+    entry alone. A request it could not hand over at once is forgotten once handed.
     """
 
+    _kernel_id = ""
+
     def open(self, kernel_id: str) -> None:
+        waiters = RequestInfoSocketHandler._waiters
+        if not self._signed_by(kernel_id) or kernel_id in waiters:
+            self.close(1008, "refused")
+            return
+        self._kernel_id = kernel_id
         super().open(kernel_id)
         RequestInfoSocketHandler._cache.pop(kernel_id, None)
+
+    def _signed_by(self, kernel_id: str) -> bool:
+        manager = self.settings["kernel_manager"]
+        if kernel_id not in manager:
+            return False
+        key = manager.get_kernel(kernel_id).session.key
+        return request_signature.matches(key, kernel_id, self.get_argument("sig", ""))
+
+    def on_close(self) -> None:
+        waiters = RequestInfoSocketHandler._waiters
+        if self._kernel_id and waiters.get(self._kernel_id) is self:
+            del waiters[self._kernel_id]
 
 
 class ClosedHandler(web.RequestHandler):
     """Routes Voilà offers that munbook closes: the tree listing, the contents API."""
+
+    def set_default_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.set_header(name, value)
 
     def prepare(self) -> None:
         if self.request.path.rstrip("/") in ("", "/voila"):
@@ -159,7 +194,12 @@ class MunbookVoila(Voila):
 
     @default("tornado_settings")
     def _default_tornado_settings(self) -> dict:
-        return {"log_function": redacted_log, "xsrf_cookie_kwargs": {"samesite": "Strict"}}
+        return {
+            "log_function": redacted_log,
+            "xsrf_cookie_kwargs": {"samesite": "Strict"},
+            "headers": dict(SECURITY_HEADERS),  # jupyter_server's handlers add these
+            "websocket_max_message_size": settings.MAX_MESSAGE_BYTES,
+        }
 
     @default("open_browser")
     def _default_open_browser(self) -> bool:
@@ -179,6 +219,7 @@ class MunbookVoila(Voila):
         # full collections (with 200 pages open each took 0.2-0.4 s; the pages waited).
         gc.collect()
         gc.freeze()
+        self.orphan_check = orphans.start(self.kernel_manager)
         super().listen()
 
     def init_handlers(self) -> list:
@@ -196,6 +237,8 @@ class MunbookVoila(Voila):
                 handlers.append((pattern, ClosedHandler))
             else:
                 handlers.append(route)
+        static = url_path_join(self.server_url, "munbook/static/fontawesome/(.*)")
+        handlers.insert(0, (static, LocalAsset, {"path": str(settings.fontawesome_dir())}))
         return handlers
 
 
@@ -224,6 +267,7 @@ def serving_config(
     voila.allow_theme_override = "NO"
     # Voilà's lab page plus a plain "connection lost" message (templates/jupyter/...).
     voila.template = settings.PAGE_TEMPLATE
+    voila.http_header_envs = [CLIENT_HEADER]  # as HTTP_X_MUNBOOK_CLIENT in the kernel
     paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     if str(settings.PAGE_TEMPLATE_ROOT) not in paths:
         os.environ["JUPYTER_PATH"] = os.pathsep.join([str(settings.PAGE_TEMPLATE_ROOT), *paths])
@@ -297,4 +341,5 @@ def make_app(host: str = "127.0.0.1", port: int = 8866) -> MunbookVoila:
     # Our redacted access lines go out through Voilà's own log handler.
     access_log.parent = app.log
     access_log.setLevel(logging.INFO)
+    redact_logs()  # Tornado's and Jupyter's own lines too (a 404 logs its whole URL)
     return app

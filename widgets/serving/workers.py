@@ -28,7 +28,7 @@ from typing import IO
 
 from .. import settings
 from ..exceptions import MunbookError
-from .kernel_cap import NAME_ENV, RESTARTED_ENV
+from .kernel_cap import NAME_ENV, PEERS_ENV, RESTARTED_ENV
 
 COOKIE = "MUNBOOK_WORKER"
 START_SECONDS = 120  # a worker that does not answer by then is an error
@@ -177,6 +177,8 @@ class Supervisor:
         (Its delegates are reopening their pages on the other workers meanwhile.)
         """
         env = {**os.environ, NAME_ENV: worker.name}  # pages whose cookie names another: moved
+        # Every worker's name and port: a page counts as moved only from one that is down.
+        env[PEERS_ENV] = ",".join(f"{w.name}=127.0.0.1:{w.port}" for w in self.workers)
         if restart:
             env[RESTARTED_ENV] = "1"
         worker.process = self._spawn(self.command(worker), worker.name, env)
