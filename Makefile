@@ -3,17 +3,30 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# The exact versions tested, for `.[dev,countries]` on Python 3.11, Linux: written by
+# uv (`make lock`), installed as they are; munbook itself goes on top without its deps.
+LOCK   := requirements.lock
 
-.PHONY: install demo test bench lint format clean
+.PHONY: install lock demo test bench lint format clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml scripts/system-packages
+$(STAMP): pyproject.toml $(LOCK) scripts/system-packages
 	@scripts/system-packages
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,countries]'
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+# Refresh the pins: the newest releases pyproject.toml's bounds allow (`make lock
+# LOCK_FLAGS=` keeps the pins that still fit, e.g. after adding one dependency).
+# 3.11 is 3.11.0: the pins install on every 3.11. Then `make install` and test.
+LOCK_FLAGS ?= --upgrade
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --extra countries \
+	  --python-version 3.11 --python-platform linux --custom-compile-command 'make lock' \
+	  $(LOCK_FLAGS) --quiet -o $(LOCK)
 
 demo: install
 	$(VENV)/bin/munbook demo
@@ -22,7 +35,7 @@ test: install
 	MUNBOOK_TEST_PG="$$(scripts/test-postgres)" $(VENV)/bin/pytest
 
 # `make bench startup generate`: only those benchmarks (the names are not targets of their own)
-BENCH_NAMES := $(filter-out bench install demo test lint format clean,$(MAKECMDGOALS))
+BENCH_NAMES := $(filter-out bench install lock demo test lint format clean,$(MAKECMDGOALS))
 bench: install
 	$(PY) bench/run.py $(BENCH_NAMES)
 ifneq ($(filter bench,$(MAKECMDGOALS)),)
