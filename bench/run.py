@@ -1029,6 +1029,16 @@ def workers() -> None:
 
 
 @benchmark
+def attacks() -> None:
+    """A stranger's widget flood (munbook serve vs stock Voilà) and wrong codes checked (bench/attacks.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    sys.path.insert(0, str(ROOT / "tests"))
+    import attacks as body
+
+    body.main(report, fresh_home)
+
+
+@benchmark
 def hour() -> None:
     """Kernel memory after an hour's typing (accelerated), delegates per GB (bench/lean.py)."""
     sys.path.insert(0, str(ROOT / "bench"))

@@ -4,15 +4,15 @@ traceback, lands a code in the log, spreads the wrong-code back-off or loads fro
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
-import time
+import sys
 import uuid
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-import psutil
 import pytest
 from conftest import CHROMIUM, Served
 
@@ -22,83 +22,16 @@ from widgets.core import access
 from widgets.kernel import guard
 from widgets.store import Store, now
 
+sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+from raw_page import RawPage, kernel_rss
+
 pytestmark = pytest.mark.browser
 
 KENYA = "workbooks/interpol/kenya.ipynb"
-KERNEL_ID = '"kernelId":\\s*"([0-9a-f-]+)"'
-
-
-class RawPage:
-    """One page through the real protocol, from a chosen loopback source address."""
-
-    def __init__(self, base: str, path: str, code: str = "", source: str = "127.0.0.1"):
-        import re
-
-        from websockets.sync.client import connect
-
-        host, port = base.removeprefix("http://").split(":")
-        conn = http.client.HTTPConnection(host, int(port), timeout=300, source_address=(source, 0))
-        conn.request("GET", f"/voila/render/{path}" + (f"?code={quote(code)}" if code else ""))
-        response = conn.getresponse()
-        self.status, self.headers, body = (
-            response.status,
-            dict(response.getheaders()),
-            response.read(),
-        )
-        conn.close()
-        self.kernel_id = re.search(KERNEL_ID, body.decode())[1]
-        url = base.replace("http", "ws", 1) + f"/api/kernels/{self.kernel_id}/channels?session_id=t"
-        self.ws = connect(url, max_size=2**26, source_address=(source, 0))
-        self.received: list[dict] = []
-
-    def send(self, msg_type: str, content: dict, metadata: dict | None = None, buffers=()) -> None:
-        header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": "t",
-                  "username": "t", "version": "5.3"}  # fmt: skip
-        msg = {"header": header, "parent_header": {}, "metadata": metadata or {},
-               "content": content, "channel": "shell", "buffers": list(buffers)}  # fmt: skip
-        self.ws.send(json.dumps(msg))
-
-    def read(self, seconds: float) -> list[dict]:
-        """Every message for ``seconds`` (or until the socket closes)."""
-        from websockets.exceptions import ConnectionClosed
-
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                frame = self.ws.recv(timeout=left)
-            except (TimeoutError, ConnectionClosed):
-                break
-            if isinstance(frame, str):
-                self.received.append(json.loads(frame))
-        return self.received
-
-    def states(self) -> dict[str, dict]:
-        """What ipywidgets' manager asks for when a page opens: every widget's state."""
-        control = uuid.uuid4().hex
-        self.send("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
-                                "data": {}}, {"version": "1.0.0"})  # fmt: skip
-        self.send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            for msg in self.read(1):
-                data = msg.get("content", {}).get("data", {})
-                if isinstance(data, dict) and data.get("method") == "update_states":
-                    return {k: v["state"] for k, v in data["states"].items()}
-        raise AssertionError("the kernel sent no widget states")
-
-    def close(self) -> None:
-        self.ws.close()
 
 
 def texts(states: dict) -> str:
     return " ".join(str(s.get("value", "")) for s in states.values())
-
-
-def kernel_rss(server: Served, kernel_id: str) -> int:
-    for child in psutil.Process(server.process.pid).children(recursive=True):
-        if any(kernel_id in part for part in child.cmdline()):
-            return child.memory_info().rss
-    raise AssertionError(f"no kernel process for {kernel_id}")
 
 
 @pytest.fixture
@@ -115,7 +48,7 @@ def server(home: Path, demo_home, tmp_path: Path, monkeypatch):
 def test_a_flood_of_widget_states_before_the_code_leaves_the_kernel_as_it_was(server: Served):
     page = RawPage(server.base, KENYA)
     page.states()
-    before = kernel_rss(server, page.kernel_id)
+    before = kernel_rss(server.process.pid, page.kernel_id)
     blob = "x" * 2**20  # 1 MB of HTML state, 30 times: a stranger's widgets
     for _ in range(30):
         page.send("comm_open", {"comm_id": uuid.uuid4().hex, "target_name": "jupyter.widget",
@@ -123,21 +56,19 @@ def test_a_flood_of_widget_states_before_the_code_leaves_the_kernel_as_it_was(se
                                          "buffer_paths": []}},
                   {"version": "2.1.0"})  # fmt: skip
     # One message past the server's limit closes the socket; the kernel is not reached.
-    page.send("comm_msg", {"comm_id": "x", "data": {"value": "y" * settings.MAX_MESSAGE_BYTES}})
-    page.read(5)
-    assert page.ws.close_code == 1009  # "message too big"
-    again = RawPage.__new__(RawPage)
-    again.__dict__.update(page.__dict__, received=[])
-    from websockets.sync.client import connect
+    from websockets.exceptions import ConnectionClosed
 
-    again.ws = connect(server.base.replace("http", "ws", 1)
-                       + f"/api/kernels/{page.kernel_id}/channels?session_id=t2")  # fmt: skip
-    states = again.states()  # the kernel still answers, and holds none of the stranger's widgets
+    with contextlib.suppress(ConnectionClosed, OSError):  # the server may close mid-send
+        page.send("comm_msg", {"comm_id": "x", "data": {"value": "y" * settings.MAX_MESSAGE_BYTES}})
+        page.read(5)
+    assert page.ws.close_code is not None  # closed: 1009 "message too big" (or reset mid-send)
+    page.reconnect()
+    states = page.states()  # the kernel still answers, and holds none of the stranger's widgets
     assert not any(s.get("value") == blob for s in states.values())
-    grown = kernel_rss(server, page.kernel_id) - before
+    grown = kernel_rss(server.process.pid, page.kernel_id) - before
     assert grown < 20 * 2**20, f"the kernel grew by {grown / 2**20:.0f} MB"
     assert "refused a page message (a comm the page may not open)" in server.log.read_text()
-    again.close()
+    page.close()
 
 
 def test_messages_before_the_code_are_bounded_in_count_and_size(server: Served):

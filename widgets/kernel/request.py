@@ -86,17 +86,14 @@ def one_wait(url: str) -> str | None:
     deadline = time.monotonic() + CONNECT_SECONDS
     while time.monotonic() < deadline:
         try:
-            socket = connect(url, open_timeout=CONNECT_SECONDS, max_size=MAX_BYTES)
-        except (OSError, InvalidHandshake):
+            with connect(url, open_timeout=CONNECT_SECONDS, max_size=MAX_BYTES) as socket:
+                try:
+                    message = socket.recv(timeout=RECHECK_SECONDS)
+                except TimeoutError:
+                    return ""
+        except (OSError, InvalidHandshake, ConnectionClosed):
+            # Refused (this kernel's last socket is still closing), or no server yet.
             time.sleep(0.2)
             continue
-        with socket:
-            try:
-                message = socket.recv(timeout=RECHECK_SECONDS)
-            except TimeoutError:
-                return ""
-            except ConnectionClosed:  # refused: this kernel's last socket is still closing
-                time.sleep(0.2)
-                continue
         return message if isinstance(message, str) else message.decode("utf-8", "replace")
     return None

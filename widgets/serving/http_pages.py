@@ -74,16 +74,12 @@ def redact(text: str) -> str:
 
 
 class RedactCodes(logging.Filter):
-    """A handler's filter: the line is formatted, then every code in it redacted."""
+    """A handler's filter for tracebacks: formatted, then every code in them redacted."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = redact(message)
-        if clean != message:
-            record.msg, record.args = clean, None
         if record.exc_info and not record.exc_text:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-        elif record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
             record.exc_text = redact(record.exc_text)
         return True
 
@@ -92,12 +88,27 @@ REDACT = RedactCodes()
 
 
 def redact_logs() -> None:
-    """Put ``REDACT`` on every log handler there is (Tornado's, Jupyter's, Voilà's, ours)."""
+    """Every log record munbook serve makes (Tornado's, Jupyter's, Voilà's, ours) is made
+    with its codes redacted, whichever handler prints it (Python's last resort included),
+    and every handler redacts tracebacks."""
+    make = logging.getLogRecordFactory()
+    if getattr(make, "redacts", False):
+        return
+
+    def redacted(*args, **kwargs) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        message = record.getMessage()
+        if "code" in message.lower():
+            record.msg, record.args = redact(message), None
+        return record
+
+    redacted.redacts = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(redacted)
     loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
-    for logger in loggers:
-        for handler in getattr(logger, "handlers", ()):
-            if REDACT not in handler.filters:
-                handler.addFilter(REDACT)
+    handlers = [logging.lastResort, *(h for lg in loggers for h in getattr(lg, "handlers", ()))]
+    for handler in handlers:
+        if handler is not None and REDACT not in handler.filters:
+            handler.addFilter(REDACT)
 
 
 def client_address(request) -> str:

@@ -1,0 +1,61 @@
+"""Busy kernels no page can reach are shut down; pool kernels and connected pages are kept."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from types import SimpleNamespace
+
+from jupyter_server._tz import utcnow
+
+from widgets.serving import orphans
+
+
+def kernel(state: str, silent_seconds: float) -> SimpleNamespace:
+    return SimpleNamespace(
+        execution_state=state, last_activity=utcnow() - timedelta(seconds=silent_seconds)
+    )
+
+
+class Kernels:
+    """The part of the kernel manager ``orphans`` reads, with real pool futures."""
+
+    def __init__(self, kernels: dict, connections: dict, pools: dict, starting=()):
+        self.kernels, self._kernel_connections = kernels, connections
+        self._pools, self._starting, self.shut = pools, set(starting), []
+
+    def list_kernel_ids(self) -> list[str]:
+        return list(self.kernels)
+
+    def get_kernel(self, kernel_id: str) -> SimpleNamespace:
+        return self.kernels[kernel_id]
+
+    async def shutdown_kernel(self, kernel_id: str) -> None:
+        self.shut.append(kernel_id)
+        del self.kernels[kernel_id]
+
+
+def test_only_busy_silent_unconnected_kernels_outside_the_pool_are_reclaimed():
+    loop = asyncio.new_event_loop()
+    try:
+        waiting = loop.create_future()
+        waiting.set_result({"kernel_id": "pooled"})
+        old = orphans.ORPHAN_SECONDS + 5
+        manager = Kernels(
+            {
+                "stuck": kernel("busy", old),  # the stranger's victim
+                "pooled": kernel("busy", old),  # waits in the pool by design
+                "starting": kernel("busy", old),
+                "open": kernel("busy", old),  # a page is connected
+                "idle": kernel("idle", old),  # the idle cull's, not ours
+                "recent": kernel("busy", 5),
+            },
+            {"stuck": 0, "pooled": 0, "starting": 0, "open": 1, "idle": 0, "recent": 0},
+            {"open.ipynb": [waiting]},
+            starting={"starting"},
+        )
+        assert orphans.orphans(manager) == ["stuck"]
+        assert loop.run_until_complete(orphans.reclaim(manager)) == ["stuck"]
+        assert manager.shut == ["stuck"] and "stuck" not in manager.kernels
+    finally:
+        loop.close()
