@@ -70,7 +70,9 @@ def grades(store: Store, committee: str) -> list[Grade]:
                 [(r["chair"], r["comments"]) for r in reviews if r["comments"].strip()],
             )
         )
-    scored = sorted((g for g in rows if g.total is not None), key=lambda g: (-g.total, g.country))
+    scored = sorted(
+        (g for g in rows if g.total is not None), key=lambda g: (-(g.total or 0), g.country)
+    )
     ranked, rank, previous = [], 0, None
     for position, grade in enumerate(scored, start=1):
         if grade.total != previous:
