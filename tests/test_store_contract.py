@@ -17,7 +17,7 @@ import pytest
 from conftest import delegation_with_code
 
 from widgets.exceptions import StoreError
-from widgets.store import DraftConflict, KernelStore, Store
+from widgets.store import DraftConflict, KernelStore, Store, conformance
 from widgets.store.contract import METHODS, StoreContract
 
 AT = datetime(2027, 2, 26, 18, 0, 1, 250000, tzinfo=UTC)
@@ -40,6 +40,7 @@ def subject(request: pytest.FixtureRequest, writer: Store):
 
 
 def test_the_contract_lists_its_methods_and_both_stores_have_them_alike():
+    assert (KernelStore, Store) == (conformance.KERNEL_STORE, conformance.STORE)  # mypy's check
     declared = {
         name
         for name, value in vars(StoreContract).items()

@@ -19,7 +19,6 @@ from ..core.times import now
 from . import engine as engines
 from .base import new_id
 from .codes import CodeMethods
-from .contract import StoreContract
 from .drafts import DraftMethods
 from .records import Delegation
 from .reviews import ReviewMethods
@@ -172,6 +171,3 @@ def _delegation_row(conn: Connection, committee: str, country: str) -> Any:
             delegations.c.committee == committee, delegations.c.country == country
         )
     ).first()
-
-
-_store: type[StoreContract] = Store  # mypy: Store satisfies the contract

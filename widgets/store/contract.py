@@ -1,9 +1,8 @@
 """The store as a delegate's kernel uses it: the methods the workbook, entry page and gate call.
 
 ``KernelStore`` (``lite.py``, the driver alone) and ``Store`` (``api.py``,
-SQLAlchemy) both satisfy ``StoreContract``; mypy checks it (the assignments at
-the end of ``lite.py`` and ``api.py``) and tests/test_store_contract.py runs
-every method on both. What only ``Store`` does (submitting, feedback grades
+SQLAlchemy) both satisfy ``StoreContract``; mypy checks it (``conformance.py``)
+and tests/test_store_contract.py runs every method on both. What only ``Store`` does (submitting, feedback grades
 and PDFs) a kernel reaches through ``full_store()``, on purpose: it loads
 SQLAlchemy.
 

@@ -29,7 +29,7 @@ from ..core import access
 from ..core.times import now
 from ..exceptions import StoreError
 from . import drivers, records
-from .contract import METHODS, StoreContract
+from .contract import METHODS
 from .records import FAILURE_WINDOW, Delegation, Draft, draft_body, unsaved
 
 if TYPE_CHECKING:
@@ -296,6 +296,3 @@ class KernelStore:
     def feedback_release(self, committee: str) -> datetime | None:
         rows = self._rows("SELECT release_at FROM feedback_releases WHERE committee = ?", committee)
         return self._db.time(rows[0][0]) if rows else None
-
-
-_kernel_store: type[StoreContract] = KernelStore  # mypy: KernelStore satisfies the contract
