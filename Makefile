@@ -45,6 +45,7 @@ endif
 lint: install
 	$(VENV)/bin/ruff check widgets tests scripts bench
 	$(VENV)/bin/ruff format --check widgets tests scripts bench
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format widgets tests scripts bench

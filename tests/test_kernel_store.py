@@ -105,9 +105,12 @@ def test_submissions_extensions_and_release_read_back_the_same(both):
     assert kernel.feedback_release("interpol") is None
     store.set_feedback_release("interpol", until)
     assert kernel.feedback_release("interpol") == until
-    # Anything else goes to a Store opened on first use, which keeps no pool of its own.
-    assert [row["id"] for row in kernel.progress("interpol")] == [kenya]
-    assert kernel._full.engine.pool.__class__.__name__ == "NullPool"
+    # Anything else is asked of the full Store, opened on first use without a pool of its own.
+    with pytest.raises(AttributeError, match="kernel's store does not offer 'progress'"):
+        kernel.progress("interpol")
+    full = kernel.full_store()
+    assert [row["id"] for row in full.progress("interpol")] == [kenya]
+    assert full.engine.pool.__class__.__name__ == "NullPool" and kernel.full_store() is full
 
 
 def test_a_store_without_its_schema_is_refused_with_the_message(tmp_path):

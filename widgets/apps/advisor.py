@@ -188,7 +188,7 @@ def _numbered(parts: list) -> list:
     return out
 
 
-def advisor_app(store: Store | None = None) -> CodeGate:
+def advisor_app(store: Store | None = None) -> CodeGate[Grant]:
     """The advisor's page behind the secretariat code or a school's advisor code."""
     store = store or Store()
     gate = CodeGate(

@@ -75,7 +75,7 @@ def committee_for_chair_code(store: Store, code: str) -> str | None:
     )
 
 
-def chair_app(store: Store | None = None) -> CodeGate:
+def chair_app(store: Store | None = None) -> CodeGate[str]:
     """The chair's page behind a chair access code; a notebook shows it as its output."""
     store = store or Store()
     return CodeGate(

@@ -101,7 +101,8 @@ class CollectionPanel(w.VBox):
     """Who submitted, on time or late, who is missing; sortable; the table as CSV."""
 
     def __init__(self, info: Committee, refresh: w.Button):
-        self.info, self.blind, self.rows = info, info.rules.blind_grading, []
+        self.info, self.blind = info, info.rules.blind_grading
+        self.rows: list[Row] = []
         self.sort = w.Dropdown(options=list(SORT_KEYS), value="country", description="Sort by")
         self.sort.observe(lambda _: self.render(), names="value")
         self.summary, self.table, self.csv_link = w.HTML(), w.HTML(), w.HTML()

@@ -28,8 +28,8 @@ from ..store import Delegation, KernelStore, now
 from .gate import CodeGate
 from .workbook import WorkbookApp
 
-if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
-    from ..store import Store
+if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
+    from ..store.contract import StoreContract
 
 TITLE = "Your position paper workbook"
 NOT_SET_UP = "This workbook is not set up on this server. Ask your advisor."
@@ -53,7 +53,7 @@ def warm() -> KernelStore | MunbookError:
     return store
 
 
-def rehearse(store: Store) -> None:
+def rehearse(store: StoreContract) -> None:
     """Build a workbook for no delegation and throw it away.
 
     The first workbook a kernel builds reads committee files, fact tables and
@@ -76,7 +76,7 @@ def rehearse(store: Store) -> None:
         gc.collect()
 
 
-def entry_page(store: Store | MunbookError | None = None) -> w.Widget:
+def entry_page(store: StoreContract | MunbookError | None = None) -> w.Widget:
     """Wait for the request, then the gate for ``?code=``; the code's workbook once it opens."""
     wait_for_request()
     if store is None:
@@ -99,7 +99,7 @@ def entry_page(store: Store | MunbookError | None = None) -> w.Widget:
         )
 
 
-def open_workbook(store: Store, delegation: Delegation) -> w.Widget:
+def open_workbook(store: StoreContract, delegation: Delegation) -> w.Widget:
     """The delegation's workbook, as its own page shows it, once its workbook is generated."""
     info, nation = committees.load(delegation.committee), countries.lookup(delegation.country)
     # `munbook generate` decides which delegations have a workbook on this server.

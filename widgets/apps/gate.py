@@ -24,7 +24,7 @@ import urllib.request
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 from urllib.parse import parse_qs, urlencode
 
 import ipywidgets as w
@@ -36,8 +36,8 @@ from ..store import now
 from ..store.records import FAILURE_WINDOW
 from .html import shows_errors, stylesheet
 
-if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
-    from ..store import Store
+if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
+    from ..store.contract import StoreContract
 
 FREE_TRIES = 3
 MAX_DELAY = 30.0
@@ -65,7 +65,7 @@ def delay_after(failures: int) -> float:
     return min(2.0 ** (failures - FREE_TRIES), MAX_DELAY)
 
 
-def _later(seconds: float, callback: Callable[[], None]) -> asyncio.TimerHandle | None:
+def _later(seconds: float, callback: Callable[[], object]) -> asyncio.TimerHandle | None:
     """Run ``callback`` on the kernel's event loop after ``seconds`` (None in a plain script)."""
     try:
         return asyncio.get_event_loop().call_later(seconds, callback)
@@ -112,7 +112,10 @@ def free_kernel() -> bool:
     return True
 
 
-class CodeGate(w.VBox):
+Grant = TypeVar("Grant")  # what a right code opens: a delegation, a committee, a staff grant
+
+
+class CodeGate(w.VBox, Generic[Grant]):
     """Shows a code box; replaces itself with ``open_page(grant)`` once ``check`` grants.
 
     ``check(code)`` returns something truthy (what the code opens) or a falsy value.
@@ -121,9 +124,9 @@ class CodeGate(w.VBox):
     def __init__(
         self,
         title: str,
-        check: Callable[[str], object],
-        open_page: Callable[[object], w.Widget],
-        store: Store,
+        check: Callable[[str], Grant | None],
+        open_page: Callable[[Grant], w.Widget],
+        store: StoreContract,
         clock: Callable[[], float] = time.monotonic,
     ):
         self._check, self._open, self._store = check, open_page, store

@@ -16,8 +16,8 @@ import ipywidgets as w
 from ..core.committees import Committee
 from .html import shows_errors
 
-if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
-    from ..store import Store
+if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
+    from ..store.contract import StoreContract
 
 SHOWN = 200  # versions listed (older ones stay in the store)
 PREVIEW_CHARS = 2_000  # per section in the preview; the restore brings back every character
@@ -41,7 +41,7 @@ class HistoryPanel(w.VBox):
 
     def __init__(
         self,
-        store: Store,
+        store: StoreContract,
         delegation_id: int,
         on_restore: Callable[[int], bool],
         committee: Committee,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import ipywidgets as w
@@ -98,7 +99,7 @@ class ScoringPanel(w.VBox):
         delegation_id = self.paper.value
         if delegation_id is None:
             return
-        mine = next(
+        mine: dict[str, Any] = next(
             (
                 r
                 for r in self.store.reviews(delegation_id)

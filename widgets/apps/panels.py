@@ -20,8 +20,8 @@ from .html import data_link, shows_errors, table
 from .paper_panel import PaperPanel, checklist_html
 from .sources import SourcesPanel
 
-if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
-    from ..store import Store
+if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
+    from ..store.contract import StoreContract
 
 __all__ = [
     "FeedbackPanel",
@@ -35,7 +35,7 @@ __all__ = [
 class FeedbackPanel(w.VBox):
     """The chairs' scores and comments, shown only once the committee released them."""
 
-    def __init__(self, store: Store, delegation: Delegation, committee: Committee):
+    def __init__(self, store: StoreContract, delegation: Delegation, committee: Committee):
         self.store, self.delegation, self.committee = store, delegation, committee
         self.html = w.HTML()
         super().__init__([self.html])
@@ -50,7 +50,7 @@ class FeedbackPanel(w.VBox):
         grade = next(
             (
                 g
-                for g in review.grades(self.store, self.committee.key)
+                for g in review.grades(self.store.full_store(), self.committee.key)
                 if g.delegation_id == self.delegation.id
             ),
             None,
@@ -64,7 +64,7 @@ class FeedbackPanel(w.VBox):
             for c in self.committee.rubric
         )
         comments = "".join(f"<blockquote>{escape(text)}</blockquote>" for _, text in grade.comments)
-        pdf = review.feedback_pdf(self.store, self.delegation.id)
+        pdf = review.feedback_pdf(self.store.full_store(), self.delegation.id)
         self.html.value = (
             "<div class='mb-card mb-feedback'><h2>Feedback</h2>"
             + table(

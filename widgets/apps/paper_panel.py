@@ -23,8 +23,8 @@ from ..kernel.memory import give_back
 from ..store import Delegation
 from .html import data_link, shows_errors
 
-if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
-    from ..store import Store
+if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
+    from ..store.contract import StoreContract
 
 
 def checklist_html(violations: list) -> str:
@@ -60,7 +60,7 @@ class PaperPanel(w.VBox):
 
     def __init__(
         self,
-        store: Store,
+        store: StoreContract,
         delegation: Delegation,
         committee: Committee,
         country: Country,
@@ -213,7 +213,8 @@ class PaperPanel(w.VBox):
         from ..workflows.submit import SubmissionBlocked, submit
 
         try:
-            receipt = submit(self.store, self.delegation.id, expect_version=version)
+            # Submitting writes through the full Store (SQLAlchemy), opened on first use.
+            receipt = submit(self.store.full_store(), self.delegation.id, expect_version=version)
         except SubmissionBlocked as exc:
             self._say(
                 "<div class='mb-conflict mb-blocked'><b>Not submitted.</b> Fix these first:"

@@ -26,9 +26,11 @@ def submissions_figure(times: list[datetime], deadline: datetime):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.dates import date2num
     from matplotlib.ticker import MaxNLocator
 
     fig, ax = plt.subplots(figsize=(6.5, 2.8))
+    ax.xaxis_date()  # the x values are matplotlib's day numbers (date2num), shown as dates
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     ordered = sorted(times)
     if ordered:
@@ -36,12 +38,13 @@ def submissions_figure(times: list[datetime], deadline: datetime):
         # The axis spans the papers and the deadline, a little either side (not years).
         first, last = min(ordered[0], deadline), max(ordered[-1], deadline)
         pad = max((last - first) * 0.05, timedelta(hours=12))
-        ax.set_xlim(first - pad, last + pad)
+        ax.set_xlim(float(date2num(first - pad)), float(date2num(last + pad)))
         # The running total carries on to the right edge; a dot marks each paper.
-        ax.step([*ordered, last + pad], [*counts, counts[-1]], where="post", color="#1f5fa8")
-        ax.plot(ordered, counts, "o", color="#1f5fa8", markersize=4)
+        steps = date2num([*ordered, last + pad])
+        ax.step(steps, [*counts, counts[-1]], where="post", color="#1f5fa8")
+        ax.plot(date2num(ordered), counts, "o", color="#1f5fa8", markersize=4)
         ax.set_ylim(0, counts[-1] * 1.15 + 0.2)
-    ax.axvline(deadline, color="#b42318", linestyle="--", label="deadline")
+    ax.axvline(float(date2num(deadline)), color="#b42318", linestyle="--", label="deadline")
     ax.set_ylabel("papers submitted")
     ax.set_ylim(bottom=0)
     ax.legend(loc="lower right")

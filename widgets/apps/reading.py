@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import ipywidgets as w
@@ -254,5 +255,10 @@ def reading_pages(
     tabs = w.Tab(children=children)
     tabs.titles = tuple(titles)
     last = len(children) - 1
-    tabs.observe(lambda change: change["new"] == last and profile.show(), names="selected_index")
+
+    def shown(change: dict[str, Any]) -> None:
+        if change["new"] == last:
+            profile.show()
+
+    tabs.observe(shown, names="selected_index")
     return tabs

@@ -43,7 +43,7 @@ class SaveStatus:
         else:
             self.line.value = "<span class='mb-status mb-quiet'>Nothing written yet.</span>"
 
-    def conflict(self, load: Callable[[], None], keep: Callable[[], None]) -> None:
+    def conflict(self, load: Callable[[], object], keep: Callable[[], object]) -> None:
         """Another tab or device saved first: load theirs, or keep mine and save it over."""
         fit = w.Layout(width="auto")  # the labels in full, on a phone too
         load_button = w.Button(description="Load the newer version", layout=fit)

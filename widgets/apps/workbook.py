@@ -24,6 +24,7 @@ from ..core.words import section_key
 from ..exceptions import StoreError
 from ..kernel.memory import TRIM_EVERY, give_back
 from ..store import Delegation, KernelStore
+from ..store.contract import StoreContract
 from ..workflows.autosave import DraftSession
 from ..workflows.progress import deadline_for
 from ..workflows.status import draft_change, latest_submission, status_html
@@ -43,7 +44,7 @@ class WorkbookApp(w.VBox):
     """The delegate's page once the code is accepted: read, research, write, cite, submit."""
 
     def __init__(
-        self, store: KernelStore, delegation: Delegation, committee: Committee, country: Country
+        self, store: StoreContract, delegation: Delegation, committee: Committee, country: Country
     ):
         self.store, self.delegation = store, delegation
         self.committee, self.country = committee, country
@@ -262,7 +263,7 @@ class WorkbookApp(w.VBox):
 
 
 def open_workbook(
-    store: KernelStore, committee: str, country: str, delegation_id: int
+    store: StoreContract, committee: str, country: str, delegation_id: int
 ) -> Delegation | None:
     """The delegation this workbook was generated for, if the store agrees."""
     try:
@@ -276,7 +277,7 @@ def open_workbook(
 
 
 def workbook_page(
-    committee: str, country: str, delegation_id: int = 0, store: KernelStore | None = None
+    committee: str, country: str, delegation_id: int = 0, store: StoreContract | None = None
 ) -> w.Widget:
     """The delegate's page behind their access code; a notebook shows it as its output."""
     try:

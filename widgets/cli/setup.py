@@ -57,7 +57,7 @@ def countries_cmd(committee_name: str | None, bloc: str | None) -> None:
     """List countries (ISO code, name, region)."""
     from ..core import committees, countries
 
-    found = countries.all_countries()
+    found = list(countries.all_countries())
     if committee_name:
         organisation = committees.load(committee_name).organisation
         found = [c for c in found if c.is_member(organisation)]

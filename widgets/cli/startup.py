@@ -15,6 +15,7 @@ import importlib
 import importlib.util
 import sys
 import types
+from collections.abc import Callable
 from typing import Any
 
 IRI_CHECKER = "rfc3987_syntax"
@@ -29,6 +30,8 @@ def _real() -> types.ModuleType:
 
 class _Deferred(types.ModuleType):
     """Stands in for the module; any use loads the real one."""
+
+    is_valid_syntax: Callable[..., Any]  # set on the instance: jsonschema imports the name
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):  # the import system probes __path__ & co.: not a use

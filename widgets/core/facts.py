@@ -169,7 +169,7 @@ def cldr_facts(country: Country, language: str = "en") -> list[Fact]:
     spoken = [
         f"{name(code)} ({i['population_percent']:g}%)"
         for code, i in info.items()
-        if i.get("population_percent", 0) >= WIDELY_SPOKEN
+        if _number(i.get("population_percent")) >= WIDELY_SPOKEN
     ]
     currencies = get_territory_currencies(country.alpha2, tender=True)
     money = [f"{get_currency_name(c, locale=locale)} ({c})" for c in currencies]
@@ -189,6 +189,11 @@ def cldr_facts(country: Country, language: str = "en") -> list[Fact]:
     )
     facts.append(Fact("Currency", ", ".join(money) or UNKNOWN, source))
     return facts
+
+
+def _number(value: object) -> float:
+    """A CLDR figure, 0 when absent."""
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def table_fact(table: FactTable, row: FactRow) -> Fact:

@@ -30,7 +30,8 @@ class _Notes:
     """The footnotes of one text and which of them were already placed."""
 
     def __init__(self, content: dict[int, list[Node]], prefix: str):
-        self.content, self.prefix, self.placed = content, prefix, set()
+        self.content, self.prefix = content, prefix
+        self.placed: set[int] = set()
 
     def ref(self, note: int) -> Node | None:
         if note not in self.content:  # a reference inside a note: nowhere to point
@@ -115,10 +116,15 @@ def _blocks(tokens: list, i: int, end: str | None, notes: _Notes) -> tuple[list[
 
 
 def _inline(children: list, notes: _Notes) -> list[Node]:
-    stack: list[tuple[Node | None, list[Node]]] = [(None, [])]
+    root: list[Node] = []
+    stack: list[tuple[Node, list[Node]]] = []  # the open em, strong and link nodes
+
+    def inner() -> list[Node]:
+        return stack[-1][1] if stack else root
+
     for tok in children:
         kind = tok.type
-        current = stack[-1][1]
+        current = inner()
         if kind == "text":
             _add_text(current, tok.content)
         elif kind == "code_inline":
@@ -131,24 +137,24 @@ def _inline(children: list, notes: _Notes) -> list[Node]:
             stack.append(({"t": kind[:-5]}, []))
         elif kind == "link_open":
             stack.append(({"t": "link", "url": tok.attrGet("href") or ""}, []))
-        elif kind in ("em_close", "strong_close", "link_close"):
+        elif kind in ("em_close", "strong_close", "link_close") and stack:
             node, content = stack.pop()
             if node["t"] == "link" and not node["url"].lower().startswith(SAFE_SCHEMES):
                 # Only web and mail links become links; anything else stays text.
-                stack[-1][1].extend(content)
-                _add_text(stack[-1][1], f" ({node['url']})")
+                inner().extend(content)
+                _add_text(inner(), f" ({node['url']})")
             else:
-                stack[-1][1].append({**node, "c": content})
+                inner().append({**node, "c": content})
         elif kind == "footnote_ref":
             ref = notes.ref(tok.meta["id"])
             if ref:
                 current.append(ref)
         elif tok.content:
             _add_text(current, tok.content)
-    while len(stack) > 1:  # unbalanced input: keep the text
+    while stack:  # unbalanced input: keep the text
         _, content = stack.pop()
-        stack[-1][1].extend(content)
-    return stack[0][1]
+        inner().extend(content)
+    return root
 
 
 def _add_text(nodes: list[Node], text: str) -> None:

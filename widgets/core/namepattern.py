@@ -22,7 +22,7 @@ MAX_NAME_CHARS = 255  # the usual file-system limit for one file name
 @dataclass(frozen=True)
 class Literal:
     text: str
-    regex: re.Pattern  # the text, escaped, case-insensitive: one character per character
+    regex: re.Pattern[str]  # the text, escaped, case-insensitive: one character per character
 
 
 @dataclass(frozen=True)
@@ -35,21 +35,26 @@ class NamePattern:
     def match(self, name: str) -> dict[str, str] | None:
         """The fields of ``name`` (the first of each name), or None if it does not match."""
         parts, start, end = list(self.parts), 0, len(name)
-        if isinstance(parts[0], Literal):
-            found = parts.pop(0).regex.match(name, 0, end)
+        prefix, suffix = parts[0], parts[-1]
+        if isinstance(prefix, Literal):
+            parts.pop(0)
+            found = prefix.regex.match(name, 0, end)
             if not found:
                 return None
             start = found.end()
-        if isinstance(parts[-1], Literal):
-            suffix = parts.pop()
+        if isinstance(suffix, Literal):
+            parts.pop()
             size = len(suffix.text)
             if end - size < start or not suffix.regex.fullmatch(name, end - size, end):
                 return None
             end -= size
+        # What is left alternates: field, literal, field, ..., field.
+        fields = [p for p in parts[0::2] if isinstance(p, str)]
+        literals = [p for p in parts[1::2] if isinstance(p, Literal)]
         values: dict[str, str] = {}
-        for index in range(0, len(parts), 2):  # field, literal, field, ..., field
-            if index + 1 < len(parts):
-                found = parts[index + 1].regex.search(name, start + 1, end)
+        for index, field in enumerate(fields):
+            if index < len(literals):
+                found = literals[index].regex.search(name, start + 1, end)
                 if not found:
                     return None
                 value, start = name[start : found.start()], found.end()
@@ -57,7 +62,7 @@ class NamePattern:
                 value = name[start:end]
             if not value:
                 return None
-            values.setdefault(parts[index], value)
+            values.setdefault(field, value)
         values.pop("any", None)
         return values
 

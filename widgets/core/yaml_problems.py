@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from ..exceptions import CommitteeError
 
@@ -59,7 +60,7 @@ def described(exc: ValidationError, text: str) -> list[str]:
     return problems
 
 
-def _message(error: dict) -> str:
+def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     ctx = error.get("ctx", {})
     if kind == "greater_than" and ctx.get("gt") == 0:

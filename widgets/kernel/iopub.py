@@ -99,8 +99,8 @@ class ServedKernelApp(IPKernelApp):
     def init_iopub(self, context: zmq.Context) -> None:
         # ipykernel's init_iopub, with the IOPub thread it makes (and starts) ours.
         stock = kernelapp.IOPubThread
-        kernelapp.IOPubThread = MainThreadIOPub
+        kernelapp.IOPubThread = MainThreadIOPub  # type: ignore[misc]  # swapped for this call
         try:
             super().init_iopub(context)
         finally:
-            kernelapp.IOPubThread = stock
+            kernelapp.IOPubThread = stock  # type: ignore[misc]  # and put back

@@ -64,7 +64,7 @@ def wait_for_request() -> None:
     base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
     kernel_id = os.environ.get("VOILA_KERNEL_ID", "")
     url = f"ws://{host}:{port}{base}voila/query/{kernel_id}?sig={sign(session_key(), kernel_id)}"
-    raw = ""
+    raw: str | None = ""
     while raw == "":  # connected, and nothing yet: still in the pool, wait again
         raw = one_wait(url)
     if raw is None:  # no request info: the page asks for the code instead

@@ -15,6 +15,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import ContentStream, DictionaryObject
@@ -106,7 +107,7 @@ def assemble(info, papers: list[tuple[str, bytes]], note: str, path: Path) -> Bi
     # The contents list page numbers after the cover; compile until its length settles.
     cover_pages, cover = 2, b""
     for _ in range(3):
-        page, entries = cover_pages + 1, []
+        page, entries = cover_pages + 1, list[dict[str, Any]]()
         for name, reader in readers:
             entries.append({"country": name, "page": page})
             page += len(reader.pages)

@@ -198,7 +198,9 @@ def _body_pages(pdf: bytes, total: int, has_works_cited: bool) -> int:
     reader = PdfReader(io.BytesIO(pdf))
     for item in reader.outline:
         if not isinstance(item, list) and item.title in WORKS_CITED.values():
-            return reader.get_destination_page_number(item)
+            page = reader.get_destination_page_number(item)
+            if page is not None:
+                return page
     return total
 
 

@@ -38,9 +38,12 @@ def entry_markdown(entry_html: str) -> str:
 class Delegation(Protocol):
     """What the header needs of a delegation (the store's ``Delegation`` has it)."""
 
-    country: str  # ISO alpha-3
-    delegate: str
-    school: str
+    @property
+    def country(self) -> str: ...  # ISO alpha-3
+    @property
+    def delegate(self) -> str: ...
+    @property
+    def school(self) -> str: ...
 
 
 def header_metadata(info, country) -> dict[str, Any]:

@@ -27,7 +27,7 @@ import time
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .. import settings
 from ..core.limits import RENDER_MEMORY, RENDER_SECONDS
@@ -134,21 +134,22 @@ class Sandbox:
 
     def _worker(self) -> subprocess.Popen:
         """The live worker, started if needed, once it has said it is ready."""
-        if self._process is None or self._process.poll() is not None:
-            self._spawn()
+        process = self._process
+        if process is None or process.poll() is not None:
+            process = self._spawn()
         if not self._ready:
             # The time limit is the compile's: wait for the worker's fonts first.
             try:
-                _read(self._process, 1, time.monotonic() + STARTUP_SECONDS)
+                _read(process, 1, time.monotonic() + STARTUP_SECONDS)
             except (TimeoutError, EOFError):
                 self._stop()
                 raise RenderError(
                     "the renderer could not start (it needs Typst and its fonts); try again"
                 ) from None
             self._ready = True
-        return self._process
+        return process
 
-    def _spawn(self) -> None:
+    def _spawn(self) -> subprocess.Popen:
         root = str(settings.PACKAGE_DIR.parent)
         path = os.environ.get("PYTHONPATH", "")
         env = {
@@ -170,6 +171,7 @@ class Sandbox:
         )
         self._ready, self.started = False, self.started + 1
         self._started_for = _munbook_env()
+        return self._process
 
     def _arm_idle(self) -> None:
         """End the worker after ``idle`` seconds without a job (0: keep it)."""
@@ -253,14 +255,22 @@ class Sandbox:
             self._stop()
 
 
+def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
+    """A pipe of the worker (``Popen`` makes them: stdin and stdout are PIPE)."""
+    if stream is None:
+        raise RenderError("the renderer has no pipe to talk through")
+    return stream
+
+
 def _send(process: subprocess.Popen, job: object) -> None:
     data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-    process.stdin.write(_HEADER.pack(len(data)) + data)
-    process.stdin.flush()
+    stdin = _pipe(process.stdin)
+    stdin.write(_HEADER.pack(len(data)) + data)
+    stdin.flush()
 
 
 def _read(process: subprocess.Popen, size: int, deadline: float) -> bytes:
-    fd, chunks, left = process.stdout.fileno(), [], size
+    fd, chunks, left = _pipe(process.stdout).fileno(), [], size
     while left:
         wait = deadline - time.monotonic()
         if wait <= 0 or not select.select([fd], [], [], wait)[0]:

@@ -113,7 +113,8 @@ class CappedKernelManager(LeanActivityWatch, AsyncMappingKernelManager):
         # A kernel being started may already be listed (pending kernels): count it once.
         return len(set(self.list_kernel_ids()) | self._starting) >= self.max_kernels
 
-    async def start_kernel(self, *args, **kwargs) -> str:
+    # jupyter_client types start_kernel by the sync MultiKernelManager; here it is async.
+    async def start_kernel(self, *args, **kwargs) -> str:  # type: ignore[override]
         if kwargs.get("env", {}).get("VOILA_PREHEAT") == "True":
             return await self._start_pooled(*args, **kwargs)
         if self.is_full():

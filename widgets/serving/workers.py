@@ -24,7 +24,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from string import Template
-from typing import IO
+from typing import IO, TypeVar
 
 from .. import settings
 from ..exceptions import MunbookError
@@ -168,7 +168,7 @@ class Supervisor:
             stderr=subprocess.STDOUT,
             env=env,
         )
-        _relay(process.stdout, name)
+        _relay(_started(process.stdout), name)  # stdout=PIPE: always a stream
         return process
 
     def start_worker(self, worker: Worker, restart: bool = False) -> None:
@@ -190,10 +190,10 @@ class Supervisor:
         waiting = list(self.workers)
         while waiting:
             for worker in list(waiting):
-                if worker.process.poll() is not None:
+                if (process := _started(worker.process)).poll() is not None:
                     raise MunbookError(
                         f"worker {worker.name} stopped while starting (exit "
-                        f"{worker.process.returncode}); its lines above say why"
+                        f"{process.returncode}); its lines above say why"
                     )
                 if _answers(worker.base + "/"):
                     waiting.remove(worker)
@@ -236,19 +236,19 @@ class Supervisor:
         """Watch the children until a signal; restart a worker that dies."""
         try:
             while not self.stopping:
-                if self.haproxy.poll() is not None:
+                if (haproxy := _started(self.haproxy)).poll() is not None:
                     raise MunbookError(
-                        f"HAProxy stopped (exit {self.haproxy.returncode}); its lines above say why"
+                        f"HAProxy stopped (exit {haproxy.returncode}); its lines above say why"
                     )
                 for worker in self.workers:
-                    if not worker.given_up and worker.process.poll() is not None:
+                    if not worker.given_up and _started(worker.process).poll() is not None:
                         self._on_death(worker)
                 time.sleep(0.3)
         finally:
             self.stop()
 
     def _on_death(self, worker: Worker) -> None:
-        code = worker.process.returncode
+        code = _started(worker.process).returncode
         fast = time.monotonic() - worker.started < FAST_DEATH
         worker.fast_deaths = worker.fast_deaths + 1 if fast else 0
         if worker.fast_deaths >= GIVE_UP:
@@ -262,7 +262,7 @@ class Supervisor:
             return
         self.say(f"worker {worker.name} stopped (exit {code}); restarting it on {worker.base}")
         self.start_worker(worker, restart=True)
-        self.say(f"  worker {worker.name}: pid {worker.process.pid} on {worker.base}")
+        self.say(f"  worker {worker.name}: pid {_started(worker.process).pid} on {worker.base}")
 
     def pids(self) -> dict[str, int]:
         return {w.name: w.process.pid for w in self.workers if w.process}
@@ -295,6 +295,16 @@ class Supervisor:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+_T = TypeVar("_T")
+
+
+def _started(child: _T | None) -> _T:
+    """A child process (or its pipe) that was started before this use: None is a bug."""
+    if child is None:
+        raise MunbookError("a worker process was used before it was started")
+    return child
 
 
 def _loopback(host: str) -> str:

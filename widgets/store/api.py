@@ -10,16 +10,14 @@ database itself with triggers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..core.times import now
-from ..exceptions import StoreError
 from . import engine as engines
+from .base import new_id
 from .codes import CodeMethods
 from .drafts import DraftMethods
 from .records import Delegation
@@ -50,36 +48,9 @@ class Store(CodeMethods, DraftMethods, SubmissionMethods, ReviewMethods):
         fresh.ensure_ready(url)
         return cls(url)
 
-    @contextmanager
-    def begin(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
-
-    @contextmanager
-    def using(self, conn: Connection | None) -> Iterator[Connection]:
-        """``conn`` when the caller has a transaction open, else a new one."""
-        if conn is not None:
-            yield conn
-        else:
-            with self.begin() as new:
-                yield new
-
-    def dispose(self) -> None:
-        self.engine.dispose()
-
-    def row_by_id(self, table: sa.Table, row_id: int, what: str) -> Any:
-        """The row of ``table`` with this id; StoreError (naming ``what``) when there is none."""
-        with self.begin() as conn:
-            row = conn.execute(table.select().where(table.c.id == row_id)).first()
-        if row is None:
-            raise StoreError(f"no {what} with id {row_id}")
-        return row
-
-    def rows_of(self, table: sa.Table, delegation_id: int, *order) -> list[dict[str, Any]]:
-        """Every row of ``table`` for one delegation, in ``order``, as dicts."""
-        query = table.select().where(table.c.delegation_id == delegation_id).order_by(*order)
-        with self.begin() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
+    def full_store(self) -> Store:
+        """This store (``StoreContract``'s way to the methods a ``KernelStore`` lacks)."""
+        return self
 
     # ---- delegations ------------------------------------------------------
 
@@ -101,7 +72,7 @@ class Store(CodeMethods, DraftMethods, SubmissionMethods, ReviewMethods):
                     created_at=now(),
                 )
             )
-            return result.inserted_primary_key[0]
+            return new_id(result)
 
     def delegation(self, delegation_id: int) -> Delegation:
         return _delegation(self.row_by_id(delegations, delegation_id, "delegation"))

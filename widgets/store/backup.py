@@ -90,8 +90,15 @@ def _new_private_file(suffix: str) -> Path:
     raise StoreError(f"too many backups this second in {folder}")
 
 
+def _sqlite_file(engine: Engine) -> str:
+    """The SQLite file of ``engine`` (an in-memory database has none to back up)."""
+    if not engine.url.database:
+        raise StoreError("this SQLite store is not a file; nothing to back up or restore")
+    return engine.url.database
+
+
 def _sqlite_backup(engine: Engine, path: Path) -> None:
-    source = sqlite3.connect(engine.url.database, timeout=30)
+    source = sqlite3.connect(_sqlite_file(engine), timeout=30)
     target = sqlite3.connect(path)
     try:
         source.backup(target)  # pages=-1: one step, one consistent snapshot
@@ -104,7 +111,7 @@ def _sqlite_backup(engine: Engine, path: Path) -> None:
 
 def _sqlite_restore(file: Path, engine: Engine) -> None:
     source = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
-    target = sqlite3.connect(engine.url.database, timeout=30)
+    target = sqlite3.connect(_sqlite_file(engine), timeout=30)
     try:
         if source.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise StoreError(f"{file} is damaged (SQLite quick_check failed); nothing restored")

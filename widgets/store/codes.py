@@ -12,11 +12,12 @@ from sqlalchemy.engine import Connection
 
 from ..core import access
 from ..core.times import now
+from .base import StoreBase
 from .records import FAILURE_WINDOW
 from .schema import access_codes, access_failures
 
 
-class CodeMethods:
+class CodeMethods(StoreBase):
     """Access codes and failed tries; needs ``begin`` and ``using`` from ``Store``."""
 
     def add_code(

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..core.times import now
+from ..exceptions import StoreError
+from .base import StoreBase
 from .records import Draft, draft_body, thinned, unsaved
 from .schema import drafts
 
@@ -42,7 +44,7 @@ _NEXT_VERSION = (
 )
 
 
-class DraftMethods:
+class DraftMethods(StoreBase):
     """Draft versions of a delegation; needs ``begin`` from ``Store``."""
 
     def save_draft(
@@ -55,6 +57,8 @@ class DraftMethods:
     ) -> int:
         """Store a new version; raise DraftConflict unless ``based_on`` is the latest."""
         body = draft_body(content)
+        if saved_at is not None and saved_at.tzinfo is None:  # as KernelStore: not wrapped
+            raise StoreError("refusing a datetime without a time zone")
         values = {
             "delegation_id": delegation_id,
             "based_on": based_on or 0,

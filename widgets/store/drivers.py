@@ -10,7 +10,7 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from .. import settings
 
@@ -38,6 +38,10 @@ class Sqlite:
     def bind(self, at: datetime) -> str:
         return at.strftime(SQLITE_TIME)
 
+    @overload
+    def time(self, value: str) -> datetime: ...
+    @overload
+    def time(self, value: None) -> None: ...
     def time(self, value: str | None) -> datetime | None:
         return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
@@ -81,5 +85,9 @@ class Postgres:
     def bind(self, at: datetime) -> datetime:
         return at
 
+    @overload
+    def time(self, value: datetime) -> datetime: ...
+    @overload
+    def time(self, value: None) -> None: ...
     def time(self, value: datetime | None) -> datetime | None:
         return None if value is None else value.astimezone(UTC)

@@ -5,8 +5,10 @@ reads its submissions, extension and feedback release: ``KernelStore`` runs
 these few statements through the DB-API driver (sqlite3, psycopg) with the
 same tables, the same version check and the same stored values as ``Store``,
 so SQLAlchemy stays out of the kernel (about 12 MB RSS a kernel, measured by
-bench/kernel_steps.py). Anything else (submitting, feedback PDFs) is
-delegated to a full ``Store``, opened on first use without a pool of its own.
+bench/kernel_steps.py). Its methods are ``StoreContract``'s (``contract.py``);
+any other raises AttributeError. What only ``Store`` does (submitting,
+feedback grades and PDFs) the caller asks ``full_store()`` for: a ``Store``
+on the same database, opened on first use without a pool of its own.
 
 One connection, kept open between statements and checked before each use (as
 ``Store``'s pool does: ``pool_pre_ping``, replaced after ``POOL_RECYCLE``).
@@ -20,14 +22,18 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import settings
 from ..core import access
 from ..core.times import now
 from ..exceptions import StoreError
 from . import drivers, records
+from .contract import METHODS
 from .records import FAILURE_WINDOW, Delegation, Draft, draft_body, unsaved
+
+if TYPE_CHECKING:
+    from .api import Store
 
 POOL_RECYCLE = 300  # seconds, as engine.POOL_RECYCLE
 # The next draft version, only if the caller's version is still the latest (no row back: stale).
@@ -43,7 +49,7 @@ SUBMISSION_COLUMNS = (
 
 
 class KernelStore:
-    """``Store``'s methods a workbook page calls, on one DB-API connection; the rest delegated."""
+    """``StoreContract`` (``Store``'s methods a workbook page calls) on one DB-API connection."""
 
     def __init__(self, url: str | None = None):
         self.url = url or settings.db_url()
@@ -56,19 +62,32 @@ class KernelStore:
         self._conn: Any = None
         self._opened = 0.0
         self._lock = threading.RLock()
-        self._full: Any = None
+        self._full: Store | None = None
         if self._revision() != records.SCHEMA_REVISION:
             raise StoreError(records.NOT_READY)
 
-    def __getattr__(self, name: str) -> Any:
-        # Only for what this class does not define: submitting, feedback, staff reads.
-        if name.startswith("_"):
-            raise AttributeError(name)
+    if not TYPE_CHECKING:  # mypy sees the class's own methods only
+
+        def __getattr__(self, name: str) -> Any:
+            # Only for what this class does not define: never a silent fallback to Store.
+            if name.startswith("_"):
+                raise AttributeError(name)
+            raise AttributeError(
+                f"KernelStore.{name}: the kernel's store does not offer {name!r} "
+                f"(it offers {', '.join(METHODS)}); use full_store().{name} for the full Store"
+            )
+
+    def full_store(self) -> Store:
+        """A full ``Store`` on this database, for what the kernel's store does not offer.
+
+        Submitting and the chairs' feedback (grades, PDF) need it. Opened on first
+        call, without a pool of its own (closed with ``dispose``); it loads SQLAlchemy.
+        """
         if self._full is None:
             from .api import Store
 
             self._full = Store(self.url, pooled=False)
-        return getattr(self._full, name)
+        return self._full
 
     # ---- the connection -----------------------------------------------------
 
@@ -160,8 +179,8 @@ class KernelStore:
         )
         if not rows:
             raise StoreError(f"no delegation with id {delegation_id}")
-        *values, created = rows[0]
-        return Delegation(*values, self._db.time(created))
+        id_, committee, country, delegate, school, created = rows[0]
+        return Delegation(id_, committee, country, delegate, school, self._db.time(created))
 
     def record_failure(self, scope: str, keep: timedelta = FAILURE_WINDOW) -> None:
         """As ``Store.record_failure``: remember a wrong code, forget those older than ``keep``."""

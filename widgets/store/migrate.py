@@ -50,7 +50,10 @@ def _config(conn: Connection | None = None) -> Config:
 
 def head() -> str:
     """The newest revision shipped with this munbook."""
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    revision = ScriptDirectory.from_config(_config()).get_current_head()
+    if revision is None:  # a broken install: the migrations folder is missing or empty
+        raise StoreError(f"no migration found in {MIGRATIONS_DIR}")
+    return revision
 
 
 def current(url: str | None = None) -> Revision:

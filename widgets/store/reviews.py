@@ -13,10 +13,11 @@ import sqlalchemy as sa
 
 from ..core.times import now
 from ..exceptions import StoreError
+from .base import StoreBase
 from .schema import delegations, feedback_releases, reviews
 
 
-class ReviewMethods:
+class ReviewMethods(StoreBase):
     """Reviews and feedback release times; needs ``begin`` from ``Store``."""
 
     def save_review(

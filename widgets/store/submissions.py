@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from ..core import committees
 from ..core.times import now
 from ..exceptions import StoreError
+from .base import StoreBase, new_id
 from .schema import delegations, drafts, extensions, submissions
 
 
@@ -33,7 +34,7 @@ def latest_per_delegation(
 SUBMISSION_ORDER = (submissions.c.submitted_at.desc(), submissions.c.id.desc())
 
 
-class SubmissionMethods:
+class SubmissionMethods(StoreBase):
     """Submissions (write-once), extensions and progress; needs ``begin``/``using``."""
 
     def add_submission(self, delegation_id: int, **values: Any) -> int:
@@ -42,7 +43,7 @@ class SubmissionMethods:
             result = conn.execute(
                 submissions.insert().values(delegation_id=delegation_id, **values)
             )
-            return result.inserted_primary_key[0]
+            return new_id(result)
 
     def submissions(self, delegation_id: int) -> list[dict[str, Any]]:
         """Every submission of a delegation, oldest first."""
@@ -117,7 +118,7 @@ class SubmissionMethods:
             [extensions.c.delegation_id, extensions.c.until],
             (extensions.c.granted_at.desc(), extensions.c.id.desc()),
         )
-        joined = delegations
+        joined: sa.FromClause = delegations
         for part in (draft, sub, ext):
             joined = joined.outerjoin(
                 part, sa.and_(part.c.delegation_id == delegations.c.id, part.c.rank == 1)
@@ -160,7 +161,7 @@ class SubmissionMethods:
                     delegation_id=delegation_id, until=until, granted_at=now(), reason=reason
                 )
             )
-            return result.inserted_primary_key[0]
+            return new_id(result)
 
     def revoke_extension(self, extension_id: int) -> dict[str, Any]:
         """Delete one extension (they are not write-once); return the row it was.

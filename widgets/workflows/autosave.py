@@ -15,8 +15,8 @@ from ..core import limits
 from ..core.words import normalized, paper_words
 from ..store import Draft, DraftConflict, now
 
-if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
-    from ..store import Store
+if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
+    from ..store.contract import StoreContract
 
 THIN_EVERY = 25  # thin the history after this many saves
 
@@ -25,7 +25,7 @@ THIN_EVERY = 25  # thin the history after this many saves
 class DraftSession:
     """Saves one delegation's draft, version after version, noticing other tabs."""
 
-    store: Store
+    store: StoreContract
     delegation_id: int
     version: int = 0
     saved_at: datetime | None = None

@@ -89,7 +89,8 @@ def targets_for(
     elif all_members:
         wanted = countries.members(info.organisation)
     else:
-        wanted = [countries.lookup(name.strip()) for name in country_names if name.strip()]
+        names = country_names or []  # exactly one of the three was given: these names
+        wanted = [countries.lookup(name.strip()) for name in names if name.strip()]
         outside = [c.name for c in wanted if not c.is_member(info.organisation)]
         if outside:
             raise MunbookError(f"not members of {info.acronym}: {', '.join(outside)}")

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from ..exceptions import MunbookError
 
@@ -69,18 +70,25 @@ def _too_big(size: int) -> str:
 # ---- zip --------------------------------------------------------------------------
 
 
+def _zip_entries(fh: BinaryIO) -> int | None:
+    """The entry count a zip's end record gives, before its directory is read (None: no zip)."""
+    # zipfile's own reader of the end record (zip64 too); private, so not in typeshed.
+    try:
+        end = zipfile._EndRecData(fh)  # type: ignore[attr-defined]  # private, see above
+    except OSError:
+        return None
+    return int(end[zipfile._ECD_ENTRIES_TOTAL]) if end else None  # type: ignore[attr-defined]
+
+
 def from_zip(path: Path) -> Iterator[Item]:
     """Each entry of the zip at ``path``; MunbookError if it is no zip or has too many."""
     with open(path, "rb") as fh:
-        try:
-            end = zipfile._EndRecData(fh)  # the entry count, before the directory is read
-        except OSError:
-            end = None
-        if not end:
+        entries = _zip_entries(fh)
+        if entries is None:
             raise MunbookError(f"{path} is not a readable zip file (no end record)")
-        if end[zipfile._ECD_ENTRIES_TOTAL] > MAX_FILES:
+        if entries > MAX_FILES:
             raise MunbookError(
-                f"{path} has {end[zipfile._ECD_ENTRIES_TOTAL]:,} entries; munbook takes at most "
+                f"{path} has {entries:,} entries; munbook takes at most "
                 f"{MAX_FILES:,} per zip: split it"
             )
         try:

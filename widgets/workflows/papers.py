@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from ..paper.notebook import paper_notebook
 from ..store import Delegation
 
-if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
-    from ..store import Store
+if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
+    from ..store.contract import StoreContract
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..store import Draft
 
 
-def latest_paper(store: Store, delegation_id: int) -> NotebookNode:
+def latest_paper(store: StoreContract, delegation_id: int) -> NotebookNode:
     """The paper notebook of a delegation's latest draft."""
     delegation = store.delegation(delegation_id)
     draft = store.latest_draft(delegation_id)
@@ -58,7 +58,7 @@ def preview(delegation: Delegation, draft: Draft | None) -> tuple[Rendered, list
     return pdf, check(nb, committee, pdf) + ([short] if short else [])
 
 
-def preview_in_worker(store: Store, delegation_id: int) -> tuple[Rendered, list[Violation]]:
+def preview_in_worker(store: StoreContract, delegation_id: int) -> tuple[Rendered, list[Violation]]:
     """``preview`` of the latest draft, run in this process's sandbox worker."""
     from ..paper import sandbox
 

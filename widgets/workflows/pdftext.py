@@ -17,10 +17,11 @@ import select
 import subprocess
 import sys
 import time
+from typing import IO, Any
 
 from pypdf import PdfReader
 from pypdf.errors import LimitReachedError
-from pypdf.generic import DictionaryObject, IndirectObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from .. import settings
 from ..exceptions import MunbookError
@@ -72,11 +73,14 @@ def check_header(data: bytes) -> None:
 
 def count_pages(reader: PdfReader, max_pages: int) -> int:
     """Pages in the page tree, counted without building them; MunbookError past ``max_pages``."""
-    root = reader.trailer["/Root"]["/Pages"].get_object()
+    root = reader.root_object["/Pages"].get_object()
+    if not isinstance(root, DictionaryObject):  # malformed: said so as "damaged"
+        raise ValueError("the PDF has no page tree")
     declared = int(root.get("/Count", 0))
     if declared > max_pages:
         raise MunbookError(f"the PDF has {declared:,} pages; at most {max_pages} are taken")
-    count, stack, seen = 0, [root], set()
+    count, seen = 0, set()
+    stack: list[Any] = [root]
     while stack:
         node = stack.pop()
         if isinstance(node, IndirectObject):
@@ -87,7 +91,8 @@ def count_pages(reader: PdfReader, max_pages: int) -> int:
             if id(node) in seen:
                 raise MunbookError("the PDF's page tree loops back on itself")
             seen.add(id(node))
-            stack.extend(node["/Kids"])
+            kids = node["/Kids"]
+            stack.extend(kids if isinstance(kids, ArrayObject) else [])
             continue
         count += 1
         if count > max_pages:  # /Count can lie; the tree cannot
@@ -139,6 +144,13 @@ def _frame(payload: bytes) -> bytes:
     return len(payload).to_bytes(8, "big") + payload
 
 
+def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
+    """A pipe to or from the worker (``Popen`` makes them: stdin and stdout are PIPE)."""
+    if stream is None:
+        raise OSError("no pipe to the PDF worker")
+    return stream
+
+
 class PdfWorker:
     """One worker process (``python -m widgets.workflows.pdftext``) reading PDFs one at a time.
 
@@ -159,12 +171,12 @@ class PdfWorker:
     def read_pages(self, data: bytes) -> tuple[int, list[str]]:
         """(pages, text of each page), or MunbookError with the reason."""
         check_header(data)
-        if self.process is None:
-            self._start()
+        process = self.process or self._start()
         try:
-            self.process.stdin.write(_frame(data))
-            self.process.stdin.flush()
-            answer = json.loads(self._receive(self.seconds))
+            stdin = _pipe(process.stdin)
+            stdin.write(_frame(data))
+            stdin.flush()
+            answer = json.loads(self._receive(process, self.seconds))
         except (TimeoutError, OSError, ValueError):
             self.close()
             raise MunbookError(
@@ -175,7 +187,7 @@ class PdfWorker:
             raise MunbookError(answer["error"])
         return answer["pages"], answer["texts"]
 
-    def _start(self) -> None:
+    def _start(self) -> subprocess.Popen:
         root = str(settings.PACKAGE_DIR.parent)  # where ``widgets`` is imported from
         path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
         self.process = subprocess.Popen(
@@ -185,17 +197,19 @@ class PdfWorker:
             env={**os.environ, "PYTHONPATH": path},
         )
         try:
-            self._receive(STARTUP_SECONDS)
+            self._receive(self.process, STARTUP_SECONDS)
         except (TimeoutError, OSError, ValueError):
             self.close()
             raise MunbookError(
                 f"the PDF reader did not start within {STARTUP_SECONDS} s: try again"
             ) from None
+        return self.process
 
-    def _receive(self, seconds: float) -> bytes:
+    @staticmethod
+    def _receive(process: subprocess.Popen, seconds: float) -> bytes:
         """One framed answer, or TimeoutError after ``seconds``; EOF (a dead worker) is OSError."""
         deadline, got, size = time.monotonic() + seconds, b"", None
-        stream = self.process.stdout
+        stream = _pipe(process.stdout)
         while size is None or len(got) < 8 + size:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([stream], [], [], left)[0]:
@@ -213,7 +227,8 @@ class PdfWorker:
             self.process.kill()
             self.process.wait()
             for stream in (self.process.stdin, self.process.stdout):
-                stream.close()
+                if stream is not None:
+                    stream.close()
             self.process = None
 
     def __enter__(self) -> PdfWorker:

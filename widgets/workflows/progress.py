@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from ..core import committees, countries
 from ..store import Delegation, now
 
-if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
+if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
     from ..store import Store
+    from ..store.contract import StoreContract
 
 STATUSES = ("not started", "drafting", "submitted", "late", "overdue")
 
@@ -28,7 +29,7 @@ class DelegationStatus:
     pages: int | None = None  # of the submitted paper (None before a submission)
 
 
-def deadline_for(store: Store, delegation: Delegation) -> datetime:
+def deadline_for(store: StoreContract, delegation: Delegation) -> datetime:
     """The committee's deadline, or the delegation's extension when later."""
     return _later(delegation.committee, store.extension_until(delegation.id))
 
@@ -38,7 +39,7 @@ def _later(committee: str, extension: datetime | None) -> datetime:
     return max(deadline, extension) if extension else deadline
 
 
-def seconds_late(store: Store, delegation: Delegation, at: datetime | None = None) -> int:
+def seconds_late(store: StoreContract, delegation: Delegation, at: datetime | None = None) -> int:
     """Seconds past the (extended) deadline at ``at`` (default now), 0 when on time."""
     late = ((at or now()) - deadline_for(store, delegation)).total_seconds()
     return max(0, int(late))

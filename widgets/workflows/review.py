@@ -21,8 +21,9 @@ from ..exceptions import MunbookError
 from ..paper.feedback import render_feedback
 from ..store import now
 
-if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
+if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
     from ..store import Store
+    from ..store.contract import StoreContract
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,9 @@ def grades(store: Store, committee: str) -> list[Grade]:
                 [(r["chair"], r["comments"]) for r in reviews if r["comments"].strip()],
             )
         )
-    scored = sorted((g for g in rows if g.total is not None), key=lambda g: (-g.total, g.country))
+    scored = sorted(
+        (g for g in rows if g.total is not None), key=lambda g: (-(g.total or 0), g.country)
+    )
     ranked, rank, previous = [], 0, None
     for position, grade in enumerate(scored, start=1):
         if grade.total != previous:
@@ -113,7 +116,7 @@ def write_grades(store: Store, committee: str, out: Path | None = None) -> Path:
 # ---- feedback ---------------------------------------------------------------------
 
 
-def feedback_released(store: Store, committee: str, at: datetime | None = None) -> bool:
+def feedback_released(store: StoreContract, committee: str, at: datetime | None = None) -> bool:
     release = store.feedback_release(committees.load(committee).key)
     return release is not None and (at or now()) >= release
 

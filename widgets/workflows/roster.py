@@ -7,6 +7,7 @@ transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,11 +79,14 @@ def import_rows(
     with store.begin() as conn:
         existing = {(d.committee, d.country): d for d in store.delegations(conn=conn)}
         olds = {row.line: existing.get((row.committee, row.country)) for row in rows}
-        handovers = [
-            row for row in rows if olds[row.line] and codes.hands_over(olds[row.line], row)
+        handed = [
+            (row, old)
+            for row in rows
+            if (old := olds[row.line]) is not None and codes.hands_over(old, row)
         ]
-        if handovers and not reassign:  # raising rolls the transaction back: nothing imported
-            raise RosterError(source, [codes.refusal(r, olds[r.line], hint) for r in handovers])
+        handovers = [row for row, _ in handed]
+        if handed and not reassign:  # raising rolls the transaction back: nothing imported
+            raise RosterError(source, [codes.refusal(r, old, hint) for r, old in handed])
         for row in rows:
             delegation_id = _store_row(store, conn, row, olds[row.line], result, row in handovers)
             if not store.has_code("delegate", row.committee, delegation_id, conn=conn):
@@ -140,11 +144,14 @@ def reissue_code(store: Store, delegation_id: int) -> tuple[str, Path, dict[str,
             delegation.delegate,
             delegation.school,
         )
-    return (row["code"], *write_code_files([row]))
+    main, schools = write_code_files([row])
+    if main is None:  # write_code_files writes a secretariat file whenever there is a new code
+        raise MunbookError("the new code was not written")
+    return row["code"], main, schools
 
 
 def write_code_files(
-    new_codes: list[dict[str, str]], refiled: list[dict[str, str]] = ()
+    new_codes: list[dict[str, str]], refiled: Sequence[dict[str, str]] = ()
 ) -> tuple[Path | None, dict[str, Path]]:
     """The secretariat's file (every new code) and one file per school (its delegations' codes).
 

@@ -93,7 +93,7 @@ def parse(data: bytes, source: str = "roster") -> list[RosterRow]:
     return rows
 
 
-def _reader(text: str) -> tuple[csv.reader, int]:
+def _reader(text: str) -> tuple[Iterator[list[str]], int]:
     """A CSV reader in the file's own delimiter, and how many lines it skipped (``sep=``)."""
     lines = io.StringIO(text)
     first = text.splitlines()[0]

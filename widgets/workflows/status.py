@@ -20,8 +20,8 @@ from ..core.committees import Committee
 from ..core.words import normalized, paper_words, section_key
 from .papers import latest_paper
 
-if TYPE_CHECKING:  # the kernel's store is a KernelStore; Store loads SQLAlchemy
-    from ..store import Store
+if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
+    from ..store.contract import StoreContract
 
 WORKS_CITED = "the works cited"
 DISCLOSURE = "the AI-use disclosure"
@@ -75,7 +75,7 @@ def paper_sections(nb: Any) -> dict[str, str]:
     return out
 
 
-def latest_submission(store: Store, delegation_id: int) -> Submitted | None:
+def latest_submission(store: StoreContract, delegation_id: int) -> Submitted | None:
     """The delegation's latest submission, or None."""
     rows = store.submissions(delegation_id)
     if not rows:
@@ -114,7 +114,7 @@ def content_changes(before: dict, after: dict, committee: Committee) -> tuple[st
     return tuple(changed)
 
 
-def draft_change(store: Store, delegation_id: int, submitted: Submitted) -> Change | None:
+def draft_change(store: StoreContract, delegation_id: int, submitted: Submitted) -> Change | None:
     """What changed in the latest draft since ``submitted``; None when nothing did.
 
     Compares the drafts' contents (cheap: the autosave calls this); only when the

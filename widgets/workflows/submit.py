@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import nbformat
 
@@ -23,6 +24,9 @@ from ..paper.export import render
 from ..store import Store, now
 from .papers import latest_paper
 from .progress import seconds_late
+
+if TYPE_CHECKING:
+    from ..store.contract import StoreContract
 
 
 class DraftChanged(MunbookError):
@@ -72,7 +76,7 @@ class Review:
     warnings: tuple[Violation, ...]
 
 
-def review(store: Store, delegation_id: int) -> Review:
+def review(store: StoreContract, delegation_id: int) -> Review:
     """Render and check the latest draft without submitting it (the app asks first)."""
     delegation = store.delegation(delegation_id)
     committee = committees.load(delegation.committee)
