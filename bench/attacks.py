@@ -24,6 +24,14 @@ KENYA = "workbooks/interpol/kenya.ipynb"
 FLOOD, FLOOD_BYTES = 30, 2**20
 
 
+def html_state(value: str) -> dict:
+    """A whole HTML widget's state, as ipywidgets' front end would open one."""
+    controls = {"_model_module": "@jupyter-widgets/controls", "_model_module_version": "2.0.0"}
+    views = {"_view_module": "@jupyter-widgets/controls", "_view_module_version": "2.0.0"}
+    return {**controls, **views, "_model_name": "HTMLModel", "_view_name": "HTMLView",
+            "value": value}  # fmt: skip
+
+
 def flood(base: str, server_pid: int) -> float:
     """MB a kernel grew by after the flood (its RSS once it answered again)."""
     page = RawPage(base, KENYA)
@@ -31,7 +39,7 @@ def flood(base: str, server_pid: int) -> float:
     before = kernel_rss(server_pid, page.kernel_id)
     blob = "x" * FLOOD_BYTES
     for _ in range(FLOOD):
-        state = {"_model_name": "HTMLModel", "value": blob}
+        state = html_state(blob)
         content = {
             "comm_id": uuid.uuid4().hex,
             "target_name": "jupyter.widget",
@@ -91,10 +99,11 @@ def serve(home: Path, command: list[str], log: Path, port: int) -> subprocess.Po
 def main(report: Callable, fresh_home: Callable) -> None:
     from conftest import free_port
 
+    from widgets.store import fresh
     from widgets.workflows import generate
 
     home = fresh_home()
-    os.environ["MUNBOOK_HOME"] = str(home)
+    fresh.ensure_ready()  # the schema, as munbook serve would make it
     generate.generate("interpol", country_names=["Kenya"], progress=False)
     bin_dir = Path(sys.executable).parent
     figures = {}

@@ -23,6 +23,7 @@ from widgets.kernel import guard
 from widgets.store import Store, now
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+from attacks import html_state
 from raw_page import RawPage, kernel_rss
 
 pytestmark = pytest.mark.browser
@@ -52,7 +53,7 @@ def test_a_flood_of_widget_states_before_the_code_leaves_the_kernel_as_it_was(se
     blob = "x" * 2**20  # 1 MB of HTML state, 30 times: a stranger's widgets
     for _ in range(30):
         page.send("comm_open", {"comm_id": uuid.uuid4().hex, "target_name": "jupyter.widget",
-                                "data": {"state": {"_model_name": "HTMLModel", "value": blob},
+                                "data": {"state": html_state(blob),
                                          "buffer_paths": []}},
                   {"version": "2.1.0"})  # fmt: skip
     # One message past the server's limit closes the socket; the kernel is not reached.
