@@ -30,7 +30,7 @@ RANK = {
     "cli": 6,
 }
 # _home and _serving are parts of settings (re-exported by it): the bottom layer too.
-BASE = {"settings", "exceptions", "__init__", "_home", "_serving"}
+BASE = {"settings", "exceptions", "__init__", "_home", "_serving", "upstream"}  # upstream: a table
 PAGES = {"workbook", "advisor", "chair"}  # app pages never import each other
 # Alembic's scripts, loaded by path (never imported): part of the store layer, however deep.
 MIGRATIONS = "widgets.store.migrations."

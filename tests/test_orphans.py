@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
-
-from jupyter_server._tz import utcnow
 
 from widgets.serving import orphans
 
 
 def kernel(state: str, silent_seconds: float) -> SimpleNamespace:
     return SimpleNamespace(
-        execution_state=state, last_activity=utcnow() - timedelta(seconds=silent_seconds)
+        execution_state=state, last_activity=datetime.now(UTC) - timedelta(seconds=silent_seconds)
     )
 
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hmac
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from jupyter_client.session import DELIM, Session
-from jupyter_server._tz import utcnow
 
 
 class LeanActivityWatch:
@@ -29,7 +29,7 @@ class LeanActivityWatch:
         """As jupyter_server's: every IOPub message is activity; statuses set the state."""
         kernel = self._kernels[kernel_id]
         kernel.reason = ""
-        kernel.last_activity = utcnow()
+        kernel.last_activity = datetime.now(UTC)
         kernel._activity_stream = kernel.connect_iopub()
         session = Session(config=kernel.session.config, key=kernel.session.key)
 
@@ -44,7 +44,7 @@ class LeanActivityWatch:
                 or self.track_message_type(parent_type)  # type: ignore[attr-defined]
                 or kernel.execution_state == "busy"
             ):
-                self.last_kernel_activity = kernel.last_activity = utcnow()
+                self.last_kernel_activity = kernel.last_activity = datetime.now(UTC)
             if msg_type == "status":
                 state = json.loads(parts[3]).get("execution_state")
                 if self.track_message_type(parent_type):  # type: ignore[attr-defined]

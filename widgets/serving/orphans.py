@@ -10,11 +10,10 @@ a kernel that is busy with no connection and has sent nothing for
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from jupyter_core.utils import ensure_async
-from jupyter_server._tz import utcnow
 from tornado.ioloop import PeriodicCallback
 
 ORPHAN_SECONDS = 120  # busy, unconnected and silent this long: nobody will ever reach it
@@ -35,7 +34,7 @@ def pooled(manager: Any) -> set[str]:
 
 def orphans(manager: Any, now: Any = None) -> list[str]:
     """Ids of the busy, unconnected kernels silent for ``ORPHAN_SECONDS``, pool kernels aside."""
-    now = now or utcnow()
+    now = now or datetime.now(UTC)
     waiting = pooled(manager)
     found = []
     for kernel_id in manager.list_kernel_ids():
