@@ -56,6 +56,9 @@ class Kernel:
 @pytest.fixture(scope="module")
 def served() -> Iterator[Kernel]:
     started = Kernel()
+    # What a page's gate does once its code is right: past it, the page's own limits apply
+    # (widgets.kernel.guard bounds the messages before it).
+    started.run("from widgets.kernel import guard; guard.opened()")
     yield started
     started.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -34,26 +35,25 @@ class Kernels:
 
 
 def test_only_busy_silent_unconnected_kernels_outside_the_pool_are_reclaimed():
-    loop = asyncio.new_event_loop()
-    try:
-        waiting = loop.create_future()
-        waiting.set_result({"kernel_id": "pooled"})
-        old = orphans.ORPHAN_SECONDS + 5
-        manager = Kernels(
-            {
-                "stuck": kernel("busy", old),  # the stranger's victim
-                "pooled": kernel("busy", old),  # waits in the pool by design
-                "starting": kernel("busy", old),
-                "open": kernel("busy", old),  # a page is connected
-                "idle": kernel("idle", old),  # the idle cull's, not ours
-                "recent": kernel("busy", 5),
-            },
-            {"stuck": 0, "pooled": 0, "starting": 0, "open": 1, "idle": 0, "recent": 0},
-            {"open.ipynb": [waiting]},
-            starting={"starting"},
-        )
-        assert orphans.orphans(manager) == ["stuck"]
-        assert loop.run_until_complete(orphans.reclaim(manager)) == ["stuck"]
-        assert manager.shut == ["stuck"] and "stuck" not in manager.kernels
-    finally:
-        loop.close()
+    waiting: Future = Future()  # a pool's finished start, as Voilà keeps it
+    waiting.set_result({"kernel_id": "pooled"})
+    old = orphans.ORPHAN_SECONDS + 5
+    manager = Kernels(
+        {
+            "stuck": kernel("busy", old),  # the stranger's victim
+            "pooled": kernel("busy", old),  # waits in the pool by design
+            "starting": kernel("busy", old),
+            "open": kernel("busy", old),  # a page is connected
+            "idle": kernel("idle", old),  # the idle cull's, not ours
+            "recent": kernel("busy", 5),
+        },
+        {"stuck": 0, "pooled": 0, "starting": 0, "open": 1, "idle": 0, "recent": 0},
+        {"open.ipynb": [waiting]},
+        starting={"starting"},
+    )
+    assert orphans.orphans(manager) == ["stuck"]
+    # In a thread of its own: another test's event loop may be running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        gone = thread.submit(asyncio.run, orphans.reclaim(manager)).result()
+    assert gone == ["stuck"]
+    assert manager.shut == ["stuck"] and "stuck" not in manager.kernels

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -98,7 +97,7 @@ def test_the_generated_config_is_valid_haproxy(tmp_path: Path):
 
 def test_a_moved_page_may_take_the_spare_kernels(monkeypatch: pytest.MonkeyPatch):
     """Pages HAProxy moved from a dead worker (their cookie names another) take spare kernels."""
-    from widgets.serving import kernel_cap
+    from widgets.serving import kernel_cap, peers
 
     def done(kernel: str) -> asyncio.Future:
         future = asyncio.Future(loop=loop)
@@ -116,19 +115,42 @@ def test_a_moved_page_may_take_the_spare_kernels(monkeypatch: pytest.MonkeyPatch
     finally:
         loop.close()
     monkeypatch.delenv(kernel_cap.NAME_ENV, raising=False)
-    assert not kernel_cap.moved({kernel_cap.MOVED_HEADER: "w1"})  # a plain serve: never
+    assert not peers.moved({peers.MOVED_HEADER: "w1"})  # a plain serve: never
     monkeypatch.setenv(kernel_cap.NAME_ENV, "w2")
-    with socket.socket() as up:  # w3 is a live worker; w1's port takes no connection
-        up.bind(("127.0.0.1", 0))
-        up.listen()
-        peers = f"w1=127.0.0.1:{free_port()},w2=127.0.0.1:1,w3=127.0.0.1:{up.getsockname()[1]}"
-        monkeypatch.setenv(kernel_cap.PEERS_ENV, peers)
-        assert kernel_cap.moved({kernel_cap.MOVED_HEADER: "w1"})  # from a dead worker
-        assert not kernel_cap.moved({kernel_cap.MOVED_HEADER: "w2"})  # its own page
-        assert not kernel_cap.moved({})  # a new page (no cookie yet)
+    # w3 is up and ready (health check 200), w4 restarted and still filling its pool (503),
+    # w1's port takes no connection (dead).
+    up, starting = health_server(200), health_server(503)
+    try:
+        team = {"w1": free_port(), "w2": 1, "w3": up.server_port, "w4": starting.server_port}
+        monkeypatch.setenv(peers.PEERS_ENV, ",".join(f"{n}=127.0.0.1:{p}" for n, p in team.items()))
+        assert peers.moved({peers.MOVED_HEADER: "w1"})  # from a dead worker
+        assert peers.moved({peers.MOVED_HEADER: "w4"})  # from one HAProxy keeps out for now
+        assert not peers.moved({peers.MOVED_HEADER: "w2"})  # its own page
+        assert not peers.moved({})  # a new page (no cookie yet)
         # Anyone can send any cookie: a live worker's name, or a made-up one, takes no spare.
-        assert not kernel_cap.moved({kernel_cap.MOVED_HEADER: "w3"})
-        assert not kernel_cap.moved({kernel_cap.MOVED_HEADER: "w9"})
+        assert not peers.moved({peers.MOVED_HEADER: "w3"})
+        assert not peers.moved({peers.MOVED_HEADER: "w9"})
+    finally:
+        up.shutdown()
+        starting.shutdown()
+
+
+def health_server(status: int):
+    """A server on loopback whose every answer is ``status`` (a worker's health check)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Health(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def test_spare_kernels_are_checked_and_need_workers(home: Path):

@@ -165,3 +165,15 @@ def font_coverage_file(fingerprint: str) -> Path:
 def committee_cache_file(digest: str) -> Path:
     """A committee file's validated data (JSON), named for its text and the schema."""
     return cache_dir() / "committees" / f"{digest}.json"
+
+
+def fontawesome_dir() -> Path:
+    """Font Awesome's CSS and fonts (the widgets' icons), served by ``munbook serve`` itself."""
+    import fontawesomefree
+
+    return Path(fontawesomefree.__file__).parent / "static" / "fontawesomefree"
+
+
+def db_url() -> str:
+    """The store's SQLAlchemy URL: ``$MUNBOOK_DB`` or a SQLite file in home()."""
+    return os.environ.get("MUNBOOK_DB") or f"sqlite:///{home() / 'munbook.sqlite'}"

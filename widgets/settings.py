@@ -8,15 +8,13 @@ Both are read at call time so tests can point them at ``tmp_path``.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import unicodedata
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-# The home folder and writing into it privately, and the serving settings, live in
-# two private modules; this module re-exports them so that it stays the one import.
+# Home, private writing and serving settings: two private modules, re-exported here.
 from ._home import PACKAGE_DIR as PACKAGE_DIR
 from ._home import PRIVATE_DIR as PRIVATE_DIR
 from ._home import PRIVATE_FILE as PRIVATE_FILE
@@ -24,8 +22,10 @@ from ._home import RESOURCE_ROOT as RESOURCE_ROOT
 from ._home import binders_dir as binders_dir
 from ._home import cache_dir as cache_dir
 from ._home import committee_cache_file as committee_cache_file
+from ._home import db_url as db_url
 from ._home import ensure_dir as ensure_dir
 from ._home import font_coverage_file as font_coverage_file
+from ._home import fontawesome_dir as fontawesome_dir
 from ._home import grades_dir as grades_dir
 from ._home import home as home
 from ._home import inside as inside
@@ -79,18 +79,6 @@ HAPROXY_TEMPLATE = TEMPLATES_DIR / "haproxy" / "munbook.cfg"  # serve --workers;
 PAGE_TEMPLATE_ROOT, PAGE_TEMPLATE = TEMPLATES_DIR / "jupyter", "munbook"
 MIGRATIONS_DIR = PACKAGE_DIR / "store" / "migrations"  # Alembic's scripts, shipped as code
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's; prints the PDF reports
-
-
-def fontawesome_dir() -> Path:
-    """Font Awesome's CSS and fonts (the widgets' icons), served by ``munbook serve`` itself."""
-    import fontawesomefree
-
-    return Path(fontawesomefree.__file__).parent / "static" / "fontawesomefree"
-
-
-def db_url() -> str:
-    """The store's SQLAlchemy URL: ``$MUNBOOK_DB`` or a SQLite file in home()."""
-    return os.environ.get("MUNBOOK_DB") or f"sqlite:///{home() / 'munbook.sqlite'}"
 
 
 COMMITTEE_FILES = ("*.yaml", "*.yml")  # in each of committee_dirs(), in this order

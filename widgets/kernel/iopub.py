@@ -55,8 +55,15 @@ class MainThreadIOPub(IOPubThread):
             self._really_send(*args, **kwargs)
         else:
             # Another thread's message, or one sent from inside a send (a finalizer the
-            # collector ran between two frames): the IOPub thread sends it after.
-            super().send_multipart(*args, **kwargs)
+            # collector ran between two frames): the IOPub thread sends it after. Once
+            # closed (the kernel is shutting down) nobody reads it: the control thread's
+            # last status would fail on the closed pipe with a logged traceback.
+            if self._in_send():
+                super().send_multipart(*args, **kwargs)
+                return
+            with self._one_at_a_time:
+                if not self.closed:
+                    super().send_multipart(*args, **kwargs)
 
     def _in_send(self) -> bool:
         return getattr(self._sending, "active", False)

@@ -1,17 +1,15 @@
 """Every Typst compile runs here: in a worker process, with a time and a memory limit.
 
-A ``Sandbox`` keeps one warm worker (``python -m widgets.paper.sandbox_worker``:
-exec, never a bare fork, as Typst runs threads; it imports only Typst and the
-fonts). The worker caps its own address space (``RLIMIT_AS``) and runs one job
-at a time; the caller waits at most ``seconds``, then kills it (the next job
-starts a fresh one). Out of memory, the worker dies or answers ``MemoryError``;
-either way the caller gets a plain ``RenderError`` saying what to do. Jobs and
-replies are length-prefixed pickles on the worker's stdin and stdout.
+A ``Sandbox`` keeps one warm worker (``python -m widgets.paper.sandbox_worker``: exec,
+never a bare fork, as Typst runs threads; it imports only Typst and the fonts). The worker
+caps its own address space (``RLIMIT_AS``) and runs one job at a time; the caller waits at
+most ``seconds``, then kills it (the next job starts a fresh one). Out of memory, the
+worker dies or answers ``MemoryError``; either way the caller gets a plain ``RenderError``
+saying what to do. Jobs and replies are length-prefixed pickles on its stdin and stdout.
 
-``Sandbox.call`` runs a whole function in the worker (the delegate's preview:
-paper notebook, PDF, checks), so the kernel never imports nbformat, nbconvert
-or pypdf (about 70 MB a kernel would keep after its first preview). A worker
-idle ``IDLE_SECONDS`` ends; the next job starts a new one (about a second).
+``Sandbox.call`` runs a whole function in the worker (the delegate's preview: paper
+notebook, PDF, checks), so the kernel never imports nbformat, nbconvert or pypdf (about
+70 MB kept). A worker idle ``IDLE_SECONDS`` ends; the next job starts another (about 1 s).
 """
 
 from __future__ import annotations
@@ -27,7 +25,7 @@ import time
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from .. import settings
 from ..core.limits import RENDER_MEMORY, RENDER_SECONDS
@@ -255,22 +253,15 @@ class Sandbox:
             self._stop()
 
 
-def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
-    """A pipe of the worker (``Popen`` makes them: stdin and stdout are PIPE)."""
-    if stream is None:
-        raise RenderError("the renderer has no pipe to talk through")
-    return stream
-
-
 def _send(process: subprocess.Popen, job: object) -> None:
     data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-    stdin = _pipe(process.stdin)
+    stdin = cast(IO[bytes], process.stdin)  # Popen made it: stdin=PIPE
     stdin.write(_HEADER.pack(len(data)) + data)
     stdin.flush()
 
 
 def _read(process: subprocess.Popen, size: int, deadline: float) -> bytes:
-    fd, chunks, left = _pipe(process.stdout).fileno(), [], size
+    fd, chunks, left = cast(IO[bytes], process.stdout).fileno(), [], size
     while left:
         wait = deadline - time.monotonic()
         if wait <= 0 or not select.select([fd], [], [], wait)[0]:

@@ -11,7 +11,6 @@ import asyncio
 import logging
 import os
 import resource
-import socket
 import time
 import uuid
 
@@ -36,9 +35,7 @@ RESTARTED_ENV = "MUNBOOK_RESTARTED"
 # HAProxy passes on the cookie a request came with: a page whose cookie names another
 # worker was moved here from a dead one, and may take the spare kernels.
 NAME_ENV = "MUNBOOK_WORKER_NAME"
-MOVED_HEADER = "X-Munbook-Worker"
-PEERS_ENV = "MUNBOOK_WORKER_PEERS"  # every worker's name=host:port (serve --workers)
-PEER_TIMEOUT = 0.2  # seconds for a peer's port to take a connection: on loopback, at once
+
 ROOM_CORES = 1.0
 ROOM_PATIENCE = 60.0
 # ZMQ sockets the server holds for one open page (its kernel's channels, Voilà's run of the
@@ -201,42 +198,6 @@ def ready_first(manager, notebook: str, keep: int = 0) -> bool:
     if len(ready) <= keep:
         return False
     pool.insert(0, pool.pop(ready[0]))
-    return True
-
-
-def moved(headers) -> bool:
-    """True for a request HAProxy moved here from another (dead) worker of serve --workers.
-
-    Its cookie names another worker than this one, one of this server's peers, and
-    that worker is down now. Anyone can send any cookie: a name that is no peer, or a
-    peer that is up (HAProxy would have sent the page there), takes no spare kernel.
-    Without a name (a plain ``munbook serve``) no request is moved.
-    """
-    here = os.environ.get(NAME_ENV, "")
-    came = headers.get(MOVED_HEADER, "").strip()
-    if not (here and came and came != here):
-        return False
-    peer = peers().get(came)
-    return peer is not None and not _answers(peer)
-
-
-def peers() -> dict[str, tuple[str, int]]:
-    """The other workers of this ``serve --workers``, by name (``$MUNBOOK_WORKER_PEERS``)."""
-    found = {}
-    for item in os.environ.get(PEERS_ENV, "").split(","):
-        name, _, address = item.partition("=")
-        host, _, port = address.rpartition(":")
-        if name and host and port.isdigit():
-            found[name] = (host, int(port))
-    return found
-
-
-def _answers(address: tuple[str, int]) -> bool:
-    """A worker is up when its port takes a connection (a dead one refuses at once)."""
-    try:
-        socket.create_connection(address, timeout=PEER_TIMEOUT).close()
-    except OSError:
-        return False
     return True
 
 

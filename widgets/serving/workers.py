@@ -15,12 +15,10 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from string import Template
@@ -28,7 +26,8 @@ from typing import IO, TypeVar
 
 from .. import settings
 from ..exceptions import MunbookError
-from .kernel_cap import NAME_ENV, PEERS_ENV, RESTARTED_ENV
+from .kernel_cap import NAME_ENV, RESTARTED_ENV
+from .peers import PEERS_ENV, answers, free_port, loopback
 
 COOKIE = "MUNBOOK_WORKER"
 START_SECONDS = 120  # a worker that does not answer by then is an error
@@ -64,12 +63,6 @@ def haproxy_binary(search: str | None = None) -> str:
             "(sudo apt-get install haproxy), or serve without --workers"
         )
     return found
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -131,14 +124,6 @@ def _relay(stream: IO[bytes], prefix: str) -> threading.Thread:
     return thread
 
 
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 class Supervisor:
     """Starts the workers and HAProxy, restarts dead workers, stops everything on a signal.
 
@@ -195,7 +180,7 @@ class Supervisor:
                         f"worker {worker.name} stopped while starting (exit "
                         f"{process.returncode}); its lines above say why"
                     )
-                if _answers(worker.base + "/"):
+                if answers(worker.base + "/"):
                     waiting.remove(worker)
             if waiting and time.monotonic() > deadline:
                 raise MunbookError(f"workers did not answer within {START_SECONDS} s")
@@ -213,7 +198,7 @@ class Supervisor:
             raise MunbookError(f"HAProxy refused {config}: {' '.join(problem)}")
         self.haproxy = self._spawn([binary, "-db", "-f", str(config)], "haproxy")
         deadline = time.monotonic() + 10
-        while not _answers(f"http://{_loopback(self.host)}:{self.port}/"):
+        while not answers(f"http://{loopback(self.host)}:{self.port}/"):
             if self.haproxy.poll() is not None or time.monotonic() > deadline:
                 raise MunbookError(
                     f"HAProxy did not start on {self.host}:{self.port}; its lines above say why"
@@ -305,7 +290,3 @@ def _started(child: _T | None) -> _T:
     if child is None:
         raise MunbookError("a worker process was used before it was started")
     return child
-
-
-def _loopback(host: str) -> str:
-    return {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host, host)
