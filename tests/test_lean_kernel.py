@@ -217,3 +217,20 @@ def test_a_served_workbook_loads_no_heavy_module(home):
     if started_at == "not-lowered":
         pytest.skip("no session nice value to lower here (no autogroups): the kernel stays low")
     assert (int(started_at), int(settled)) == (priority.START_NICE, 0)
+
+
+def test_a_served_kernel_has_a_memory_ceiling(served: Kernel):
+    from widgets import settings
+
+    out = served.run("import resource; print(resource.getrlimit(resource.RLIMIT_DATA)[0])")
+    assert int(out) == settings.kernel_memory_mb() * 2**20
+    # One allocation past it fails in the kernel (MemoryError), and the kernel goes on.
+    out = served.run(
+        "try:\n"
+        f"    b = bytearray({settings.kernel_memory_mb() + 1} * 2**20)\n"
+        "    print('allocated')\n"
+        "except MemoryError:\n"
+        "    print('refused')\n"
+    )
+    assert out == "refused"
+    assert served.run("print(1 + 1)") == "2"

@@ -57,3 +57,17 @@ def test_only_busy_silent_unconnected_kernels_outside_the_pool_are_reclaimed():
         gone = thread.submit(asyncio.run, orphans.reclaim(manager)).result()
     assert gone == ["stuck"]
     assert manager.shut == ["stuck"] and "stuck" not in manager.kernels
+
+
+def test_a_kernel_just_taken_from_the_pool_is_not_an_orphan():
+    """Silent since it entered the pool, busy building its page, no browser yet: kept."""
+    taken: Future = Future()
+    taken.set_result({"kernel_id": "k"})
+    old = orphans.ORPHAN_SECONDS + 5
+    manager = Kernels({"k": kernel("busy", old)}, {"k": 0}, {"open.ipynb": [taken]})
+    last_pooled: dict = {}
+    assert orphans.orphans(manager, last_pooled) == []  # in the pool: waits by design
+    manager._pools["open.ipynb"] = []  # a page took it
+    assert orphans.orphans(manager, last_pooled) == []  # seen in the pool just now
+    last_pooled["k"] -= timedelta(seconds=old)  # and nobody connected for that long
+    assert orphans.orphans(manager, last_pooled) == ["k"]

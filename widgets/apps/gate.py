@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import math
 import os
 import secrets
@@ -48,8 +49,14 @@ CLIENT_ENV = "HTTP_X_MUNBOOK_CLIENT"  # the client's address, from munbook serve
 
 
 def failure_scope() -> str:
-    """The store's key for this client's wrong codes: its address, whatever the page."""
-    return f"client:{os.environ.get(CLIENT_ENV, '').strip()[:64] or 'unknown'}"
+    """The store's key for this client's wrong codes: its address, whatever the page
+    (an IPv6 client by its /64, which one household or school network holds)."""
+    address = os.environ.get(CLIENT_ENV, "").strip()[:64]
+    with contextlib.suppress(ValueError):
+        ip = ipaddress.ip_address(address)
+        if ip.version == 6:
+            address = str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return f"client:{address or 'unknown'}"
 
 
 def code_from_url() -> str:
@@ -136,6 +143,7 @@ class CodeGate(w.VBox, Generic[Grant]):
         self.timeout = settings.gate_timeout()
         self.code = w.Password(
             description="Access code",
+            continuous_update=False,  # one message a try, not one a keystroke
             placeholder="e.g. K7QX-M2PA-ZT9C",
             style={"description_width": "auto"},
             layout=w.Layout(width="20em", max_width="100%"),

@@ -5,8 +5,8 @@ of its own (``jupyter.widget.control``, to ask for every widget's state) and sen
 updates to widgets the kernel made. So a served kernel refuses every other
 ``comm_open`` (a stranger's 5 MB widget states would otherwise stay in its memory),
 and until a gate opens (``opened``) takes at most ``PREGATE_MESSAGES`` comm messages
-of at most ``PREGATE_BYTES`` each. A message that fails is logged to the server's
-log (the kernel's real stderr), never streamed to the page.
+of at most ``PREGATE_BYTES`` each. A message that fails, and any traceback,
+is logged to the server's log (the kernel's real stderr), never streamed to the page.
 """
 
 from __future__ import annotations
@@ -75,7 +75,8 @@ def admitted(msg: dict[str, Any]) -> bool:
 def _drop(why: str, what: object) -> bool:
     _state["dropped"] += 1
     if _state["dropped"] <= 3 or _state["dropped"] % 1000 == 0:  # a flood is one line, not many
-        log.warning("refused a page message (%s): %s; %d refused", why, what, _state["dropped"])
+        shown = repr(what)[:80]  # the stranger chose it: bounded, one line
+        log.warning("refused a page message (%s): %s; %d refused", why, shown, _state["dropped"])
     return False
 
 
@@ -96,7 +97,15 @@ def guarded(handler: Handler) -> Handler:
 
 
 def install(kernel: Any) -> None:
-    """Guard the kernel's comm handlers (ipykernel's ``shell_handlers`` table)."""
+    """Guard the kernel's comm handlers (ipykernel's ``shell_handlers`` table), and send
+    its tracebacks to the server's log: ipywidgets shows a widget's failed update with
+    the shell's ``showtraceback``, which streams it to the page."""
     server_log()
     for msg_type in ("comm_open", "comm_msg", "comm_close"):
         kernel.shell_handlers[msg_type] = guarded(kernel.shell_handlers[msg_type])
+    if getattr(kernel, "shell", None) is not None:
+        kernel.shell.showtraceback = logged_traceback
+
+
+def logged_traceback(*args: Any, **kwargs: Any) -> None:
+    log.warning("an error in the served kernel", exc_info=True)

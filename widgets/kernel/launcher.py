@@ -51,6 +51,10 @@ SERVED_ENV = {
     # echo of a section carried its whole text on every keystroke: about a third of the
     # messages a typing delegate costs the kernel and the server (README, "Sustained").
     "JUPYTER_WIDGETS_ECHO": "0",
+    # One BLAS thread (numpy, in staff apps): a thread per core, each with its stack,
+    # would count against the kernel's memory ceiling (cap_memory) on a many-core server.
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
 }
 
 

@@ -5,10 +5,11 @@ Voilà starts pool kernels before anyone asks; each waits on a websocket
 JSON object: the CGI variables, ``QUERY_STRING`` with its ``?code=``). The
 kernel signs its id with its session key (``sign``), which only it and its
 server hold, so nobody else can wait in its place (``serving.serve``'s
-``RequestInfoHandler`` checks it). No wait is unbounded: each connection waits
-``RECHECK_SECONDS`` and reconnects (a request handed over meanwhile waits in
-the server's cache and comes at once), and a server that cannot be reached
-for ``CONNECT_SECONDS`` leaves the page to ask for the code.
+``RequestInfoHandler`` checks it, and keeps each waiter's entry its own). The
+socket is pinged every ``PING_SECONDS``: a server that has gone is noticed within
+twice that, and one that cannot be reached for ``CONNECT_SECONDS`` leaves the
+page to ask for the code. (One socket for the whole wait: a reconnect could
+close just as the server hands the request over.)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 
 CONNECT_SECONDS = 5.0  # to reach the server's request socket
-RECHECK_SECONDS = 10.0  # one wait on it, then a fresh connection
+PING_SECONDS = 20.0  # keepalive on the waiting socket
 MAX_BYTES = 2**20  # a request's variables: a URL and a few headers
 
 
@@ -64,9 +65,7 @@ def wait_for_request() -> None:
     base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
     kernel_id = os.environ.get("VOILA_KERNEL_ID", "")
     url = f"ws://{host}:{port}{base}voila/query/{kernel_id}?sig={sign(session_key(), kernel_id)}"
-    raw: str | None = ""
-    while raw == "":  # connected, and nothing yet: still in the pool, wait again
-        raw = one_wait(url)
+    raw = one_wait(url)
     if raw is None:  # no request info: the page asks for the code instead
         return
     try:
@@ -78,22 +77,27 @@ def wait_for_request() -> None:
 
 
 def one_wait(url: str) -> str | None:
-    """One connection's wait: the request, '' if none came in ``RECHECK_SECONDS``, or None
-    when the socket cannot be had for ``CONNECT_SECONDS`` (refused, or no server)."""
+    """The request, or None when the socket cannot be had for ``CONNECT_SECONDS`` (refused,
+    or no server) or the server goes away while this kernel waits."""
     from websockets.exceptions import ConnectionClosed, InvalidHandshake
     from websockets.sync.client import connect
 
     deadline = time.monotonic() + CONNECT_SECONDS
     while time.monotonic() < deadline:
         try:
-            with connect(url, open_timeout=CONNECT_SECONDS, max_size=MAX_BYTES) as socket:
-                try:
-                    message = socket.recv(timeout=RECHECK_SECONDS)
-                except TimeoutError:
-                    return ""
+            with connect(
+                url,
+                open_timeout=CONNECT_SECONDS,
+                max_size=MAX_BYTES,
+                ping_interval=PING_SECONDS,
+                ping_timeout=PING_SECONDS,
+            ) as socket:
+                deadline = float("inf")  # connected: wait as long as the pool keeps it
+                message = socket.recv()
         except (OSError, InvalidHandshake, ConnectionClosed):
-            # Refused (this kernel's last socket is still closing), or no server yet.
-            time.sleep(0.2)
+            if deadline == float("inf"):
+                return None  # the server went away
+            time.sleep(0.2)  # refused (this kernel's last socket is closing), or no server yet
             continue
         return message if isinstance(message, str) else message.decode("utf-8", "replace")
     return None

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
-import os
 import re
 from html import escape
 
 from tornado import web
-
-from .kernel_cap import NAME_ENV  # set by serve --workers: requests come through HAProxy
 
 access_log = logging.getLogger("munbook.access")
 
@@ -97,7 +95,10 @@ def redact_logs() -> None:
 
     def redacted(*args, **kwargs) -> logging.LogRecord:
         record = make(*args, **kwargs)
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: logging reports it when the line is printed
+            return record
         if "code" in message.lower():
             record.msg, record.args = redact(message), None
         return record
@@ -112,13 +113,22 @@ def redact_logs() -> None:
 
 
 def client_address(request) -> str:
-    """The address a request came from: HAProxy's ``X-Forwarded-For`` (the entry it
-    appended last) when this is a worker behind it on loopback, else the peer's."""
+    """The address a request came from. From a proxy on this machine (HAProxy of serve
+    --workers, or nginx/Caddy in front for TLS), the last ``X-Forwarded-For`` entry that
+    is not loopback: the one the outermost proxy appended, whatever a browser sent."""
     peer = request.remote_ip or ""
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    if forwarded and os.environ.get(NAME_ENV) and peer in ("127.0.0.1", "::1"):
-        return forwarded.split(",")[-1].strip()[:64] or peer
-    return peer
+    if not _loopback(peer):
+        return peer
+    hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
+    outside = [h for h in hops if h and not _loopback(h)]
+    return outside[-1][:64] if outside else peer
+
+
+def _loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 class LocalAsset(web.StaticFileHandler):

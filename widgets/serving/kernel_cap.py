@@ -113,6 +113,9 @@ class CappedKernelManager(LeanActivityWatch, AsyncMappingKernelManager):
     # jupyter_client types start_kernel by the sync MultiKernelManager; here it is async.
     async def start_kernel(self, *args, **kwargs) -> str:  # type: ignore[override]
         if kwargs.get("env", {}).get("VOILA_PREHEAT") == "True":
+            # Voilà hands a refill the URL of the page that took the last kernel, code and
+            # all; the kernel that serves someone else next needs none of it.
+            kwargs["env"] = {k: v for k, v in kwargs["env"].items() if k != "VOILA_REQUEST_URL"}
             return await self._start_pooled(*args, **kwargs)
         if self.is_full():
             raise KernelsBusy()

@@ -32,14 +32,23 @@ def pooled(manager: Any) -> set[str]:
     return found
 
 
-def orphans(manager: Any, now: Any = None) -> list[str]:
-    """Ids of the busy, unconnected kernels silent for ``ORPHAN_SECONDS``, pool kernels aside."""
-    now = now or datetime.now(UTC)
+def orphans(manager: Any, last_pooled: dict[str, Any] | None = None) -> list[str]:
+    """Ids of the busy, unconnected kernels silent for ``ORPHAN_SECONDS``, pool kernels aside.
+
+    A kernel just taken from the pool is silent too (its page is being built): its
+    silence counts from when the check last saw it in the pool (``last_pooled``).
+    """
+    now = datetime.now(UTC)
     waiting = pooled(manager)
+    seen = {} if last_pooled is None else last_pooled
+    seen.update(dict.fromkeys(waiting, now))
     found = []
     for kernel_id in manager.list_kernel_ids():
         kernel = manager.get_kernel(kernel_id)
-        silent = now - getattr(kernel, "last_activity", now)
+        last = getattr(kernel, "last_activity", now)
+        if kernel_id in seen:
+            last = max(last, seen[kernel_id])
+        silent = now - last
         if (
             kernel_id not in waiting
             and getattr(kernel, "execution_state", "") == "busy"
@@ -50,9 +59,12 @@ def orphans(manager: Any, now: Any = None) -> list[str]:
     return found
 
 
-async def reclaim(manager: Any) -> list[str]:
+async def reclaim(manager: Any, last_pooled: dict[str, Any] | None = None) -> list[str]:
     """Shut the orphans down; return their ids."""
-    gone = orphans(manager)
+    gone = orphans(manager, last_pooled)
+    if last_pooled is not None:  # forget kernels that are gone
+        for kernel_id in set(last_pooled) - set(manager.list_kernel_ids()):
+            del last_pooled[kernel_id]
     for kernel_id in gone:
         log.warning(
             "shutting down kernel %s: busy with no page for %d s", kernel_id, ORPHAN_SECONDS
@@ -65,8 +77,10 @@ async def reclaim(manager: Any) -> list[str]:
 
 
 def start(manager: Any) -> PeriodicCallback:
+    last_pooled: dict[str, Any] = {}
+
     async def check() -> None:
-        await reclaim(manager)
+        await reclaim(manager, last_pooled)
 
     callback = PeriodicCallback(check, CHECK_SECONDS * 1000)
     callback.start()
