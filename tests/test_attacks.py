@@ -143,7 +143,8 @@ def test_every_answer_carries_the_security_headers(server: Served):
     assert "default-src 'self'" in csp and "https:" not in csp and "cdn" not in csp
     page.close()
     host, port = server.base.removeprefix("http://").split(":")
-    for path in ("/munbook/static/fontawesome/css/all.min.css", "/", "/voila/tree"):
+    for path in ("/munbook/static/fontawesome/css/all.min.css", "/", "/voila/tree",
+                 "/voila/static/voila.js", "/voila/static/no-such-file.js"):  # fmt: skip
         conn = http.client.HTTPConnection(host, int(port), timeout=60)
         conn.request("GET", path)
         response = conn.getresponse()

@@ -18,7 +18,7 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from ..kernel import request as request_signature
-from .http_pages import SECURITY_HEADERS, client_address, plain_page
+from .http_pages import SecureHeaders, client_address, plain_page
 from .kernel_cap import KernelsBusy, ready_first
 from .peers import moved
 
@@ -122,12 +122,8 @@ class RequestInfoHandler(RequestInfoSocketHandler):
             del waiters[self._kernel_id]
 
 
-class ClosedHandler(web.RequestHandler):
+class ClosedHandler(SecureHeaders):
     """Routes Voilà offers that munbook closes: the tree listing, the contents API."""
-
-    def set_default_headers(self) -> None:
-        for name, value in SECURITY_HEADERS.items():
-            self.set_header(name, value)
 
     def prepare(self) -> None:
         if self.request.path.rstrip("/") in ("", "/voila"):

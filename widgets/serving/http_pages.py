@@ -131,9 +131,20 @@ def _loopback(address: str) -> bool:
         return False
 
 
-class LocalAsset(web.StaticFileHandler):
-    """A file of a shipped asset (Font Awesome), with the security headers."""
+class SecureHeaders(web.RequestHandler):
+    """Mixin: ``SECURITY_HEADERS`` on every answer, errors included (Tornado's own handlers,
+    which jupyter_server's ``headers`` setting does not reach)."""
 
     def set_default_headers(self) -> None:
+        super().set_default_headers()
         for name, value in SECURITY_HEADERS.items():
             self.set_header(name, value)
+
+
+def secured(handler: type[web.RequestHandler]) -> type[web.RequestHandler]:
+    """``handler`` with ``SecureHeaders``."""
+    return type(handler.__name__, (SecureHeaders, handler), {})
+
+
+class LocalAsset(SecureHeaders, web.StaticFileHandler):
+    """A file of a shipped asset (Font Awesome)."""

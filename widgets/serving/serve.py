@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from jupyter_server.utils import url_path_join
+from tornado import web
 from traitlets import Float, Integer, default
 from traitlets.config import Config
 from voila.app import Voila
@@ -46,7 +47,7 @@ from .handlers import (
     RenderHandler,
     RequestInfoHandler,
 )
-from .http_pages import SECURITY_HEADERS, LocalAsset, redact_logs
+from .http_pages import SECURITY_HEADERS, LocalAsset, redact_logs, secured
 from .http_pages import access_log as access_log
 from .http_pages import plain_page as plain_page
 from .http_pages import redacted_log as redacted_log
@@ -122,6 +123,8 @@ class MunbookVoila(Voila):
                 handlers.append((pattern, RequestInfoHandler, *rest))
             elif handler in (TornadoVoilaTreeHandler, VoilaContentsHandler):
                 handlers.append((pattern, ClosedHandler))
+            elif isinstance(handler, type) and issubclass(handler, web.StaticFileHandler):
+                handlers.append((pattern, secured(handler), *rest))  # Voilà's static files
             else:
                 handlers.append(route)
         static = url_path_join(self.server_url, "munbook/static/fontawesome/(.*)")
