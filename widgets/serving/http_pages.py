@@ -117,14 +117,14 @@ def client_address(request) -> str:
     --workers, or nginx/Caddy in front for TLS), the last ``X-Forwarded-For`` entry that
     is not loopback: the one the outermost proxy appended, whatever a browser sent."""
     peer = request.remote_ip or ""
-    if not _loopback(peer):
+    if not _is_loopback(peer):
         return peer
     hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
-    outside = [h for h in hops if h and not _loopback(h)]
+    outside = [h for h in hops if h and not _is_loopback(h)]
     return outside[-1][:64] if outside else peer
 
 
-def _loopback(address: str) -> bool:
+def _is_loopback(address: str) -> bool:
     try:
         return ipaddress.ip_address(address).is_loopback
     except ValueError:

@@ -185,6 +185,11 @@ def defer_refills(manager) -> None:
     manager._initialize = deferred
 
 
+def started(task) -> bool:
+    """A pool entry whose kernel started (Voilà keeps each as a task or future of its start)."""
+    return bool(task.done() and not task.cancelled() and task.exception() is None)
+
+
 def ready_first(manager, notebook: str, keep: int = 0) -> bool:
     """Put a started pool kernel of ``notebook`` first in Voilà's pool; False if there is none
     beyond the ``keep`` started ones left for others (the spare kernels).
@@ -193,11 +198,7 @@ def ready_first(manager, notebook: str, keep: int = 0) -> bool:
     still starting or waiting for room; a started one is never slower.
     """
     pool = getattr(manager, "_pools", {}).get(notebook, [])
-    ready = [
-        index
-        for index, task in enumerate(pool)
-        if task.done() and not task.cancelled() and task.exception() is None
-    ]
+    ready = [index for index, task in enumerate(pool) if started(task)]
     if len(ready) <= keep:
         return False
     pool.insert(0, pool.pop(ready[0]))

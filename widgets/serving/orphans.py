@@ -16,6 +16,8 @@ from typing import Any
 from jupyter_core.utils import ensure_async
 from tornado.ioloop import PeriodicCallback
 
+from .kernel_cap import started
+
 ORPHAN_SECONDS = 120  # busy, unconnected and silent this long: nobody will ever reach it
 CHECK_SECONDS = 30
 
@@ -27,7 +29,7 @@ def pooled(manager: Any) -> set[str]:
     found = set(getattr(manager, "_starting", ()))
     for pool in getattr(manager, "_pools", {}).values():
         for task in pool:
-            if task.done() and not task.cancelled() and task.exception() is None:
+            if started(task):
                 found.add(task.result().get("kernel_id"))
     return found
 
