@@ -17,6 +17,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from .. import upstream
+
 PAGE_TARGETS = frozenset({"jupyter.widget.control"})  # comms a served page may open
 PREGATE_MESSAGES = 200  # comm messages before the code: a gate needs a handful
 PREGATE_BYTES = 4096  # one such message, JSON and buffers: a code is at most 64 characters
@@ -102,9 +104,12 @@ def install(kernel: Any) -> None:
     the shell's ``showtraceback``, which streams it to the page."""
     server_log()
     for msg_type in ("comm_open", "comm_msg", "comm_close"):
-        kernel.shell_handlers[msg_type] = guarded(kernel.shell_handlers[msg_type])
+        handler = kernel.shell_handlers[msg_type]
+        upstream.replace(f"comm.base_comm:CommManager.{msg_type}", guarded(handler),
+                         on=kernel.shell_handlers)  # fmt: skip
     if getattr(kernel, "shell", None) is not None:
-        kernel.shell.showtraceback = logged_traceback
+        upstream.replace("IPython.core.interactiveshell:InteractiveShell.showtraceback",
+                         logged_traceback, on=kernel.shell)  # fmt: skip
 
 
 def logged_traceback(*args: Any, **kwargs: Any) -> None:

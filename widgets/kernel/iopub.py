@@ -19,11 +19,11 @@ import threading
 from typing import Any
 
 import zmq
-from ipykernel import kernelapp
 from ipykernel.iostream import IOPubThread
 from ipykernel.kernelapp import IPKernelApp
 from jupyter_client.session import Session
 
+from .. import upstream
 from . import guard
 
 
@@ -105,9 +105,5 @@ class ServedKernelApp(IPKernelApp):
 
     def init_iopub(self, context: zmq.Context) -> None:
         # ipykernel's init_iopub, with the IOPub thread it makes (and starts) ours.
-        stock = kernelapp.IOPubThread
-        kernelapp.IOPubThread = MainThreadIOPub  # type: ignore[misc]  # swapped for this call
-        try:
+        with upstream.replaced("ipykernel.kernelapp:IOPubThread", MainThreadIOPub):
             super().init_iopub(context)
-        finally:
-            kernelapp.IOPubThread = stock  # type: ignore[misc]  # and put back

@@ -24,6 +24,8 @@ from contextlib import contextmanager
 
 import comm
 
+from .. import upstream
+
 
 def _silent(*args, **kwargs) -> None:
     """A comm's ``publish_msg`` while its page is not connected: nobody to tell."""
@@ -47,11 +49,11 @@ def unannounced() -> Iterator[list]:
         made.append(made_comm)
         return made_comm
 
-    comm.create_comm = register_quietly
+    upstream.replace("comm:create_comm", register_quietly)
     try:
         yield made
     finally:
-        comm.create_comm = create
+        upstream.replace("comm:create_comm", create)
         kernel = _kernel()
         for made_comm in made:
             made_comm.__dict__.pop("publish_msg", None)

@@ -19,7 +19,7 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from tornado import web
 from traitlets import Integer, Set, default
 
-from .. import settings
+from .. import settings, upstream
 from ..exceptions import MunbookError
 from .activity import LeanActivityWatch
 
@@ -182,7 +182,8 @@ def defer_refills(manager) -> None:
             await manager.wait_for_calm()
         return await initialize(notebook_path, kernel_id, **kwargs)
 
-    manager._initialize = deferred
+    upstream.replace("voila.voila_kernel_manager:voila_kernel_manager_factory._initialize",
+                     deferred, on=manager)  # fmt: skip
 
 
 def started(task) -> bool:

@@ -13,10 +13,9 @@ from jinja2 import BytecodeCache
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_server.services.contents.largefilemanager import LargeFileManager
 from nbconvert.filters.markdown_mistune import IPythonRenderer
-from voila import app as voila_app
-from voila import notebook_renderer
 from voila.exporter import VoilaExporter, VoilaMarkdownRenderer
 
+from .. import upstream
 from ..kernel import launcher as kernel
 
 # glibc's thresholds, fixed: by default, once a big buffer is freed (a preview's PDF and
@@ -95,7 +94,7 @@ def install_template_cache() -> None:
     setting for the class: replacing that one name is the only way in.
     tests/test_lean.py fails if Voilà stops building it that way.
     """
-    notebook_renderer.VoilaExporter = CachedTemplatesExporter
+    upstream.replace("voila.notebook_renderer:VoilaExporter", CachedTemplatesExporter)
 
 
 class UntrustedContents(LargeFileManager):
@@ -123,4 +122,4 @@ def install_hooks() -> None:
     warning in a served page's log again if it stops doing so.
     """
     install_template_cache()
-    voila_app.LargeFileManager = UntrustedContents
+    upstream.replace("voila.app:LargeFileManager", UntrustedContents)
