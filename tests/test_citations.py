@@ -12,7 +12,13 @@ are <i>...</i>, as the entries come back as HTML.
 import pytest
 
 from widgets.core import limits
-from widgets.core.citations import parse_authors, works_cited
+from widgets.core.citations import (
+    cited_order,
+    date_problem,
+    parse_authors,
+    source_problem,
+    works_cited,
+)
 from widgets.paper import notebook
 
 WEB_PERSON = {
@@ -164,3 +170,24 @@ def test_sources_limit_stays():
         works_cited([{"title": f"T{i}"} for i in range(limits.SOURCES + 1)], "mla")
     with pytest.raises(limits.LimitExceeded):
         works_cited([{"title": "x" * (limits.SOURCE_FIELD_CHARS + 1)}], "apa")
+
+
+@pytest.mark.parametrize("text", ["2024", "2024-03", "2024-03-15", "2024-02-29", ""])
+def test_dates_a_year_year_month_or_full_date(text):
+    assert date_problem("Published", text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["March 2024", "2024-3", "15/03/2024", "2024-13", "2023-02-29", "2024-03-15T10:00"]
+)
+def test_other_dates_refused_naming_the_field(text):
+    problem = date_problem("Published", text)
+    assert problem and problem.startswith("Published:") and "2024-03" in problem
+    assert source_problem({"title": "T", "accessed": text}).startswith("Accessed:")
+
+
+def test_cited_order_gives_each_entry_its_source():
+    sources = [{"title": "Zebra report"}, {"author": ""}, {"title": "Apple report"}]
+    order = cited_order(sources, "mla")
+    assert [index for index, _ in order] == [2, 0]
+    assert "Apple" in order[0][1] and works_cited(sources, "mla") == [e for _, e in order]

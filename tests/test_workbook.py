@@ -131,6 +131,29 @@ def test_sources_and_works_cited(store: Store, kenya):
     assert [s["title"] for s in store.latest_draft(delegation).content["sources"]] == ["Fake drugs"]
 
 
+def test_sources_form_traps(store: Store, kenya):
+    """A date that is not a date is refused; Remove needs a pick; list follows works cited."""
+    delegation, _ = kenya
+    panel = open_app(store, delegation).sources_panel
+    assert not panel.add({"title": "Report", "date": "March 2024"})
+    assert "Published: \u201cMarch 2024\u201d is not a date" in panel.message.value
+    assert panel.sources == []
+    assert panel.add({"title": "Zulu report", "date": "2024-03"})
+    assert panel.add({"title": "Alpha report", "date": "2024"})
+    assert [label.split(" ")[0:2] for label, _ in panel.source_list.options] == [
+        ["1.", "Alpha"],
+        ["2.", "Zulu"],
+    ]
+    assert [index for _, index in panel.source_list.options] == [1, 0]
+    panel.source_list.value = None
+    assert not panel.remove(panel.source_list.value)
+    assert "Pick the source to remove" in panel.message.value
+    assert not panel.update(None, {"title": "X"})
+    assert not panel.update(0, {"title": "Zulu report", "accessed": "yesterday"})
+    assert "Accessed:" in panel.message.value and "accessed" not in panel.sources[0]
+    assert len(panel.sources) == 2
+
+
 def test_live_counts_show_limits(store: Store, kenya):
     delegation, _ = kenya
     app = open_app(store, delegation)

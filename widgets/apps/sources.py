@@ -8,7 +8,7 @@ from html import escape
 import ipywidgets as w
 
 from ..core import limits
-from ..core.citations import FIELDS, KINDS, works_cited
+from ..core.citations import DATE_FORMS, FIELDS, KINDS, cited_order, source_problem
 from ..core.committees import Committee
 
 FIELD_LABELS = {
@@ -22,8 +22,8 @@ FIELD_LABELS = {
 }
 FIELD_HINTS = {
     "author": "Mwangi, Peter; World Health Organization",
-    "date": "YYYY-MM-DD",
-    "accessed": "YYYY-MM-DD",
+    "date": "2024, 2024-03 or 2024-03-15",
+    "accessed": "2024-03-15",
     "url": "https://",
 }
 WIDE = "97%"
@@ -40,9 +40,9 @@ SOURCE_HELP = (
     "an organisation as its name, kept whole (<i>World Health Organization</i>, <i>AT&amp;T</i>, "
     "<i>INTERPOL</i>); an organisation whose name has a comma in braces "
     "(<i>{Ministry of Health, Kenya}</i>); several authors separated by <i>;</i>. "
-    "Dates as YYYY-MM-DD (or YYYY). For a web source give the date you accessed it: "
+    f"Dates as {DATE_FORMS}, nothing else. For a web source give the date you accessed it: "
     "MLA and Chicago print it, APA only for a page without a date. "
-    "The list is sorted alphabetically for you."
+    "The list is numbered and sorted alphabetically, as in the works cited."
 )
 
 
@@ -142,9 +142,15 @@ class SourcesPanel(w.VBox):
         if messages:
             self.message.value = _note("mb-over", " ".join(messages[:3]))
 
+    def _invalid(self, source: dict[str, str]) -> bool:
+        """Say (and return True) what is wrong with ``source``; the form keeps its text."""
+        problem = source_problem(source)
+        if problem:
+            self.message.value = _note("mb-over", f"{problem} Nothing was changed.")
+        return bool(problem)
+
     def add(self, source: dict[str, str]) -> bool:
-        if not source.get("title"):
-            self.message.value = _note("mb-over", "A source needs at least a title.")
+        if self._invalid(source):
             return False
         if self._refused([*self.sources, source]):
             return False
@@ -175,17 +181,22 @@ class SourcesPanel(w.VBox):
         return added
 
     def update(self, index: int | None, source: dict[str, str]) -> bool:
-        if index is None or not source.get("title"):
-            self.message.value = _note("mb-over", "Pick a source and give it a title.")
+        if index is None or not 0 <= index < len(self.sources):
+            self.message.value = _note("mb-over", "Pick a source in the list first.")
             return False
-        if self._refused([*self.sources[:index], source, *self.sources[index + 1 :]]):
+        if self._invalid(source) or self._refused(
+            [*self.sources[:index], source, *self.sources[index + 1 :]]
+        ):
             return False
         self.sources[index] = source
         self._changed("Source saved.")
         return True
 
     def remove(self, index: int | None) -> bool:
-        if index is None:
+        if index is None or not 0 <= index < len(self.sources):
+            self.message.value = _note(
+                "mb-over", "Pick the source to remove in the list first; nothing was removed."
+            )
             return False
         del self.sources[index]
         self._changed("Source removed.")
@@ -196,22 +207,29 @@ class SourcesPanel(w.VBox):
         self._refresh()
         self._on_change()
 
-    def _refresh(self) -> None:
+    def _listed(self, order: list[int]) -> None:
+        """Number the list as the works cited are numbered (untitled sources last)."""
+        order = order + [i for i in range(len(self.sources)) if i not in order]
         self.source_list.layout.display = "" if self.sources else "none"
         self.source_list.options = [
             (
-                f"{i + 1}. {s.get('title', '')[:80]}"
-                + (f" — {s['author'][:40]}" if s.get("author") else ""),
+                f"{n}. {self.sources[i].get('title', '')[:80] or '(no title)'}"
+                + (f" — {self.sources[i]['author'][:40]}" if self.sources[i].get("author") else ""),
                 i,
             )
-            for i, s in enumerate(self.sources)
+            for n, i in enumerate(order, start=1)
         ]
+
+    def _refresh(self) -> None:
         try:
-            entries = works_cited(self.sources, self.committee.rules.citation_style)
+            cited = cited_order(self.sources, self.committee.rules.citation_style)
         except limits.LimitExceeded as exc:
+            self._listed([])
             self.cited.value = f"<div class='mb-conflict'>{escape(str(exc))}</div>"
             return
-        items = "".join(f"<p class='mb-cited'>{e}</p>" for e in entries)
+        self._listed([i for i, _ in cited])
+        # The works cited stay unnumbered (no style numbers them); the list follows their order.
+        items = "".join(f"<p class='mb-cited'>{e}</p>" for _, e in cited)
         self.cited.value = (
-            f"<div class='mb-card mb-box'><b>Works cited</b>{items}</div>" if entries else ""
+            f"<div class='mb-card mb-box'><b>Works cited</b>{items}</div>" if cited else ""
         )

@@ -15,6 +15,7 @@ separated by ``;``.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 import warnings
@@ -58,6 +59,36 @@ def date_parts(text: str) -> list[int] | None:
     """[year, month?, day?] of a YYYY[-MM[-DD]] date, else None."""
     match = _DATE.match((text or "").strip())
     return [int(p) for p in match.groups() if p] if match else None
+
+
+DATE_FIELDS = {"date": "Published", "accessed": "Accessed"}
+DATE_FORMS = "a year (2024), a year and month (2024-03) or a full date (2024-03-15)"
+
+
+def date_problem(label: str, text: str) -> str | None:
+    """Why ``text`` is not a year, year-month or full date (None when it is one, or empty)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    parts = date_parts(text) if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text) else None
+    try:
+        if parts:
+            datetime.date(parts[0], *[*parts[1:], 1, 1][:2])
+            return None
+    except ValueError:
+        pass
+    return f"{label}: \u201c{text[:40]}\u201d is not a date; write {DATE_FORMS}."
+
+
+def source_problem(source: dict) -> str | None:
+    """The first thing wrong with a source the delegate typed: no title, or a bad date."""
+    if not str(source.get("title") or "").strip():
+        return "A source needs at least a title."
+    for field, label in DATE_FIELDS.items():
+        problem = date_problem(label, str(source.get(field) or ""))
+        if problem:
+            return problem
+    return None
 
 
 def _date(text: str) -> dict | None:
@@ -138,12 +169,18 @@ def works_cited(sources: list[dict], style: str = "mla") -> list[str]:
     Past the sources limits (count, field length) it raises ``LimitExceeded``:
     citeproc-py takes seconds per thousand sources.
     """
+    return [entry for _, entry in cited_order(sources, style)]
+
+
+def cited_order(sources: list[dict], style: str = "mla") -> list[tuple[int, str]]:
+    """(index in ``sources``, entry) in works-cited order; sources without a title are left out."""
     problems = check_sources(sources)
     if problems:
         raise LimitExceeded(problems)
-    usable = [s for s in sources if (s.get("title") or "").strip()]
-    if not usable:
+    numbered = [(i, s) for i, s in enumerate(sources) if (s.get("title") or "").strip()]
+    if not numbered:
         return []
+    usable = [s for _, s in numbered]
     from citeproc import Citation, CitationItem, CitationStylesBibliography
     from citeproc import formatter as formatters
     from citeproc.source.json import CiteProcJSON
@@ -159,7 +196,7 @@ def works_cited(sources: list[dict], style: str = "mla") -> list[str]:
     import nh3
 
     entries = [
-        nh3.clean(citefix.mend(entry, item, style), tags={"i", "b"}, attributes={})
-        for entry, item in zip(raw, items, strict=True)
+        (index, nh3.clean(citefix.mend(entry, item, style), tags={"i", "b"}, attributes={}))
+        for entry, item, (index, _) in zip(raw, items, numbered, strict=True)
     ]
-    return sorted(entries, key=sort_key)
+    return sorted(entries, key=lambda pair: sort_key(pair[1]))
