@@ -28,8 +28,10 @@ lock: install
 	  --python-version 3.11 --python-platform linux --custom-compile-command 'make lock' \
 	  $(LOCK_FLAGS) --quiet -o $(LOCK)
 
+# `make demo PORT=8877`: another port than 8866 (munbook demo --port)
+PORT ?=
 demo: install
-	$(VENV)/bin/munbook demo
+	$(VENV)/bin/munbook demo $(if $(PORT),--port $(PORT))
 
 test: install
 	MUNBOOK_TEST_PG="$$(scripts/test-postgres)" $(VENV)/bin/pytest

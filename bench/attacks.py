@@ -58,7 +58,7 @@ def wrong_tries(base: str, pages: int) -> int:
     def one(n: int) -> None:
         page = RawPage(base, KENYA, f"WRONG-{n:04d}-CODE")
         states = page.states()
-        box = next(k for k, s in states.items() if s.get("_model_name") == "PasswordModel")
+        box = next(k for k, s in states.items() if "CodeField" in s.get("_anywidget_id", ""))
         button = next(k for k, s in states.items() if s.get("_model_name") == "ButtonModel")
         for attempt in range(2):
             update = {

@@ -75,7 +75,7 @@ def test_a_flood_of_widget_states_before_the_code_leaves_the_kernel_as_it_was(se
 def test_messages_before_the_code_are_bounded_in_count_and_size(server: Served):
     page = RawPage(server.base, KENYA)
     states = page.states()
-    code_box = next(k for k, s in states.items() if s.get("_model_name") == "PasswordModel")
+    code_box = next(k for k, s in states.items() if "CodeField" in s.get("_anywidget_id", ""))
     big = "K" * (guard.PREGATE_BYTES + 1)
     page.send("comm_msg", {"comm_id": code_box,
                            "data": {"method": "update", "state": {"value": big},
@@ -90,7 +90,7 @@ def test_messages_before_the_code_are_bounded_in_count_and_size(server: Served):
 def test_a_malformed_comm_message_streams_no_traceback(server: Served):
     page = RawPage(server.base, KENYA)
     states = page.states()
-    code_box = next(k for k, s in states.items() if s.get("_model_name") == "PasswordModel")
+    code_box = next(k for k, s in states.items() if "CodeField" in s.get("_anywidget_id", ""))
     page.received.clear()
     page.send("comm_open", {"comm_id": "a", "target_name": "jupyter.widget.control", "data": {}})
     page.send("comm_open", {"comm_id": "b", "target_name": "no.such.target", "data": {}})

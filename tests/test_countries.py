@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from widgets import settings
 from widgets.core import countries
@@ -35,6 +36,7 @@ def test_codes_are_unique_and_rows_complete():
     [
         ("Ivory Coast", "CIV"),
         ("Côte d'Ivoire", "CIV"),
+        ("Cote d'Ivoire", "CIV"),
         ("Turkey", "TUR"),
         ("Türkiye", "TUR"),
         ("Czech Republic", "CZE"),
@@ -50,20 +52,20 @@ def test_codes_are_unique_and_rows_complete():
         ("South Korea", "KOR"),
         ("Republic of Korea", "KOR"),
         ("North Korea", "PRK"),
+        ("DRC", "COD"),
         ("DR Congo", "COD"),
         ("Democratic Republic of the Congo", "COD"),
-        ("Congo", "COG"),
         ("Republic of the Congo", "COG"),
         ("Congo-Brazzaville", "COG"),
         ("  kenya ", "KEN"),
         ("KEN", "KEN"),
-        ("Niger", "NER"),
+        ("ke", "KEN"),
         ("Nigeria", "NGA"),
-        ("Sudan", "SDN"),
+        ("Republic of the Niger", "NER"),
+        ("NER", "NER"),
         ("South Sudan", "SSD"),
-        ("Guinea", "GIN"),
         ("Equatorial Guinea", "GNQ"),
-        ("Dominica", "DMA"),
+        ("Dominican Republic", "DOM"),
         ("Swaziland", "SWZ"),
     ],
 )
@@ -71,18 +73,66 @@ def test_lookup_resolves_names_people_write(written: str, alpha3: str):
     assert countries.lookup(written).alpha3 == alpha3
 
 
-def test_unknown_name_suggests_three():
+def test_every_alias_means_one_country_that_no_name_or_code_contradicts():
+    text = settings.COUNTRY_ALIASES_YAML.read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    by_code = {c.alpha3: c for c in countries.all_countries()}
+    names = {}
+    for c in countries.all_countries():
+        for key in (c.alpha2, c.alpha3, c.name, c.official_name):
+            names[countries._fold(key)] = c.alpha3
+    folded = [countries._fold(a) for a in raw["aliases"]]
+    assert len(folded) == len(set(folded)), "an alias is listed twice"
+    for alias, code in raw["aliases"].items():
+        assert code in by_code, alias
+        assert names.get(countries._fold(alias), code) == code, f"{alias} is another's name"
+        assert countries._fold(alias) not in {countries._fold(n) for n in raw["ambiguous"]}
+    for name, codes in raw["ambiguous"].items():
+        assert len(codes) >= 2 and all(c in by_code for c in codes), name
+
+
+@pytest.mark.parametrize(
+    "written, among",
+    [
+        ("Congo", {"COG", "COD"}),
+        ("Korea", {"KOR", "PRK"}),
+        ("Guinea", {"GIN", "GNB", "GNQ", "PNG"}),
+        ("Sudan", {"SDN", "SSD"}),
+        ("Dominica", {"DMA", "DOM"}),
+        ("Niger", {"NER", "NGA"}),
+    ],
+)
+def test_ambiguous_names_always_ask(written: str, among: set[str]):
+    with pytest.raises(UnknownCountry) as caught:
+        countries.lookup(written)
+    assert caught.value.ambiguous and set(caught.value.codes) == among
+    assert "could be" in str(caught.value) and "ISO code" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "typo, among",
+    [
+        ("Nigera", {"NGA", "NER"}),
+        ("Dominica Republic", {"DOM", "DMA"}),
+        ("Argentinia", {"ARG"}),
+        ("Kenia", {"KEN"}),
+        ("Russian Fed", {"RUS"}),
+    ],
+)
+def test_a_near_miss_is_never_taken_it_lists_candidates(typo: str, among: set[str]):
+    with pytest.raises(UnknownCountry) as caught:
+        countries.lookup(typo)
+    assert among <= set(caught.value.codes) and len(caught.value.codes) <= 3
+    assert "did you mean" in str(caught.value)
+
+
+def test_unknown_name_suggests_the_closest():
     with pytest.raises(UnknownCountry) as caught:
         countries.lookup("Keyna")
-    assert len(caught.value.suggestions) == 3
     assert caught.value.suggestions[0] == "Kenya"
-    assert "did you mean Kenya" in str(caught.value)
-
-
-def test_ambiguous_name_asks_which():
-    with pytest.raises(UnknownCountry) as caught:
-        countries.lookup("Korea")
-    assert set(caught.value.suggestions) == {"South Korea", "North Korea"}
+    assert "did you mean Kenya (KEN)" in str(caught.value)
+    with pytest.raises(UnknownCountry, match="write the country's name or ISO code"):
+        countries.lookup("Xyzzy")
 
 
 def test_profile_fields_for_the_workbook_card():

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from conftest import delegation_with_code
 
 from widgets.apps import gate
+from widgets.apps.code_field import CodeField
 from widgets.apps.workbook import WorkbookApp, workbook_page
 from widgets.store import Store, now
 from widgets.store.schema import access_failures
@@ -76,10 +77,10 @@ def test_a_page_without_a_code_expires(store: Store, kenya, monkeypatch: pytest.
     delegation, code = kenya
     monkeypatch.setenv("MUNBOOK_GATE_TIMEOUT", "120")
     page = open_gate(store, delegation, Clock())
-    assert "waits 2 minutes for it" in page.children[0].value
+    assert "within 2 minutes, this page closes" in page.children[0].value
     page.expire()
     assert page.code.disabled and page.button.disabled
-    assert "waited 2 minutes for a code and has closed" in page.message.value
+    assert "waited 2 minutes for a code and has closed." in page.message.value
     assert not page.try_code(code)  # too late: reload the page
     opened = open_gate(store, delegation, Clock())
     assert opened.try_code(code)
@@ -109,3 +110,25 @@ def test_old_failure_rows_are_pruned(store: Store):
     assert store.failure_rows() == 1
     with store.begin() as conn:
         assert conn.execute(sa.select(access_failures.c.scope)).scalar_one() == "chair"
+
+
+def test_the_gate_speaks_to_students_not_admins(store: Store, kenya):
+    page = open_gate(store, kenya[0], Clock())
+    said = page.children[0].value + page.message.value
+    page.expire()
+    said += page.message.value
+    assert "server" not in said and "free" not in said
+    assert "press Enter or <b>Open</b>" in said and "<b>Show</b>" in said
+
+
+def test_enter_in_the_code_box_submits_the_code_it_carries(store: Store, kenya):
+    delegation, code = kenya
+    page = open_gate(store, delegation, Clock())
+    assert isinstance(page.code, CodeField)
+    # The box sends its text with the Enter (the value's own update may come later).
+    page.code._handle_custom_msg({"event": "submit", "value": "WRONG-CODE"}, [])
+    assert "does not open this page" in page.message.value
+    page.code._handle_custom_msg({"event": "submit", "value": "A" * 500}, [])
+    assert gate.TOO_LONG in page.message.value  # cut to one past the limit, still refused
+    page.code._handle_custom_msg({"event": "submit", "value": f" {code} "}, [])
+    assert page.opened and isinstance(page.children[0], WorkbookApp)

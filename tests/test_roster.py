@@ -104,7 +104,7 @@ def test_every_bad_row_is_reported_and_nothing_imported(
     problems = caught.value.problems
     assert "line 3: unknown committee 'UNSC'; known committees: interpol" in problems
     assert any(
-        p.startswith("line 4: unknown country 'Keyna'; did you mean Kenya") for p in problems
+        p.startswith("line 4: unknown country 'Keyna': did you mean Kenya") for p in problems
     )
     assert "line 6: Kenya is assigned twice in interpol (also line 2)" in problems
     assert "line 7: no delegate name" in problems

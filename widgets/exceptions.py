@@ -28,19 +28,45 @@ class UnknownCommittee(MunbookError):
 
 
 class UnknownCountry(MunbookError):
-    """A name that no country matches; ``suggestions`` holds the closest three."""
+    """A name munbook will not guess: ``suggestions`` (names) and ``codes`` (ISO) are the candidates.
 
-    def __init__(self, name: str, suggestions: list[str]):
-        self.name = name
-        self.suggestions = suggestions
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown country {name!r}{hint}")
+    ``ambiguous``: the name fits more than one country (Congo, Korea, Niger), so
+    it is asked even where one of them bears it.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        suggestions: list[str],
+        codes: list[str] | None = None,
+        *,
+        ambiguous: bool = False,
+    ):
+        self.name, self.suggestions, self.ambiguous = name, suggestions, ambiguous
+        self.codes = codes or []
+        named = [f"{s} ({c})" for s, c in zip(suggestions, self.codes, strict=False)] or suggestions
+        listed = ", ".join(named[:-1]) + f" or {named[-1]}" if len(named) > 1 else "".join(named)
+        if ambiguous:
+            message = f"country {name!r} could be {listed}: write the ISO code of the one you mean"
+        elif named:
+            message = f"unknown country {name!r}: did you mean {listed}? Write its name or ISO code"
+        else:
+            message = f"unknown country {name!r}: write the country's name or ISO code"
+        super().__init__(message)
 
 
 class RosterError(FileProblems):
-    """A roster file has bad rows; ``problems`` lists each with its line number."""
+    """A roster file has bad rows; ``problems`` lists each with its line number.
+
+    ``questions`` holds the rows whose country munbook would not guess
+    (workflows.roster_file.CountryQuestion): a page asks which one each means.
+    """
 
     outcome = ", nothing imported"
+
+    def __init__(self, source: str, problems: list[str], questions: list | None = None):
+        self.questions = questions or []
+        super().__init__(source, problems)
 
 
 class StoreError(MunbookError):

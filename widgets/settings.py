@@ -60,6 +60,7 @@ from .exceptions import MunbookError
 DATA_DIR = RESOURCE_ROOT / "data"
 COMMITTEES_DIR = DATA_DIR / "committees"
 COUNTRIES_CSV = DATA_DIR / "countries.csv"
+COUNTRY_ALIASES_YAML = DATA_DIR / "country_aliases.yaml"  # sure names beside the CSV's
 BLOCS_YAML = DATA_DIR / "blocs.yaml"  # bloc names, sources, dates, notes
 SOURCES_YAML = DATA_DIR / "sources.yaml"  # where the other country facts come from
 DEMO_ROSTER = DATA_DIR / "demo" / "roster.csv"

@@ -59,7 +59,8 @@ def status_table_html(
 
     frame = progress_table(store, committee)
     if grant is not None:
-        frame = frame[[grant.sees(s or "") for s in frame["school"]]]
+        # A mask, not a list: an empty list would select no columns, not no rows.
+        frame = frame[frame["school"].map(lambda s: grant.sees(s or "")).astype(bool)]
     caption = "Each delegation: its status and the words of its paper (submitted, else the draft)."
     return frame_html(frame, caption, COLUMNS, FORMATS, CLASSES)
 

@@ -1,7 +1,7 @@
 """The access-code gate in front of every app page.
 
 The code comes from ``?code=`` (Voilà hands the query string to the kernel as
-``QUERY_STRING``) or from the password box. Wrong codes are remembered in the
+``QUERY_STRING``) or from the code box (``code_field``: Enter submits, Show shows it). Wrong codes are remembered in the
 store per client address (``munbook serve`` hands it to the kernel as
 ``HTTP_X_MUNBOOK_CLIENT``), so 30 pages opened at once, on any worker, get no
 more tries than one page; the wait is a time before which tries are refused
@@ -35,6 +35,7 @@ from ..core.access import MAX_CODE_CHARS
 from ..kernel import guard, priority
 from ..store import now
 from ..store.records import FAILURE_WINDOW
+from .code_field import CodeField
 from .html import shows_errors, stylesheet
 
 if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
@@ -141,22 +142,19 @@ class CodeGate(w.VBox, Generic[Grant]):
         self._mine: list[datetime] = []  # when this page recorded its wrong codes
         self._clock, self._not_before, self.opened, self.expired = clock, 0.0, False, False
         self.timeout = settings.gate_timeout()
-        self.code = w.Password(
-            description="Access code",
-            continuous_update=False,  # one message a try, not one a keystroke
-            placeholder="e.g. K7QX-M2PA-ZT9C",
-            style={"description_width": "auto"},
-            layout=w.Layout(width="20em", max_width="100%"),
-        )
+        self.code = CodeField(placeholder="e.g. K7QX-M2PA-ZT9C")
+        self.code.on_submit(self.try_code)  # Enter in the box
         self.button = w.Button(description="Open", button_style="primary")
         self.message = w.HTML()
         self.button.on_click(lambda _: self.try_code(self.code.value))
         intro = w.HTML(
             f"<h1 class='mb-title'>{title}</h1>"
-            "<p>Enter the access code you were given. This page waits "
-            f"{_duration(self.timeout)} for it, then closes to free the server.</p>"
+            "<p>Type the access code you were given, then press Enter or <b>Open</b>. "
+            "<b>Show</b> lets you check what you typed. If no code is entered within "
+            f"{_duration(self.timeout)}, this page closes; reload it to start again.</p>"
         )
-        super().__init__([intro, w.HBox([self.code, self.button]), self.message, stylesheet()])
+        row = w.HBox([self.code, self.button], layout=w.Layout(flex_flow="row wrap"))
+        super().__init__([intro, row, self.message, stylesheet()])
         self.add_class("mb-gate")
         self._timers = [_later(self.timeout, self.expire)]
         from_url = code_from_url()
@@ -228,8 +226,8 @@ class CodeGate(w.VBox, Generic[Grant]):
         self.expired = True
         self.code.disabled = self.button.disabled = True
         self._say(
-            f"This page waited {_duration(self.timeout)} for a code and has closed "
-            "to free the server. Reload the page to try again."
+            f"This page waited {_duration(self.timeout)} for a code and has closed. "
+            "Reload the page to try again."
         )
         # A moment for that message to reach the browser before the kernel goes.
         self._timers.append(_later(1.0, free_kernel))

@@ -17,7 +17,9 @@ from ..core.access import Grant
 from ..exceptions import MunbookError, RosterError
 from ..store import Store
 from ..workflows import generate, roster
+from ..workflows.roster_file import Choices
 from .html import shows_errors
+from .roster_questions import RosterQuestions
 
 REASSIGN_LABEL = "Hand over delegations to the delegates in this file (reassign)"
 
@@ -49,18 +51,24 @@ class RosterPanel:
             description=REASSIGN_LABEL, indent=False, layout=w.Layout(width="auto")
         )
         self.roster_message = w.HTML()
+        self.questions = RosterQuestions(self._import_chosen)
+        self._pending: tuple[bytes, str, bool] | None = None  # the file the questions are about
         self.committee = w.Dropdown(
             options=list(committees.all_committees()), description="Committee"
         )
         generate_button = w.Button(description="Generate workbooks", button_style="primary")
         generate_button.on_click(lambda _: self.generate(self.committee.value))
+        self.generate_button = generate_button
+        # Shown only while workbooks are being written, with what is happening beside it.
         self.bar = w.IntProgress(min=0, max=1, value=0, layout=w.Layout(width="20em"))
+        self.bar.layout.display = "none"
         self.generate_message = w.HTML()
         self.roster_part = [
             w.HTML("Columns: delegate, school, committee, country (any order, any case)."),
             self.reassign,
             self.upload,
             self.roster_message,
+            self.questions,
         ]
         self.generate_part = [
             w.HBox(
@@ -75,25 +83,33 @@ class RosterPanel:
             item = files[0]
             self.import_roster(bytes(item["content"]), item["name"], self.reassign.value)
 
+    def _import_chosen(self, choices: Choices) -> roster.ImportResult | None:
+        if self._pending is None:
+            return None
+        data, name, reassign = self._pending
+        return self.import_roster(data, name, reassign, choices)
+
     @secretariat_only
     @shows_errors("roster_message")
     def import_roster(
-        self, data: bytes, name: str, reassign: bool = False
+        self, data: bytes, name: str, reassign: bool = False, choices: Choices | None = None
     ) -> roster.ImportResult | None:
-        """Validate and import an uploaded roster; show every problem or the summary."""
+        """Validate and import an uploaded roster; show every problem, question or the summary."""
         hint = f"tick “{REASSIGN_LABEL}” and upload again to hand it over"
+        self.roster_message.value = _busy(f"Reading and importing {name} ({_size(len(data))})…")
         try:
-            rows = roster.parse(data, name)
+            rows = roster.parse(data, name, choices)
             result = roster.import_rows(rows, self.store, reassign=reassign, source=name, hint=hint)
         except RosterError as exc:
-            problems = "".join(f"<li>{escape(p)}</li>" for p in exc.problems)
-            self.roster_message.value = (
-                f"<div class='mb-bad'><b>{escape(name)}: nothing imported.</b> Fix these rows "
-                f"and upload again:<ul>{problems}</ul></div>"
-            )
+            self._pending = (data, name, reassign)
+            self.questions.ask(name, exc.questions)
+            asked = {q.message for q in exc.questions}
+            others = [p for p in exc.problems if p not in asked]
+            self.roster_message.value = _refused(name, others, len(exc.questions))
             return None
-        summary = escape(result.summary()).replace("\n", "<br>")
-        self.roster_message.value = f"<div class='mb-ok'>{summary}</div>"
+        self._pending = None
+        self.questions.ask(name, [])
+        self.roster_message.value = f"<div class='mb-ok'>{_imported(name, result)}</div>"
         self._changed()
         return result
 
@@ -107,14 +123,62 @@ class RosterPanel:
                 "No delegations in this committee yet: import a roster first."
             )
             return None
+        acronym = committees.load(committee).acronym
+        self.generate_message.value = _busy(f"Writing {len(names)} {acronym} workbook(s)…")
+        self.bar.max, self.bar.value, self.bar.layout.display = len(names), 0, None
+        self.generate_button.disabled = True
 
         def tick(done: int, total: int) -> None:
             self.bar.max, self.bar.value = max(total, 1), done
+            self.generate_message.value = _busy(f"Writing {acronym} workbooks: {done} of {total}…")
 
-        result = generate.generate(committee, country_names=names, progress=False, on_progress=tick)
+        try:
+            result = generate.generate(
+                committee, country_names=names, progress=False, on_progress=tick
+            )
+        finally:
+            self.bar.layout.display = "none"
+            self.generate_button.disabled = False
         failed = "".join(
             f"<li>{escape(t.country_name)}: {escape(r)}</li>" for t, r in result.failed
         )
         self.generate_message.value = f"Workbooks: {escape(result.summary())}<ul>{failed}</ul>"
         self._changed()
         return result
+
+
+def _busy(text: str) -> str:
+    """What is happening, with a spinner, for as long as it takes."""
+    return f"<span class='mb-busy' role='status'>{escape(text)}</span>"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} bytes"
+
+
+def _refused(name: str, problems: list[str], asked: int) -> str:
+    """Nothing imported: the rows to fix in the file, the rows to answer below."""
+    lines = "".join(f"<li>{escape(p)}</li>" for p in problems)
+    fix = f"Fix these rows and upload again:<ul>{lines}</ul>" if problems else ""
+    ask = (
+        f"<p>{asked} row(s) name a country munbook will not guess: choose each one below.</p>"
+        if asked
+        else ""
+    )
+    return f"<div class='mb-bad'><b>{escape(name)}: nothing imported.</b> {fix}{ask}</div>"
+
+
+def _imported(name: str, result: roster.ImportResult) -> str:
+    """What was imported from ``name``, and where its codes are (on this page, not a path)."""
+    counts = (
+        f"{len(result.created)} created, {len(result.updated)} updated, "
+        f"{len(result.unchanged)} unchanged"
+    )
+    said = f"<b>{escape(name)} imported:</b> {counts}."
+    if result.codes_file:
+        said += " New access codes are in the newest code file under “Access codes”."
+    if result.reassigned:
+        said += f"<br>{len(result.reassigned)} reassigned:" + "".join(
+            f"<br>  {escape(line)}" for line in result.reassigned
+        )
+    return said

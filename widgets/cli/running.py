@@ -239,14 +239,20 @@ def report_cmd(committee_name, kind, school, to, out, notebook) -> None:
 @main.command("lab")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8888, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--allow-root", is_flag=True, help="Run as root (Jupyter refuses it otherwise).")
+@click.option(
+    "--allow-root",
+    is_flag=True,
+    help="Pass Jupyter's --allow-root (done by itself when run as root).",
+)
 def lab_cmd(host: str, port: int, allow_root: bool) -> None:
     """Start JupyterLab on munbook's folder for staff (prints the URL with its token)."""
     from ..serving import lab
 
     _upgrade_store()
-    launch = lab.prepare(host, port, allow_root=allow_root)
+    launch = lab.prepare(host, port, allow_root=allow_root or None)
     click.echo(f"JupyterLab for staff on {launch.root} (Ctrl-C stops)")
+    if launch.as_root:
+        click.echo("  running as root: Jupyter's --allow-root is passed")
     click.echo(f"  open: {launch.url}")
     click.echo(
         "  analysis notebooks: analysis/; staff apps: site/apps/; workbooks: site/workbooks/"
@@ -277,7 +283,8 @@ def demo(serve_after: bool, host: str, port: int, public_url: str | None) -> Non
     click.echo(f"access codes (keep them private): {', '.join(str(p) for p in made.codes_files)}")
     click.echo(f"each school's codes only: {settings.schools_access_dir()}/<school>/")
     click.echo(
-        "staff in JupyterLab: `.venv/bin/munbook lab` (tables, analysis notebooks, the apps); "
+        "staff in JupyterLab: `.venv/bin/munbook lab` (tables, analysis notebooks, the apps; "
+        "as root too: it passes Jupyter's --allow-root itself); "
         "reports: `.venv/bin/munbook report --committee INTERPOL`"
     )
     if serve_after:

@@ -1,9 +1,10 @@
 """Countries a conference may assign, read from data/countries.csv.
 
-``lookup`` resolves the names people really write ("Ivory Coast", "UK",
-"DR Congo") with the patterns country_converter ships (copied into the CSV by
-scripts/build_countries.py), so this module needs only the standard library
-and stays light enough for the delegate's kernel.
+``lookup`` takes only what is sure: a name, an official name, an ISO code or
+an alias of data/country_aliases.yaml ("Ivory Coast", "UK", "DRC"). Anything
+else is UnknownCountry with candidates, found with the patterns
+country_converter ships (copied into the CSV by scripts/build_countries.py) and
+by spelling; the caller asks the person which one they meant.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -60,34 +62,6 @@ def bloc_info() -> dict[str, Bloc]:
         )
         for key, b in raw.items()
     }
-
-
-# Names that the shipped patterns miss or that need a firm answer.
-_ALIASES = {
-    "holy see": "VAT",
-    "vatican city": "VAT",
-    "turkey": "TUR",
-    "turkiye": "TUR",
-    "czech republic": "CZE",
-    "state of palestine": "PSE",
-    "usa": "USA",
-    "us": "USA",
-    "u.s.": "USA",
-    "u.s.a.": "USA",
-    "uk": "GBR",
-    "great britain": "GBR",
-    "congo": "COG",
-    "republic of congo": "COG",
-    "drc": "COD",
-    "dr congo": "COD",
-    "burma": "MMR",
-    "swaziland": "SWZ",
-    "cape verde": "CPV",
-    "east timor": "TLS",
-    "holland": "NLD",
-}
-# Names that mean more than one country: always ask which.
-_AMBIGUOUS = {"korea": ("South Korea", "North Korea")}
 
 
 @dataclass(frozen=True)
@@ -146,17 +120,27 @@ def _table() -> tuple[tuple[Country, ...], dict[str, Country], list[tuple[str, s
             for key in (country.alpha2, country.alpha3, country.name, country.official_name):
                 index[_fold(key)] = country
             patterns.append((row["pattern"], country.alpha3))
-    by_code = {c.alpha3: c for c in countries}
-    for alias, code in _ALIASES.items():
-        index.setdefault(alias, by_code[code])
     return tuple(countries), index, patterns
 
 
 @cache
 def _patterns() -> list[tuple[re.Pattern, Country]]:
-    """The name patterns, compiled only when a name is not found directly."""
+    """The name patterns, compiled only to suggest candidates for a name not found."""
     _, index, raw = _table()
     return [(re.compile(pattern, re.IGNORECASE), index[_fold(code)]) for pattern, code in raw]
+
+
+@cache
+def aliases() -> tuple[dict[str, Country], dict[str, tuple[Country, ...]]]:
+    """(alias -> country, ambiguous name -> its countries), folded, from the data file."""
+    import yaml  # already loaded by the committee files; kept local for scripts
+
+    raw = yaml.safe_load(settings.COUNTRY_ALIASES_YAML.read_text(encoding="utf-8"))
+    by_code = {c.alpha3: c for c in _table()[0]}
+    return (
+        {_fold(alias): by_code[code] for alias, code in raw["aliases"].items()},
+        {_fold(name): tuple(by_code[c] for c in codes) for name, codes in raw["ambiguous"].items()},
+    )
 
 
 def all_countries() -> tuple[Country, ...]:
@@ -178,28 +162,47 @@ def members(bloc: str) -> list[Country]:
 
 
 def lookup(name: str) -> Country:
-    """The country ``name`` means, or UnknownCountry with three suggestions."""
+    """The country ``name`` means exactly: its name, official name, ISO code or an alias.
+
+    Anything else, and every name of data/country_aliases.yaml's ``ambiguous`` list,
+    raises UnknownCountry with the candidates: a guess is a question, never an answer.
+    """
     index = _table()[1]
+    alias, ambiguous = aliases()
     folded = _fold(name)
-    if folded in _AMBIGUOUS:
-        raise UnknownCountry(name, list(_AMBIGUOUS[folded]))
-    if folded in index:
-        return index[folded]
-    hits = {c.alpha3: c for pattern, c in _patterns() if pattern.search(folded)}
-    if len(hits) == 1:
-        return next(iter(hits.values()))
-    raise UnknownCountry(name, suggest(name, list(hits.values()) or None))
+    if folded in ambiguous:
+        raise UnknownCountry(name, *_named(ambiguous[folded]), ambiguous=True)
+    found = index.get(folded) or alias.get(folded)
+    if found is None:
+        raise UnknownCountry(name, *_named(candidates(name)))
+    return found
 
 
-def suggest(name: str, among: list[Country] | None = None, n: int = 3) -> list[str]:
-    """The ``n`` country names closest to ``name``."""
+def _named(found: Sequence[Country]) -> tuple[list[str], list[str]]:
+    return [c.name for c in found], [c.alpha3 for c in found]
+
+
+def candidates(name: str, n: int = 3) -> list[Country]:
+    """The ``n`` countries ``name`` most likely means (name patterns and spelling), best first."""
     import difflib  # only when a name is unknown
 
-    pool = among or list(all_countries())
-    names = {c.name: c for c in pool}
-    close = difflib.get_close_matches(_fold(name), [_fold(n) for n in names], n=n, cutoff=0.4)
-    by_fold = {_fold(n): n for n in names}
-    found = [by_fold[c] for c in close]
-    if among and len(found) < n:
-        found += [c.name for c in among if c.name not in found][: n - len(found)]
-    return found[:n]
+    folded = _fold(name)
+    index = _table()[1]
+    spellings = {**{k: c for k, c in index.items() if len(k) > 3}, **aliases()[0]}
+    pool = {c.alpha3: c for pattern, c in _patterns() if pattern.search(folded)}
+    inside = {c.alpha3 for k, c in spellings.items() if k in folded or folded in k}
+    pool.update({c.alpha3: c for c in spellings.values() if c.alpha3 in inside})
+    for close in difflib.get_close_matches(folded, list(spellings), n=n * 2, cutoff=0.6):
+        pool.setdefault(spellings[close].alpha3, spellings[close])
+
+    def closeness(country: Country) -> float:
+        names = [k for k, c in spellings.items() if c is country]
+        ratio = max((difflib.SequenceMatcher(None, folded, k).ratio() for k in names), default=0)
+        return ratio + (0.5 if country.alpha3 in inside else 0)
+
+    scored = sorted(((closeness(c), c) for c in pool.values()), key=lambda p: -p[0])
+    ranked = [c for score, c in scored if score >= 0.75]  # a pattern's stray hit is no candidate
+    if not ranked:  # a name nothing resembles: the nearest names all the same
+        near = difflib.get_close_matches(folded, list(spellings), n=n * 3, cutoff=0.4)
+        ranked = list(dict.fromkeys(spellings[k] for k in near))
+    return ranked[:n]

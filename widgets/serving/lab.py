@@ -9,6 +9,7 @@ needs notebooks, not a shell on the conference server).
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ class LabLaunch:
     root: Path
     url: str
     argv: list[str]
+    as_root: bool = False  # started by root: Jupyter's --allow-root is passed
 
 
 def install_analysis() -> list[Path]:
@@ -36,10 +38,21 @@ def install_analysis() -> list[Path]:
     return copied
 
 
+def running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
 def prepare(
-    host: str = "127.0.0.1", port: int = 8888, token: str | None = None, allow_root: bool = False
+    host: str = "127.0.0.1",
+    port: int = 8888,
+    token: str | None = None,
+    allow_root: bool | None = None,
 ) -> LabLaunch:
-    """Check the port, install the staff notebooks and return what JupyterLab is started with."""
+    """Check the port, install the staff notebooks and return what JupyterLab is started with.
+
+    ``allow_root`` None: pass Jupyter's --allow-root exactly when this process is root
+    (containers and CI run as root; Jupyter would print the URL, then refuse to start).
+    """
     check_port(host, port)
     install_apps()
     install_analysis()
@@ -56,10 +69,11 @@ def prepare(
         # The layout Lab remembers belongs to this conference's folder, not the user's.
         f"--LabApp.workspaces_dir={settings.lab_workspaces_dir()}",
     ]
-    if allow_root:  # Jupyter refuses root unless asked; containers and CI run as root
+    as_root = running_as_root() if allow_root is None else allow_root
+    if as_root:  # Jupyter refuses root unless asked
         argv.append("--ServerApp.allow_root=True")
     shown = f"[{host}]" if ":" in host else host
-    return LabLaunch(root, f"http://{shown}:{port}/lab?token={token}", argv)
+    return LabLaunch(root, f"http://{shown}:{port}/lab?token={token}", argv, as_root)
 
 
 def run(launch: LabLaunch) -> None:

@@ -213,7 +213,8 @@ def check_port(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError:
             raise MunbookError(
-                f"port {port} on {host} is in use; choose another with --port"
+                f"port {port} on {host} is in use; choose another with --port "
+                "(`make demo PORT=8877` for the demo)"
             ) from None
 
 

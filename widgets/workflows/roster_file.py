@@ -38,6 +38,21 @@ MAX_FIELD = 500  # longer values are errors, not silently truncated
 
 
 @dataclass(frozen=True)
+class CountryQuestion:
+    """A row whose country is not sure: what it says and the countries it may mean."""
+
+    line: int
+    written: str
+    candidates: tuple[str, ...]  # ISO alpha-3, best first
+    message: str  # the problem line, as the CLI prints it
+    delegate: str = ""  # who the row is for, to tell the rows apart
+
+
+# What the person chose for a question: (line, written) -> ISO alpha-3.
+Choices = dict[tuple[int, str], str]
+
+
+@dataclass(frozen=True)
 class RosterRow:
     line: int
     committee: str
@@ -65,18 +80,23 @@ def _header_key(name: str) -> str | None:
     return None
 
 
-def parse(data: bytes, source: str = "roster") -> list[RosterRow]:
-    """Validated rows of a roster file; RosterError lists every bad one."""
+def parse(data: bytes, source: str = "roster", choices: Choices | None = None) -> list[RosterRow]:
+    """Validated rows of a roster file; RosterError lists every bad one.
+
+    A country that is not sure (countries.lookup) is a CountryQuestion in the
+    error, unless ``choices`` answers it for that line and that spelling.
+    """
     text = decode(data)
     if not text.strip():
         raise RosterError(source, ["the file is empty"])
     reader, offset = _reader(text)
     keys = _header_keys(next(reader), offset, source)
     problems: list[str] = []
+    questions: list[CountryQuestion] = []
     rows: list[RosterRow] = []
     seen: dict[tuple[str, str], int] = {}
     for line, values in _records(reader, keys, offset):
-        row, row_problems = _validate(line, values)
+        row, row_problems = _validate(line, values, choices or {}, questions)
         problems += row_problems
         if row:
             first = seen.setdefault((row.committee, row.country), line)
@@ -87,7 +107,7 @@ def parse(data: bytes, source: str = "roster") -> list[RosterRow]:
             else:
                 rows.append(row)
     if problems:
-        raise RosterError(source, problems)
+        raise RosterError(source, problems, questions)
     if not rows:
         raise RosterError(source, ["no delegations in the file"])
     return rows
@@ -137,7 +157,9 @@ def _records(reader, keys: list[str | None], offset: int) -> Iterator[tuple[int,
         yield line, values
 
 
-def _validate(line: int, values: dict[str, list[str]]) -> tuple[RosterRow | None, list[str]]:
+def _validate(
+    line: int, values: dict[str, list[str]], choices: Choices, questions: list[CountryQuestion]
+) -> tuple[RosterRow | None, list[str]]:
     problems = []
     delegate = " & ".join(v for v in values.get("delegate", []) if v)
     school = " ".join(values.get("school", [""])).strip()
@@ -153,12 +175,34 @@ def _validate(line: int, values: dict[str, list[str]]) -> tuple[RosterRow | None
     if not delegate:
         problems.append(f"line {line}: no delegate name")
     committee = _find(committees.load, committee_name, "committee", line, problems)
-    country = _find(countries.lookup, country_name, "country", line, problems)
+    country = _country(line, country_name, choices, problems, questions, delegate)
     if committee and country and not country.is_member(committee.organisation):
         problems.append(f"line {line}: {country.name} is not a member of {committee.acronym}")
     if problems or not (committee and country):
         return None, problems
     return RosterRow(line, committee.key, country.alpha3, country.name, delegate, school), []
+
+
+def _country(
+    line: int,
+    written: str,
+    choices: Choices,
+    problems: list[str],
+    questions: list[CountryQuestion],
+    delegate: str,
+) -> countries.Country | None:
+    """The row's country: as written when sure, as chosen when asked, else a question."""
+    if not written:
+        problems.append(f"line {line}: no country")
+        return None
+    try:
+        return countries.lookup(choices.get((line, written), written))
+    except UnknownCountry as exc:
+        problems.append(f"line {line}: {exc}")
+        questions.append(
+            CountryQuestion(line, written, tuple(exc.codes), problems[-1], delegate[:80])
+        )
+        return None
 
 
 def _find(lookup, name: str, label: str, line: int, problems: list[str]):
