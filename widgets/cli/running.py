@@ -239,11 +239,7 @@ def report_cmd(committee_name, kind, school, to, out, notebook) -> None:
 @main.command("lab")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8888, show_default=True, type=click.IntRange(1, 65535))
-@click.option(
-    "--allow-root",
-    is_flag=True,
-    help="Pass Jupyter's --allow-root (done by itself when run as root).",
-)
+@click.option("--allow-root", is_flag=True, help="Pass Jupyter's --allow-root (automatic as root).")
 def lab_cmd(host: str, port: int, allow_root: bool) -> None:
     """Start JupyterLab on munbook's folder for staff (prints the URL with its token)."""
     from ..serving import lab
@@ -254,9 +250,7 @@ def lab_cmd(host: str, port: int, allow_root: bool) -> None:
     if launch.as_root:
         click.echo("  running as root: Jupyter's --allow-root is passed")
     click.echo(f"  open: {launch.url}")
-    click.echo(
-        "  analysis notebooks: analysis/; staff apps: site/apps/; workbooks: site/workbooks/"
-    )
+    click.echo("  notebooks: analysis/; staff apps: site/apps/; workbooks: site/workbooks/")
     lab.run(launch)
 
 
