@@ -69,24 +69,6 @@ def test_another_delegations_workbook_refuses_the_code(served, page, demo_home):
     assert page.locator(".mb-app").count() == 0
 
 
-def test_two_tabs_conflict_visibly(served, browser, demo_home):
-    context = browser.new_context()
-    first, second = context.new_page(), context.new_page()
-    for tab in (first, second):
-        open_page(tab, served.url(KENYA, demo_home["Kenya"]))
-        tab.wait_for_selector(".mb-app", timeout=TIMEOUT)
-    write(first, "first tab")
-    wait_saved(first, 1)
-    write(second, "second tab")
-    second.wait_for_selector(".mb-conflict", timeout=TIMEOUT)
-    assert "changed in another tab" in second.locator(".mb-conflict").inner_text()
-    second.get_by_role("button", name="Load the newer version").click()
-    second.wait_for_function(
-        f"document.querySelector('{SECTION}').value === 'first tab'", timeout=TIMEOUT
-    )
-    context.close()
-
-
 def test_sigkill_mid_typing_keeps_the_last_save(served, page, demo_home, home: Path):
     open_page(page, served.url(KENYA, demo_home["Kenya"]))
     page.wait_for_selector(".mb-app", timeout=TIMEOUT)

@@ -158,16 +158,19 @@ def test_phone_width_tabs_buttons_and_boxes(served, browser, demo_home):
         box.fill("A line of text.\n" * 30)
         assert box.bounding_box()["height"] > before + 100  # it grows with its text
         wait_saved(page, 2)
-        # another device saves: the conflict buttons' labels fit on a phone
+        # another device saves the same section: the choice's buttons fit on a phone
         store = Store()
         latest = store.latest_draft(kenya)
-        store.save_draft(kenya, latest.content, latest.version)
+        content = dict(latest.content, sections=dict(latest.content["sections"]))
+        content["sections"]["A.background"] = "From another device."
+        store.save_draft(kenya, content, latest.version)
         box.press_sequentially(" more", delay=5)
-        page.get_by_role("button", name="Load the newer version").wait_for(timeout=TIMEOUT)
+        page.get_by_role("button", name="Take the other tab's").wait_for(timeout=TIMEOUT)
         assert not truncated(page, ".mb-app .jupyter-button")
         page.locator(".mb-conflict").scroll_into_view_if_needed()
         page.screenshot(path=str(served.log.parent / "phone-conflict.png"))
-        page.get_by_role("button", name="Load the newer version").click()
+        page.get_by_role("button", name="Take the other tab's").click()
+        wait_saved(page, 4)
         page.get_by_role("tab", name="History").click()
         page.locator(".mb-history-preview").wait_for(timeout=TIMEOUT)
         assert not truncated(page, ".mb-app .jupyter-button")

@@ -66,25 +66,61 @@ def test_typing_is_saved_and_restored(store: Store, kenya):
     assert store.latest_draft(delegation).words == count_words(text)
 
 
-def test_second_tab_cannot_silently_overwrite(store: Store, kenya):
+def test_two_tabs_editing_different_sections_both_keep_them(store: Store, kenya):
+    delegation, _ = kenya
+    first, second = open_app(store, delegation), open_app(store, delegation)
+    first.sections["A.background"].value = "from the first tab"
+    assert first.save_now()
+    second.sections["B.past_action"].value = "from the second tab"
+    assert second.save_now()  # merged, not a conflict
+    saved = store.latest_draft(delegation)
+    assert saved.version == 2
+    assert saved.content["sections"]["A.background"] == "from the first tab"
+    assert saved.content["sections"]["B.past_action"] == "from the second tab"
+    assert second.sections["A.background"].value == "from the first tab"  # shown at once
+    assert "changes to Topic A · Topic background" in second.status.value
+    assert not second.banner.children
+
+
+def test_the_same_section_in_two_tabs_asks_and_loses_nothing(store: Store, kenya):
     delegation, _ = kenya
     first, second = open_app(store, delegation), open_app(store, delegation)
     first.sections["A.solutions"].value = "from the first tab"
+    first.sections["A.background"].value = "first's background"
     assert first.save_now()
-    second.sections["A.solutions"].value = "from the stale second tab"
+    second.sections["A.solutions"].value = "from the second tab"
     assert not second.save_now()
-    assert "changed in another tab" in second.banner.children[0].value
-    assert "Not saved" in second.status.value
+    box = second.banner.children[0]
+    alert = box.children[0].value
+    assert "changed in another tab" in alert and "now version 1" in alert
+    assert "version 1" in second.status.value and "Not saved" in second.status.value
+    sides = " ".join(c.value for c in box.children[2].children)
+    assert "from the first tab" in sides and "from the second tab" in sides
+    assert second.sections["A.background"].value == "first's background"  # merged meanwhile
     assert store.latest_draft(delegation).content["sections"]["A.solutions"] == "from the first tab"
-    second.reload()
-    assert second.sections["A.solutions"].value == "from the first tab"
-    assert not second.banner.children
-    # choosing to keep one's own text saves it on purpose
-    first.sections["A.solutions"].value = "first again"
-    second.sections["A.solutions"].value = "second wins, knowingly"
-    assert second.save_now() and not first.save_now()
-    assert first.save_now(overwrite=True)
-    assert store.latest_draft(delegation).content["sections"]["A.solutions"] == "first again"
+    second.sections["A.solutions"].value = "typed while deciding"  # no save while it asks
+    assert store.latest_draft(delegation).version == 1
+    box.choose(0, "Keep both")
+    saved = store.latest_draft(delegation)
+    assert saved.version == 2 and not second.banner.children
+    assert saved.content["sections"]["A.solutions"] == "typed while deciding\n\nfrom the first tab"
+    assert saved.content["sections"]["A.background"] == "first's background"
+
+
+def test_a_choice_for_a_clash_can_take_the_other_tab_text(store: Store, kenya):
+    delegation, _ = kenya
+    first, second = open_app(store, delegation), open_app(store, delegation)
+    first.notes["A.0"].value = "first note"
+    assert first.save_now()
+    second.notes["A.0"].value = "second note"
+    assert not second.save_now()
+    box = second.banner.children[0]
+    box.choose(5, "Keep both")  # no such field: nothing happens
+    box.choose(0, "made up")
+    assert second.session.conflict and store.latest_draft(delegation).version == 1
+    box.choose(0, "Take the other tab's")
+    assert second.notes["A.0"].value == "first note"
+    assert store.latest_draft(delegation).version == 2 and not second.session.conflict
 
 
 def test_history_restores_an_earlier_version(store: Store, kenya):

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 import ipywidgets as w
 
 from ..core.limits import Problem
+from ..core.merge import Clash
 from ..workflows.autosave import DraftSession
+from .conflict_box import ConflictBox
 
 
 class SaveStatus:
@@ -18,48 +20,60 @@ class SaveStatus:
     def __init__(self, session: DraftSession, timezone: str):
         self.session, self.timezone = session, timezone
         self.line, self.banner = w.HTML(), w.VBox()
+        self.merged_note = ""  # "with another tab's changes to ...", after a merge
+        self.kept = ""  # where refused text is kept (a held draft, or only this page)
 
+    # ``mb-unsaved``: the page template asks before the tab closes while a line has it.
     def saving(self) -> None:
-        self.line.value = "<span class='mb-status mb-warn'>Saving…</span>"
+        self.line.value = "<span class='mb-status mb-warn mb-unsaved'>Saving…</span>"
 
     def show(self, refused: list[Problem]) -> None:
         """The line for the session's state: refused (why), in conflict, saved (when), or empty."""
         if refused:
             more = len(refused) - 1
             self.line.value = (
-                "<span class='mb-status mb-refused mb-bad'>"
+                "<span class='mb-status mb-refused mb-bad mb-unsaved'>"
                 f"Not saved: {escape(refused[0].message)}"
                 + (f" (and {more} more, marked below)" if more else "")
+                + (f" {escape(self.kept)}" if self.kept else "")
                 + "</span>"
             )
         elif self.session.conflict:
-            self.line.value = "<span class='mb-status mb-bad'>Not saved: see below.</span>"
+            self.line.value = (
+                "<span class='mb-status mb-bad mb-unsaved'>Not saved: another tab changed the same part "
+                f"(version {self.session.conflict}); choose below.</span>"
+            )
         elif self.session.saved_at:
             saved = self.session.saved_at.astimezone(ZoneInfo(self.timezone))
             self.line.value = (
                 f"<span class='mb-status'>All changes saved · version {self.session.version} · "
-                f"{saved:%a %d %b, %H:%M:%S} ({escape(self.timezone)})</span>"
+                f"{saved:%a %d %b, %H:%M:%S} ({escape(self.timezone)})"
+                f"{escape(self.merged_note)}</span>"
             )
         else:
             self.line.value = "<span class='mb-status mb-quiet'>Nothing written yet.</span>"
 
-    def conflict(self, load: Callable[[], object], keep: Callable[[], object]) -> None:
-        """Another tab or device saved first: load theirs, or keep mine and save it over."""
-        fit = w.Layout(width="auto")  # the labels in full, on a phone too
-        load_button = w.Button(description="Load the newer version", layout=fit)
-        load_button.add_class("mb-warn-button")
-        keep_button = w.Button(description="Keep mine and save it", layout=fit)
-        load_button.on_click(lambda _: load())
-        keep_button.on_click(lambda _: keep())
-        self.banner.children = [
-            w.HTML(
-                f"<div class='mb-conflict' role='alert'><b>This workbook was changed in another "
-                f"tab or on another device</b> (now version {self.session.conflict}). What you "
-                "typed here since is <b>not saved</b>. Load the newer version, or keep yours and "
-                "save it over the other.</div>"
-            ),
-            w.HBox([load_button, keep_button], layout=w.Layout(flex_flow="row wrap")),
-        ]
+    def conflict(
+        self,
+        titles: dict[str, str],
+        put: Callable[[Clash, str | None], str],
+        done: Callable[[], None],
+    ) -> None:
+        """Fields both tabs changed: show them side by side until the delegate chose each."""
+        version = self.session.conflict or self.session.version
+        self.banner.children = [ConflictBox(version, self.session.clashes, titles, put, done)]
+
+    def merged(self, titles: dict[str, str], fields: list[str]) -> None:
+        """Say which parts came from another tab's save (the next lines carry it)."""
+        names = [_named(titles, f) for f in fields]
+        self.merged_note = f" · with another tab's changes to {', '.join(names)}" if names else ""
 
     def clear(self) -> None:
         self.banner.children = []
+
+
+def _named(titles: dict[str, str], name: str) -> str:
+    part, _, key = name.partition(".")
+    if part == "sections":
+        return titles.get(key, key)
+    return f"research note {key}" if part == "notes" else "the AI-use disclosure"

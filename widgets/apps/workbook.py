@@ -19,7 +19,7 @@ import ipywidgets as w
 from ..core import committees, countries, limits
 from ..core.committees import Committee
 from ..core.countries import Country
-from ..core.limits import LimitExceeded, Problem
+from ..core.limits import Problem
 from ..core.words import section_key
 from ..exceptions import StoreError
 from ..kernel.memory import TRIM_EVERY, give_back
@@ -28,6 +28,7 @@ from ..store.contract import StoreContract
 from ..workflows.autosave import DraftSession
 from ..workflows.progress import deadline_for
 from ..workflows.status import draft_change, latest_submission, status_html
+from .autosaving import Autosaving
 from .gate import CodeGate
 from .html import shows_errors, stylesheet
 from .panels import FeedbackPanel, HistoryPanel, PaperPanel
@@ -36,11 +37,10 @@ from .save_status import SaveStatus
 from .sources import SourcesPanel
 from .write_panel import ResearchPanel, WritePanel
 
-SAVE_DELAY = 1.0  # seconds after a change; keeps every keystroke saved within 2 s
 TABS = ("Read", "Research", "Write", "Sources", "History", "Paper & submit", "Feedback")
 
 
-class WorkbookApp(w.VBox):
+class WorkbookApp(Autosaving, w.VBox):
     """The delegate's page once the code is accepted: read, research, write, cite, submit."""
 
     def __init__(
@@ -50,7 +50,7 @@ class WorkbookApp(w.VBox):
         self.committee, self.country = committee, country
         self.session = DraftSession(store, delegation.id)
         self._pending: asyncio.TimerHandle | None = None
-        self._loading = False
+        self._loading = self._held = False
         self.refused: list[Problem] = []  # the limits the last save was refused for
         self.titles = {
             section_key(t.key, s.key): f"Topic {t.key} · {s.title}"
@@ -78,6 +78,7 @@ class WorkbookApp(w.VBox):
         self.add_class("mb-app")
         self.set_content(self.session.load())
         self._show_status()
+        self.restore_held()
         self._show_submission()
         # Closing the page now shuts its kernel down at once: save the last second of typing.
         atexit.register(self._flush)
@@ -156,54 +157,6 @@ class WorkbookApp(w.VBox):
         self.profile.refresh()
         self._update_counts()
 
-    # ---- autosave ---------------------------------------------------------------
-
-    def _changed(self, change: dict | None = None) -> None:
-        if self._loading:
-            return
-        self._update_counts()
-        if self.session.conflict:
-            return  # the delegate decides first (banner)
-        self.save_status.saving()
-        if self._pending is None:
-            try:
-                loop = asyncio.get_event_loop()
-                self._pending = loop.call_later(SAVE_DELAY, self._autosave)
-            except RuntimeError:
-                self.save_now()  # no event loop (a script): save at once
-
-    def _flush(self) -> None:
-        """Save pending typing now (before a preview or a submission)."""
-        if self._pending is not None:
-            self.save_now()
-
-    def _autosave(self) -> None:
-        self._pending = None
-        self.save_now()
-
-    @shows_errors("status")
-    def save_now(self, overwrite: bool = False) -> bool:
-        """Save the page's content as a new version (the autosave calls this)."""
-        if self._pending is not None:
-            self._pending.cancel()
-            self._pending = None
-        try:
-            content = self.content()
-            limits.enforce(content, self.titles)  # the session checks too, without the titles
-            saved = self.session.save(content, overwrite=overwrite)
-        except LimitExceeded as exc:  # nothing saved; every word stays in its box
-            self.refused = exc.problems
-            self._show_status()
-            return False
-        self.refused = []
-        if not saved:
-            self._show_conflict()
-        else:
-            self.save_status.clear()
-            self._show_submission()  # the draft may now differ from what was submitted
-        self._show_status()
-        return saved
-
     def show_submission(self) -> None:
         """Read the latest submission from the store again (after submitting) and show it."""
         self._submitted = latest_submission(self.store, self.delegation.id)
@@ -222,20 +175,6 @@ class WorkbookApp(w.VBox):
             changed=bool(change),
         )
         self.history_panel.submitted_version = sub.version if sub else None
-
-    def _show_status(self) -> None:
-        self.save_status.show(self.refused)
-
-    def _show_conflict(self) -> None:
-        self.save_status.conflict(load=self.reload, keep=lambda: self.save_now(overwrite=True))
-
-    @shows_errors("status")
-    def reload(self) -> None:
-        """Show the latest saved version (from this or any other tab)."""
-        self.set_content(self.session.load())
-        self.save_status.clear()
-        self._show_status()
-        self._show_submission()
 
     @shows_errors("status")
     def restore(self, version: int) -> bool:

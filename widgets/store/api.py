@@ -20,13 +20,14 @@ from . import engine as engines
 from .base import new_id
 from .codes import CodeMethods
 from .drafts import DraftMethods
+from .held import HeldMethods
 from .records import Delegation
 from .reviews import ReviewMethods
 from .schema import SCHEMA_REVISION, delegations
 from .submissions import SubmissionMethods
 
 
-class Store(CodeMethods, DraftMethods, SubmissionMethods, ReviewMethods):
+class Store(CodeMethods, DraftMethods, HeldMethods, SubmissionMethods, ReviewMethods):
     """One database; create it with ``Store()`` for the configured URL.
 
     Its methods are grouped by table in the mixins (codes, drafts, submissions, reviews).

@@ -31,6 +31,9 @@ METHODS = (
     "draft",
     "draft_history",
     "thin_drafts",
+    "hold_draft",
+    "held_draft",
+    "drop_held",
     "submissions",
     "extension_until",
     "feedback_release",
@@ -66,6 +69,17 @@ class StoreContract(Protocol):
     def thin_drafts(
         self, delegation_id: int, keep_recent: int = 50, keep_hourly: int = 200
     ) -> int: ...
+
+    def hold_draft(
+        self,
+        delegation_id: int,
+        content: dict[str, Any],
+        based_on: int,
+        words: int = 0,
+        saved_at: datetime | None = None,
+    ) -> None: ...
+    def held_draft(self, delegation_id: int) -> Draft | None: ...
+    def drop_held(self, delegation_id: int) -> None: ...
 
     # ---- submissions, extensions, feedback
     def submissions(self, delegation_id: int) -> list[dict[str, Any]]: ...

@@ -83,6 +83,18 @@ drafts = sa.Table(
     sa.UniqueConstraint("delegation_id", "version"),
 )
 
+# A draft past a limit, kept aside (one per delegation) so a closed tab loses nothing;
+# never a version: not the paper, not the preview. ``based_on`` is the version it was typed on.
+held_drafts = sa.Table(
+    "held_drafts",
+    metadata,
+    sa.Column("delegation_id", sa.ForeignKey("delegations.id"), primary_key=True),
+    sa.Column("based_on", sa.Integer, nullable=False),
+    sa.Column("content", sa.Text, nullable=False),  # JSON
+    sa.Column("words", sa.Integer, nullable=False, default=0),
+    sa.Column("saved_at", UtcDateTime(), nullable=False),
+)
+
 submissions = sa.Table(
     "submissions",
     metadata,
