@@ -850,6 +850,29 @@ def startup() -> None:
     startup_times.run(report, home / "kenya-paper.ipynb")
 
 
+@benchmark
+def busy() -> None:
+    """Click to busy state and click to preview in chromium (bench/busy.py)."""
+    import busy as busy_bench
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import CHROMIUM, CHROMIUM_ARGS, Served
+
+    from widgets.store import migrate
+    from widgets.workflows import demo
+
+    home = fresh_home()
+    migrate.upgrade()
+    made = demo.prepare()
+    server = Served(home, home / "serve.log")
+    server.start()
+    try:
+        url = server.url("workbooks/interpol/kenya.ipynb", made.delegate_code)
+        busy_bench.run(report, url, str(CHROMIUM), CHROMIUM_ARGS)
+    finally:
+        server.kill(15)
+
+
 def _bench_postgres() -> str:
     """A PostgreSQL URL for the load benchmark: $MUNBOOK_BENCH_PG or scripts/test-postgres."""
     url = (

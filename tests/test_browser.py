@@ -22,7 +22,7 @@ def open_page(page, url: str):
 
 
 def enter_code(page, code: str):
-    page.fill(".mb-gate input[type=password]", code)
+    page.fill(".mb-gate input[type=password]", code, timeout=TIMEOUT)
     page.get_by_role("button", name="Open").click()
 
 

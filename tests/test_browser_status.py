@@ -127,7 +127,7 @@ def test_submit_anyway_and_go_back(served, page, demo_home):
 
     # the advisor's table shows the submitted paper's own words; its links look like links
     page.goto(served.url("apps/advisor.ipynb"), timeout=TIMEOUT)
-    page.fill(".mb-gate input[type=password]", demo_home["secretariat"])
+    page.fill(".mb-gate input[type=password]", demo_home["secretariat"], timeout=TIMEOUT)
     page.get_by_role("button", name="Open").click()
     page.get_by_text("munbook · secretariat").wait_for(timeout=TIMEOUT)
     row = page.locator(".mb-table tr", has_text="Kenya").inner_text().split("\t")

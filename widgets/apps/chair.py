@@ -17,7 +17,7 @@ from ..store import Store
 from ..workflows.collect import collection
 from .committee import CollectionPanel, OverlapsPanel, PlotsPanel
 from .gate import CodeGate
-from .html import shows_errors, stylesheet, title
+from .html import busy, shows_errors, stylesheet, title
 from .judging import BinderPanel, ReleasePanel, ScoringPanel
 
 
@@ -27,7 +27,7 @@ class ChairPage(w.VBox):
     def __init__(self, store: Store, committee: str):
         self.store = store
         self.info = committees.load(committee)
-        refresh = w.Button(description="Refresh", icon="refresh")
+        self.refresh_button = refresh = w.Button(description="Refresh", icon="refresh")
         refresh.on_click(lambda _: self.refresh())
         self.message = w.HTML()
         self.collection = CollectionPanel(self.info, refresh)
@@ -62,10 +62,11 @@ class ChairPage(w.VBox):
     @shows_errors("message")
     def refresh(self) -> None:
         """Read the committee once and show it in every panel."""
-        found = collection(self.store, self.info.key, passages=True)
-        for panel in (self.collection, self.plots, self.overlaps, self.scoring):
-            panel.show(found)
-        self.message.value = ""
+        said = "Reading the papers and comparing them for overlapping text…"
+        with busy(self.message, said, self.refresh_button):
+            found = collection(self.store, self.info.key, passages=True)
+            for panel in (self.collection, self.plots, self.overlaps, self.scoring):
+                panel.show(found)
 
 
 def committee_for_chair_code(store: Store, code: str) -> str | None:

@@ -11,12 +11,16 @@ from __future__ import annotations
 import base64
 import functools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from html import escape
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..exceptions import MunbookError
+
+if TYPE_CHECKING:
+    import ipywidgets as w
 
 CSS = (Path(__file__).with_name("munbook.css")).read_text(encoding="utf-8")
 STATUS_CLASS = {"submitted": "mb-ok", "late": "mb-bad", "overdue": "mb-bad", "missing": "mb-bad"}
@@ -123,6 +127,25 @@ def data_link(
 def download_link(path: Path, label: str, mime: str = "text/csv") -> str:
     """A download link for a small file on disk (a code list, code slips)."""
     return data_link(path.read_bytes(), path.name, label, mime)
+
+
+def busy_html(text: str) -> str:
+    """What is happening, with a spinner, for as long as it takes (say it before the wait)."""
+    return f"<span class='mb-busy' role='status'>{escape(text)}</span>"
+
+
+@contextmanager
+def busy(line: w.HTML, text: str, *buttons: w.Button) -> Iterator[None]:
+    """``line`` says ``text`` and ``buttons`` are off while the block runs, then both clear."""
+    line.value = busy_html(text)
+    for button in buttons:
+        button.disabled = True
+    try:
+        yield
+    finally:
+        line.value = ""
+        for button in buttons:
+            button.disabled = False
 
 
 def shows_errors(message: str) -> Callable[[F], F]:

@@ -22,7 +22,7 @@ from ..store import Store
 from ..workflows import binder, review
 from ..workflows.blind import chair_pdf
 from ..workflows.collect import Collection
-from .html import bad, data_link, ok, shows_errors, table
+from .html import bad, busy, data_link, ok, shows_errors, table
 
 BINDER_LINK_BYTES = 15 * 2**20  # larger binders are only written to disk
 
@@ -204,7 +204,8 @@ class BinderPanel(w.VBox):
 
     @shows_errors("binder_message")
     def build_binder(self, include_all: bool = False) -> binder.BinderResult | None:
-        result = binder.build_binder(self.store, self.info.key, include_all)
+        with busy(self.binder_message, "Building the binder: every paper, a cover and bookmarks…"):
+            result = binder.build_binder(self.store, self.info.key, include_all)
         # A chair in a browser cannot open a server path: offer the file itself.
         size = result.path.stat().st_size
         link = (

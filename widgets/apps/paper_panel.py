@@ -21,7 +21,7 @@ from ..core.countries import Country
 from ..exceptions import MunbookError
 from ..kernel.memory import give_back
 from ..store import Delegation
-from .html import data_link, shows_errors
+from .html import busy, data_link, shows_errors
 
 if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
     from ..store.contract import StoreContract
@@ -86,8 +86,10 @@ class PaperPanel(w.VBox):
         self.preview = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         refresh = w.Button(description="Refresh preview", icon="refresh")
         refresh.on_click(lambda _: self.refresh())
+        refresh.add_class("mb-refresh-preview")
         submit = w.Button(description="Submit my paper", button_style="success")
         submit.on_click(lambda _: self.submit())
+        self.buttons, self.busy = (refresh, submit), w.HTML()  # the wait, said at once
         super().__init__(
             [
                 w.HTML(
@@ -97,6 +99,7 @@ class PaperPanel(w.VBox):
                 self.receipt,
                 self.checklist,
                 w.HBox([refresh, submit]),
+                self.busy,
                 self.confirm,
                 self.pages_label,
                 self.download,
@@ -126,10 +129,12 @@ class PaperPanel(w.VBox):
         """Render the latest saved draft: checklist, page images, page count, PDF link."""
         from ..workflows.papers import preview_in_worker
 
-        self._before()
+        said = "Making the PDF of your latest saved draft and checking it (a few seconds)…"
         try:
-            # In the sandbox worker: the kernel never imports nbconvert, nbformat or pypdf.
-            pdf, self.violations = preview_in_worker(self.store, self.delegation.id)
+            with busy(self.busy, said, *self.buttons):
+                self._before()
+                # In the sandbox worker: the kernel never imports nbconvert, nbformat or pypdf.
+                pdf, self.violations = preview_in_worker(self.store, self.delegation.id)
         except MunbookError as exc:  # a limit, a character, or the sandbox's time or memory
             self.checklist.value = (
                 f"<div class='mb-conflict'><b>Cannot make the PDF:</b> {escape(str(exc))}</div>"
@@ -170,9 +175,12 @@ class PaperPanel(w.VBox):
         """First click: check; warnings ask once more, blocking problems stop it."""
         from ..workflows.submit import review
 
-        self._before()
         try:
-            checked = review(self.store, self.delegation.id)
+            with busy(
+                self.busy, "Checking your paper against the committee's rules…", *self.buttons
+            ):
+                self._before()
+                checked = review(self.store, self.delegation.id)
         except MunbookError as exc:
             self._say(f"<div class='mb-conflict'><b>Not submitted:</b> {escape(str(exc))}</div>")
             return None
@@ -213,8 +221,11 @@ class PaperPanel(w.VBox):
         from ..workflows.submit import SubmissionBlocked, submit
 
         try:
-            # Submitting writes through the full Store (SQLAlchemy), opened on first use.
-            receipt = submit(self.store.full_store(), self.delegation.id, expect_version=version)
+            with busy(self.busy, "Submitting: making the PDF and storing it…", *self.buttons):
+                # Submitting writes through the full Store (SQLAlchemy), opened on first use.
+                receipt = submit(
+                    self.store.full_store(), self.delegation.id, expect_version=version
+                )
         except SubmissionBlocked as exc:
             self._say(
                 "<div class='mb-conflict mb-blocked'><b>Not submitted.</b> Fix these first:"

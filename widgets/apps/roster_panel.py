@@ -18,7 +18,7 @@ from ..exceptions import MunbookError, RosterError
 from ..store import Store
 from ..workflows import generate, roster
 from ..workflows.roster_file import Choices
-from .html import shows_errors
+from .html import busy_html, shows_errors
 from .roster_questions import RosterQuestions
 
 REASSIGN_LABEL = "Hand over delegations to the delegates in this file (reassign)"
@@ -96,7 +96,7 @@ class RosterPanel:
     ) -> roster.ImportResult | None:
         """Validate and import an uploaded roster; show every problem, question or the summary."""
         hint = f"tick “{REASSIGN_LABEL}” and upload again to hand it over"
-        self.roster_message.value = _busy(f"Reading and importing {name} ({_size(len(data))})…")
+        self.roster_message.value = busy_html(f"Reading and importing {name} ({_size(len(data))})…")
         try:
             rows = roster.parse(data, name, choices)
             result = roster.import_rows(rows, self.store, reassign=reassign, source=name, hint=hint)
@@ -124,13 +124,15 @@ class RosterPanel:
             )
             return None
         acronym = committees.load(committee).acronym
-        self.generate_message.value = _busy(f"Writing {len(names)} {acronym} workbook(s)…")
+        self.generate_message.value = busy_html(f"Writing {len(names)} {acronym} workbook(s)…")
         self.bar.max, self.bar.value, self.bar.layout.display = len(names), 0, None
         self.generate_button.disabled = True
 
         def tick(done: int, total: int) -> None:
             self.bar.max, self.bar.value = max(total, 1), done
-            self.generate_message.value = _busy(f"Writing {acronym} workbooks: {done} of {total}…")
+            self.generate_message.value = busy_html(
+                f"Writing {acronym} workbooks: {done} of {total}…"
+            )
 
         try:
             result = generate.generate(
@@ -145,11 +147,6 @@ class RosterPanel:
         self.generate_message.value = f"Workbooks: {escape(result.summary())}<ul>{failed}</ul>"
         self._changed()
         return result
-
-
-def _busy(text: str) -> str:
-    """What is happening, with a spinner, for as long as it takes."""
-    return f"<span class='mb-busy' role='status'>{escape(text)}</span>"
 
 
 def _size(n: int) -> str:
