@@ -177,3 +177,8 @@ def fontawesome_dir() -> Path:
 def db_url() -> str:
     """The store's SQLAlchemy URL: ``$MUNBOOK_DB`` or a SQLite file in home()."""
     return os.environ.get("MUNBOOK_DB") or f"sqlite:///{home() / 'munbook.sqlite'}"
+
+
+def docs_dir() -> Path:
+    """The built documentation (``make docs``), served read-only at ``DOCS_ROUTE``."""
+    return home() / "docs"

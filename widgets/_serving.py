@@ -113,6 +113,9 @@ def idle_timeout() -> int:
     return int(_env_number("MUNBOOK_IDLE_TIMEOUT", IDLE_TIMEOUT, 10, 86_400))
 
 
+DOCS_ROUTE = "munbook/docs"  # where munbook serve shows the built docs (docs_dir())
+
+
 # ---- the public URL: where people open the served pages -----------------------------
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8866"

@@ -23,6 +23,7 @@ from ._home import binders_dir as binders_dir
 from ._home import cache_dir as cache_dir
 from ._home import committee_cache_file as committee_cache_file
 from ._home import db_url as db_url
+from ._home import docs_dir as docs_dir
 from ._home import ensure_dir as ensure_dir
 from ._home import font_coverage_file as font_coverage_file
 from ._home import fontawesome_dir as fontawesome_dir
@@ -35,6 +36,7 @@ from ._home import private_sqlite as private_sqlite
 from ._home import run_dir as run_dir
 from ._home import write_private as write_private
 from ._serving import DEFAULT_PUBLIC_URL as DEFAULT_PUBLIC_URL
+from ._serving import DOCS_ROUTE as DOCS_ROUTE
 from ._serving import GATE_TIMEOUT as GATE_TIMEOUT
 from ._serving import IDLE_TIMEOUT as IDLE_TIMEOUT
 from ._serving import KERNEL_MB as KERNEL_MB

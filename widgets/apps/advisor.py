@@ -25,6 +25,7 @@ from ..store import Store
 from .codes_panel import CodesPanel, code_files
 from .extensions_panel import ExtensionsPanel
 from .gate import CodeGate
+from .help_link import help_link
 from .html import STATUS_CLASS, frame_html, shows_errors, stylesheet, title
 from .roster_panel import REASSIGN_LABEL, RosterPanel, secretariat_only
 
@@ -91,6 +92,7 @@ class AdvisorPage(w.VBox):
         school = escape(self.grant.school or "")
         return [
             w.HTML(title(f"munbook · advisor · {self.grant.school or ''}")),
+            help_link("advisors"),
             w.HTML(
                 f"<p>You see the delegations of <b>{school}</b>: hand each delegate their code, "
                 "follow their progress. The secretariat imports the roster, generates the "
@@ -115,6 +117,7 @@ class AdvisorPage(w.VBox):
         self.extensions = ExtensionsPanel(self.store, changed=self.refresh)
         return [
             w.HTML(title("munbook · secretariat")),
+            help_link("secretariat"),
             "Import the roster",
             *self.roster.roster_part,
             "Generate the workbooks",

@@ -17,6 +17,7 @@ from ..store import Store
 from ..workflows.collect import collection
 from .committee import CollectionPanel, OverlapsPanel, PlotsPanel
 from .gate import CodeGate
+from .help_link import help_link
 from .html import busy, shows_errors, stylesheet, title
 from .judging import BinderPanel, ReleasePanel, ScoringPanel
 
@@ -42,6 +43,7 @@ class ChairPage(w.VBox):
             [
                 stylesheet(),
                 w.HTML(title(heading)),
+                help_link("chairs"),
                 self.message,
                 w.HTML(title("Submissions", 2)),
                 self.collection,

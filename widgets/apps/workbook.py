@@ -30,6 +30,7 @@ from ..workflows.progress import deadline_for
 from ..workflows.status import draft_change, latest_submission, status_html
 from .autosaving import Autosaving
 from .gate import CodeGate
+from .help_link import help_html
 from .html import shows_errors, stylesheet
 from .panels import FeedbackPanel, HistoryPanel, PaperPanel
 from .reading import header_html, reading_pages
@@ -71,6 +72,7 @@ class WorkbookApp(Autosaving, w.VBox):
                 delegation.school,
                 deadline_for(store, delegation),
             )
+            + help_html("delegates")
         )
         super().__init__(
             [stylesheet(), header, self.submission, self.status, self.banner, self.tabs]

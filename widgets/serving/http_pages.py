@@ -6,6 +6,7 @@ import ipaddress
 import logging
 import re
 from html import escape
+from pathlib import Path
 
 from tornado import web
 
@@ -148,3 +149,20 @@ def secured(handler: type[web.RequestHandler]) -> type[web.RequestHandler]:
 
 class LocalAsset(SecureHeaders, web.StaticFileHandler):
     """A file of a shipped asset (Font Awesome)."""
+
+
+NOT_BUILT = (
+    "The guides are not built on this server. Whoever runs munbook builds them once with "
+    "`make docs` (in munbook's folder) and they appear here, no restart needed."
+)
+
+
+class DocsPage(LocalAsset):
+    """The built documentation, read-only; a page saying how to build it when it is not."""
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        if not (self.root and (Path(self.root) / "index.html").is_file()):
+            self.set_status(404)
+            self.finish(plain_page("munbook · help", NOT_BUILT))
+            return
+        await super().get(path, include_body)

@@ -47,7 +47,7 @@ from .handlers import (
     RenderHandler,
     RequestInfoHandler,
 )
-from .http_pages import SECURITY_HEADERS, LocalAsset, redact_logs, secured
+from .http_pages import SECURITY_HEADERS, DocsPage, LocalAsset, redact_logs, secured
 from .http_pages import access_log as access_log
 from .http_pages import plain_page as plain_page
 from .http_pages import redacted_log as redacted_log
@@ -129,6 +129,16 @@ class MunbookVoila(Voila):
                 handlers.append(route)
         static = url_path_join(self.server_url, "munbook/static/fontawesome/(.*)")
         handlers.insert(0, (static, LocalAsset, {"path": str(settings.fontawesome_dir())}))
+        docs = url_path_join(self.server_url, settings.DOCS_ROUTE)  # the guides, read-only
+        handlers.insert(
+            0,
+            (
+                f"{docs}/(.*)",
+                DocsPage,
+                {"path": str(settings.docs_dir()), "default_filename": "index.html"},
+            ),
+        )
+        handlers.insert(0, (docs, secured(web.RedirectHandler), {"url": f"{docs}/"}))
         return handlers
 
 
