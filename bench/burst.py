@@ -98,7 +98,7 @@ def main(report: Callable, fresh_home: Callable, postgres: str, fresh_database: 
     db = os.environ["MUNBOOK_DB"] = fresh_database(postgres, "burst")
     try:
         migrate.upgrade()
-        names = [c.name for c in countries.members("interpol")][:count]
+        names = [c.alpha3 for c in countries.members("interpol")][:count]
         gen.generate("interpol", country_names=names, progress=False)
         args = (opts["delegates"], opts["spread"], opts["typing"])
         pooled, filled = one_burst(home, db, opts["pool"], *args)

@@ -185,7 +185,7 @@ def main(report: Callable, fresh_home: Callable, postgres: str, fresh_database: 
     os.environ["MUNBOOK_POOL"] = "0"  # kernels started for their page: no rehearsal in them
     try:
         migrate.upgrade()
-        names = [c.name for c in countries.members("interpol")][:delegates]
+        names = [c.alpha3 for c in countries.members("interpol")][:delegates]
         gen.generate("interpol", country_names=names, progress=False)
         server = Served(home, home / "serve.log", db)
         server.start()

@@ -294,8 +294,10 @@ def delegates_from(home: Path, limit: int, entry: bool = False) -> list[Delegate
                     codes[row["committee"], row["country"]] = row["code"]
     store = Store()
     found = []
+    # A code file names countries as munbook does, so the name is exact (Dominica asks in lookup)
+    by_name = {c.name: c for c in countries.all_countries()}
     for (committee, country), code in list(codes.items())[:limit]:
-        nation = countries.lookup(country)
+        nation = by_name[country]
         delegation = store.find_delegation(committee, nation.alpha3)
         path = f"workbooks/{settings.slug(committee)}/{settings.slug(nation.name)}.ipynb"
         if entry:

@@ -924,7 +924,7 @@ def _served_load(
     if backend == "postgresql":
         os.environ["MUNBOOK_DB"] = _fresh_database(_bench_postgres(), "load")
     migrate.upgrade()
-    members = [c.name for c in countries.members("interpol")]
+    members = [c.alpha3 for c in countries.members("interpol")]
     gen.generate("interpol", country_names=members[:delegates], progress=False)
     if delegates > len(members):  # a second committee: a conference runs several
         second = _second_interpol(home)

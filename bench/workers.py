@@ -257,7 +257,7 @@ def prepared(fresh_home: Callable[[], Path], fresh_db: Callable[[], str], count:
     home = fresh_home()
     os.environ["MUNBOOK_DB"] = db = fresh_db()
     migrate.upgrade()
-    names = [c.name for c in countries.members("interpol")][:count]
+    names = [c.alpha3 for c in countries.members("interpol")][:count]
     generate.generate("interpol", country_names=names, progress=False)
     return home, db
 

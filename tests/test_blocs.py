@@ -97,8 +97,14 @@ BRICS_2025_01_06 = """Brazil; Russia; India; China; South Africa; Egypt; Ethiopi
 United Arab Emirates; Indonesia"""
 
 
+# The short names an organisation's own list uses, which munbook always asks about in a
+# roster (they could be two countries): read here as the organisation means them.
+AS_LISTED = {"Congo": "COG", "Guinea": "GIN", "Sudan": "SDN", "Dominica": "DMA", "Niger": "NER"}
+
+
 def names(text: str) -> set[str]:
-    return {countries.lookup(n).alpha3 for n in re.split(r";\s*", text.strip())}
+    listed = re.split(r";\s*", text.strip())
+    return {AS_LISTED.get(n) or countries.lookup(n).alpha3 for n in listed}
 
 
 def column(bloc: str) -> set[str]:

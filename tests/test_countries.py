@@ -89,6 +89,8 @@ def test_every_alias_means_one_country_that_no_name_or_code_contradicts():
         assert countries._fold(alias) not in {countries._fold(n) for n in raw["ambiguous"]}
     for name, codes in raw["ambiguous"].items():
         assert len(codes) >= 2 and all(c in by_code for c in codes), name
+        # lookup answers a code of three letters or fewer before it reads the ambiguous list
+        assert len(countries._fold(name)) > 3, f"{name} looks like an ISO code"
 
 
 @pytest.mark.parametrize(

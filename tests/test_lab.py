@@ -90,9 +90,9 @@ def test_a_workbook_opens_in_lab_behind_its_gate(lab_server, page):
     url, made = lab_server
     page.goto(url.replace("/lab?", "/lab/tree/site/workbooks/interpol/kenya.ipynb?"))
     run_all(page)
-    page.get_by_text("Enter the access code").wait_for(timeout=120_000)
-    page.locator(".mb-gate input[type=password]").fill(made.delegate_code)
-    page.locator(".mb-gate button").click()
+    page.get_by_text("Type the access code you were given").wait_for(timeout=120_000)
+    page.locator(".mb-gate .mb-code-field input").fill(made.delegate_code)
+    page.locator(".mb-gate").get_by_role("button", name="Open").click()
     output = page.locator(".jp-OutputArea-output")
     output.get_by_text("Write", exact=True).first.wait_for(timeout=60_000)
     assert output.get_by_text("Kenya", exact=False).first.is_visible()

@@ -258,7 +258,7 @@ def test_the_entry_page_opens_the_code_s_workbook_from_the_pool(pooled, demo_hom
     assert store.failures_since("client:127.0.0.1", store.delegation(kenya.id).created_at) == 1
     # No code: the gate asks for one, then frees its kernel after the gate timeout.
     empty = page_states(pooled.base)
-    assert "Enter the access code" in texts(empty) and not sections(empty)
+    assert "Type the access code you were given" in texts(empty) and not sections(empty)
     deadline = time.monotonic() + 60
     while loadgen.kernel_memory(empty["kernel"]["id"]) and time.monotonic() < deadline:
         time.sleep(1)
@@ -276,7 +276,7 @@ def test_the_pool_stays_under_the_kernel_cap(pooled, home):
         time.sleep(0.5)
     assert len(serve_kernels(pooled)) == 4
     pages = [page_states(pooled.base) for _ in range(2)]  # the cap is now full
-    assert all("Enter the access code" in texts(states) for states in pages)
+    assert all("Type the access code you were given" in texts(states) for states in pages)
     assert len(serve_kernels(pooled)) <= 4
     with pytest.raises(urllib.error.HTTPError) as busy:
         urllib.request.urlopen(f"{pooled.base}/voila/render/{ENTRY}", timeout=60)

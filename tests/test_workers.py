@@ -231,8 +231,8 @@ def _generate() -> None:
     from widgets.core import countries
     from widgets.workflows import generate
 
-    names = [c.name for c in countries.members("interpol") if c.name != "Kenya"][:DELEGATES]
-    generate.generate("interpol", country_names=[*names, "Kenya"], progress=False)
+    names = [c.alpha3 for c in countries.members("interpol") if c.name != "Kenya"][:DELEGATES]
+    generate.generate("interpol", country_names=[*names, "KEN"], progress=False)
 
 
 @pytest.fixture

@@ -168,8 +168,11 @@ def lookup(name: str) -> Country:
     raises UnknownCountry with the candidates: a guess is a question, never an answer.
     """
     index = _table()[1]
-    alias, ambiguous = aliases()
     folded = _fold(name)
+    if len(folded) <= 3 and folded in index:
+        # An ISO code (what fact tables hold) needs no alias file: a served kernel loads no YAML.
+        return index[folded]
+    alias, ambiguous = aliases()
     if folded in ambiguous:
         raise UnknownCountry(name, *_named(ambiguous[folded]), ambiguous=True)
     found = index.get(folded) or alias.get(folded)
