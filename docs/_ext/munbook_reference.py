@@ -230,6 +230,16 @@ class CommitteeSchema(SphinxDirective):
         return out
 
 
+# Folders whose function in settings has no docstring of its own.
+FOLDERS = {
+    "binders_dir": "Committee binders (`munbook binder`).",
+    "cache_dir": "Font coverage, the prepared workbook template, validated committees.",
+    "grades_dir": "Grades (`munbook grades`).",
+    "submissions_dir": "Every submitted PDF as submitted, written once (0400); nothing else writes here.",
+}
+MODES = {"docs_dir": "as Sphinx writes it (nothing private in it)"}
+
+
 # The folders in the home and what writes them; every zero-argument *_dir of settings.
 class Files(SphinxDirective):
     def run(self) -> list[nodes.Node]:
@@ -249,8 +259,11 @@ class Files(SphinxDirective):
                     continue
                 if home not in Path(where).parents:
                     continue
-                doc = (inspect.getdoc(func) or "").split("\n\n")[0].replace("\n", " ")
-                mode = "0700 folder" if name.endswith("_dir") else "0600"
+                doc = (inspect.getdoc(func) or FOLDERS.get(name, "")).split("\n\n")[0]
+                if not doc:
+                    log.warning(f"settings.{name}() has no docstring and no description in docs/_ext")
+                mode = MODES.get(name, "0700 folder" if name.endswith("_dir") else "0600")
+                doc = doc.replace("\n", " ")
                 rel = Path(where).relative_to(home).as_posix()
                 rows.append([f"`{rel}`", f"`settings.{name}()`", mode, doc])
         finally:
