@@ -52,13 +52,13 @@ $(BENCH_NAMES): ; @:
 endif
 
 lint: install
-	$(VENV)/bin/ruff check widgets tests scripts bench
-	$(VENV)/bin/ruff format --check widgets tests scripts bench
+	$(VENV)/bin/ruff check widgets tests scripts bench docs
+	$(VENV)/bin/ruff format --check widgets tests scripts bench docs
 	$(VENV)/bin/mypy
 
 format: install
-	$(VENV)/bin/ruff format widgets tests scripts bench
-	$(VENV)/bin/ruff check --fix widgets tests scripts bench
+	$(VENV)/bin/ruff format widgets tests scripts bench docs
+	$(VENV)/bin/ruff check --fix widgets tests scripts bench docs
 
 clean:
 	rm -rf $(VENV) outputs/* .pytest_cache

@@ -21,6 +21,7 @@ import os
 import re
 import tokenize
 from pathlib import Path
+from typing import ClassVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -34,20 +35,59 @@ log = logging.getLogger(__name__)
 # What each MUNBOOK_* variable does. Defaults and bounds are read from settings below.
 ENVIRONMENT = {
     "MUNBOOK_HOME": ("you", "The folder munbook writes everything into; default `outputs/`."),
-    "MUNBOOK_DB": ("you", "The store's URL, e.g. `postgresql://user:pass@host/munbook`; default a SQLite file in the home."),
-    "MUNBOOK_PUBLIC_URL": ("you", "The address people open, in every link of code files, mail merge and slips; default `{DEFAULT_PUBLIC_URL}`, at most {MAX_PUBLIC_URL} characters (`--public-url`)."),
-    "MUNBOOK_MAX_KERNELS": ("you", "Kernels one server runs at once (`--max-kernels`); default: half the available memory at {KERNEL_MB} MB each, {MAX_KERNELS} where it cannot be read."),
-    "MUNBOOK_POOL": ("you", "Preheated kernels for the entry page (`--pool`), 0 to {POOL_MAX}; default {POOL} or a quarter of the cap."),
-    "MUNBOOK_SPARE": ("you", "Preheated kernels a worker keeps for a dead worker's pages (`--spare`), 0 to {POOL_MAX}; default {SPARE}."),
-    "MUNBOOK_GATE_TIMEOUT": ("you", "Seconds a page waits for its code before freeing its kernel (`--gate-timeout`); default {GATE_TIMEOUT:g}."),
-    "MUNBOOK_IDLE_TIMEOUT": ("you", "Seconds a kernel whose browser has gone is kept; default {IDLE_TIMEOUT}."),
-    "MUNBOOK_KERNEL_MEMORY_MB": ("you", "MB of data one served kernel may hold (`RLIMIT_DATA`); default {KERNEL_MEMORY_MB}."),
-    "MUNBOOK_SERVER_URL": ("munbook serve", "The server's own address, handed to its kernels (a preheated kernel asks it for its request)."),
-    "MUNBOOK_WORKER": ("munbook serve", "Not a variable: the cookie HAProxy sets to keep a page on its worker."),
+    "MUNBOOK_DB": (
+        "you",
+        "The store's URL, e.g. `postgresql://user:pass@host/munbook`; default a SQLite file in the home.",
+    ),
+    "MUNBOOK_PUBLIC_URL": (
+        "you",
+        "The address people open, in every link of code files, mail merge and slips; default `{DEFAULT_PUBLIC_URL}`, at most {MAX_PUBLIC_URL} characters (`--public-url`).",
+    ),
+    "MUNBOOK_MAX_KERNELS": (
+        "you",
+        "Kernels one server runs at once (`--max-kernels`); default: half the available memory at {KERNEL_MB} MB each, {MAX_KERNELS} where it cannot be read.",
+    ),
+    "MUNBOOK_POOL": (
+        "you",
+        "Preheated kernels for the entry page (`--pool`), 0 to {POOL_MAX}; default {POOL} or a quarter of the cap.",
+    ),
+    "MUNBOOK_SPARE": (
+        "you",
+        "Preheated kernels a worker keeps for a dead worker's pages (`--spare`), 0 to {POOL_MAX}; default {SPARE}.",
+    ),
+    "MUNBOOK_GATE_TIMEOUT": (
+        "you",
+        "Seconds a page waits for its code before freeing its kernel (`--gate-timeout`); default {GATE_TIMEOUT:g}.",
+    ),
+    "MUNBOOK_IDLE_TIMEOUT": (
+        "you",
+        "Seconds a kernel whose browser has gone is kept; default {IDLE_TIMEOUT}.",
+    ),
+    "MUNBOOK_KERNEL_MEMORY_MB": (
+        "you",
+        "MB of data one served kernel may hold (`RLIMIT_DATA`); default {KERNEL_MEMORY_MB}.",
+    ),
+    "MUNBOOK_SERVER_URL": (
+        "munbook serve",
+        "The server's own address, handed to its kernels (a preheated kernel asks it for its request).",
+    ),
+    "MUNBOOK_WORKER": (
+        "munbook serve",
+        "Not a variable: the cookie HAProxy sets to keep a page on its worker.",
+    ),
     "MUNBOOK_WORKER_NAME": ("munbook serve", "A worker's own name under `serve --workers`."),
-    "MUNBOOK_WORKER_PEERS": ("munbook serve", "Every worker's name and address under `serve --workers`."),
-    "MUNBOOK_RESTARTED": ("munbook serve", "Set for a worker the supervisor restarted: its pool waits for an idle core."),
-    "MUNBOOK_SANDBOX_MEMORY": ("munbook", "The Typst worker's address-space limit, from its parent."),
+    "MUNBOOK_WORKER_PEERS": (
+        "munbook serve",
+        "Every worker's name and address under `serve --workers`.",
+    ),
+    "MUNBOOK_RESTARTED": (
+        "munbook serve",
+        "Set for a worker the supervisor restarted: its pool waits for an idle core.",
+    ),
+    "MUNBOOK_SANDBOX_MEMORY": (
+        "munbook",
+        "The Typst worker's address-space limit, from its parent.",
+    ),
     "MUNBOOK_SANDBOX_SECONDS": ("munbook", "The Typst worker's time limit, from its parent."),
 }
 
@@ -145,7 +185,7 @@ def _described(node: ast.Assign, said: dict[int, str], alone: set[int]) -> str:
 
 
 class Limits(SphinxDirective):
-    option_spec = {"module": lambda text: text.strip()}
+    option_spec: ClassVar = {"module": lambda text: text.strip()}
 
     def run(self) -> list[nodes.Node]:
         name = self.options.get("module", "widgets.core.limits")
@@ -188,9 +228,12 @@ def _type(spec: dict) -> str:
     kind = spec.get("type", "any")
     if kind == "array":
         return f"list of {_type(spec.get('items', {}))}"
-    return {"string": "text", "integer": "whole number", "number": "number", "boolean": "yes/no"}.get(
-        kind, kind
-    ) + (f" ({spec['format']})" if "format" in spec else "")
+    return {
+        "string": "text",
+        "integer": "whole number",
+        "number": "number",
+        "boolean": "yes/no",
+    }.get(kind, kind) + (f" ({spec['format']})" if "format" in spec else "")
 
 
 BOUNDS = {
@@ -255,13 +298,15 @@ class Files(SphinxDirective):
                     continue
                 try:
                     where = func()
-                except Exception:  # noqa: BLE001 -- a folder that needs a package (fonts)
+                except Exception:  # a folder that needs a package (fonts)
                     continue
                 if home not in Path(where).parents:
                     continue
                 doc = (inspect.getdoc(func) or FOLDERS.get(name, "")).split("\n\n")[0]
                 if not doc:
-                    log.warning(f"settings.{name}() has no docstring and no description in docs/_ext")
+                    log.warning(
+                        f"settings.{name}() has no docstring and no description in docs/_ext"
+                    )
                 mode = MODES.get(name, "0700 folder" if name.endswith("_dir") else "0600")
                 doc = doc.replace("\n", " ")
                 rel = Path(where).relative_to(home).as_posix()
