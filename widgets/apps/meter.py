@@ -25,13 +25,17 @@ def meter_html(words: int, bound: length.Binding, problem: str = "") -> str:
     bar = ""
     if share is not None and bound.words:
         limit = bound.words
+        # Far under is the low region, within it the good one; past it, a full bar that the
+        # browser draws red (above "high", away from the optimum).
+        low, high, best = (1, limit - 1, 0) if share > 1 else (limit // 2, limit, limit * 3 // 4)
         bar = (
-            f"<meter min='0' max='{limit}' low='{limit // 2}' high='{limit}' "
-            f"optimum='{limit * 3 // 4}' value='{min(words, limit)}' "
+            f"<meter min='0' max='{limit}' low='{low}' high='{high}' "
+            f"optimum='{best}' value='{min(words, limit)}' "
             f"aria-label='Length of the paper: {escape(text, quote=True)}'></meter>"
         )
     css = "mb-meter mb-over" if over else "mb-meter"
-    what = " Shorten it." if share is not None and share > 1 and not problem else ""
+    extra = words - bound.words if share is not None and share > 1 and bound.words else 0
+    what = f" · {extra:,} word{'s' * (extra != 1)} over: shorten it." if extra else ""
     said = f"<div class='mb-meter-text'>{escape(text)}{what}</div>"
     return f"<div class='{css}'>{bar}{said}</div>" + (
         f"<div class='mb-over mb-limit'>{escape(problem)} Not saved until it is shorter; "
