@@ -162,6 +162,11 @@ def font_coverage_file(fingerprint: str) -> Path:
     return cache_dir() / f"font-coverage-{fingerprint}.json"
 
 
+def fit_cache_file(digest: str) -> Path:
+    """How many words fit a committee's page limit, named for the layout it was measured in."""
+    return cache_dir() / "fit" / f"{digest}.json"
+
+
 def committee_cache_file(digest: str) -> Path:
     """A committee file's validated data (JSON), named for its text and the schema."""
     return cache_dir() / "committees" / f"{digest}.json"

@@ -24,6 +24,7 @@ from ._home import cache_dir as cache_dir
 from ._home import committee_cache_file as committee_cache_file
 from ._home import db_url as db_url
 from ._home import ensure_dir as ensure_dir
+from ._home import fit_cache_file as fit_cache_file
 from ._home import font_coverage_file as font_coverage_file
 from ._home import fontawesome_dir as fontawesome_dir
 from ._home import grades_dir as grades_dir
