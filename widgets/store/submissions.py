@@ -95,11 +95,12 @@ class SubmissionMethods(StoreBase):
 
         One query; each row has the delegation's columns plus ``words``, ``saved_at``,
         ``submitted_at``, ``seconds_late``, ``submitted_words``, ``submitted_pages`` and
-        ``extension_until`` (None when absent).
+        ``extension_until`` (None when absent), and ``draft_changed``: the latest draft
+        was saved after the latest submission and differs from the draft it was made of.
         """
         draft = latest_per_delegation(
             drafts,
-            [drafts.c.delegation_id, drafts.c.words, drafts.c.saved_at],
+            [drafts.c.delegation_id, drafts.c.words, drafts.c.saved_at, drafts.c.content],
             (drafts.c.version.desc(),),
         )
         sub = latest_per_delegation(
@@ -118,11 +119,26 @@ class SubmissionMethods(StoreBase):
             [extensions.c.delegation_id, extensions.c.until],
             (extensions.c.granted_at.desc(), extensions.c.id.desc()),
         )
+        # The draft that was the latest when the latest submission was made: what it holds.
+        basis = latest_per_delegation(
+            drafts,
+            [drafts.c.delegation_id, drafts.c.content],
+            (drafts.c.version.desc(),),
+            drafts.c.saved_at <= sub.c.submitted_at,
+            sub.c.rank == 1,
+            joined=drafts.join(sub, sub.c.delegation_id == drafts.c.delegation_id),
+        )
         joined: sa.FromClause = delegations
-        for part in (draft, sub, ext):
+        for part in (draft, sub, ext, basis):
             joined = joined.outerjoin(
                 part, sa.and_(part.c.delegation_id == delegations.c.id, part.c.rank == 1)
             )
+        # Saved since, and other than what was submitted (a paper ingested by a chair has
+        # no draft behind it: any later draft differs from it).
+        changed = sa.and_(
+            draft.c.saved_at > sub.c.submitted_at,
+            sa.or_(basis.c.content.is_(None), basis.c.content != draft.c.content),
+        )
         query = sa.select(
             *delegations.c,
             draft.c.words,
@@ -132,6 +148,7 @@ class SubmissionMethods(StoreBase):
             sub.c.words.label("submitted_words"),
             sub.c.pages.label("submitted_pages"),
             ext.c.until.label("extension_until"),
+            sa.case((changed, True), else_=False).label("draft_changed"),
         ).select_from(joined)
         if committee:
             query = query.where(delegations.c.committee == committee)
