@@ -73,6 +73,7 @@ class CodesPanel(w.VBox):
                 self.slips_message,
             ]
         )
+        self.add_class("mb-codes")
 
     def show(self, options: list[tuple[str, int]]) -> None:
         """The delegations to choose from, the schools to print for, the code files."""

@@ -51,6 +51,7 @@ class NewCode(w.VBox):
         self.delegation.observe(self._chosen, names="value")
         row = w.HBox([self.delegation, self.issue_button], layout=w.Layout(flex_flow="row wrap"))
         super().__init__([row, self.asking, self.code_message])
+        self.add_class("mb-issue-code")
 
     def show(self, options: list[tuple[str, int]]) -> None:
         """The delegations to choose from; the one chosen stays chosen, else none is."""
