@@ -107,11 +107,16 @@ def import_rows(
         for committee in sorted({row.committee for row in rows}):
             new_codes += ensure_staff_codes(store, committee, conn)
     refiled = codes.refile(store, rows, olds, {(r["committee"], r["country"]) for r in new_codes})
-    result.new_delegate_codes = sum(row["role"] == "delegate" for row in new_codes)
-    result.new_staff_codes = len(new_codes) - result.new_delegate_codes
+    result.new_delegate_codes, result.new_staff_codes = _counted(new_codes)
     if new_codes or refiled:
         result.codes_file, result.school_files = write_code_files(new_codes, refiled)
     return result
+
+
+def _counted(new_codes: list[dict[str, str]]) -> tuple[int, int]:
+    """(delegate codes, staff codes) among ``new_codes``."""
+    delegates = sum(row["role"] == "delegate" for row in new_codes)
+    return delegates, len(new_codes) - delegates
 
 
 def _store_row(
