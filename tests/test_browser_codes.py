@@ -57,6 +57,8 @@ def test_a_new_code_is_asked_once_and_shown(served, browser, demo_home):
         question = f"{country} - {who} (INTERPOL): the old code stops working now."
         page.get_by_text(question).wait_for(timeout=TIMEOUT)
         assert store.check_code(old, "delegate", "interpol", delegation.id)
+        page.set_viewport_size({"width": width, "height": 2400})
+        page.wait_for_timeout(300)
         page.locator(".mb-codes").screenshot(path=str(shots(served) / f"codes-ask-{width}.png"))
         if width == 1280:
             box.get_by_role("button", name="Cancel").click()
@@ -72,6 +74,9 @@ def test_a_new_code_is_asked_once_and_shown(served, browser, demo_home):
         assert not store.check_code(old, "delegate", "interpol", delegation.id)
         slip = box.get_by_role("link", name="Download its slip (PDF)")
         assert slip.get_attribute("href").startswith("data:application/pdf;base64,")
+        # Tall enough that the page's own scrolling box shows the whole panel in the shot.
+        page.set_viewport_size({"width": width, "height": 2400})
+        page.wait_for_timeout(300)
         page.locator(".mb-codes").screenshot(path=str(shots(served) / f"codes-done-{width}.png"))
         page.screenshot(path=str(shots(served) / f"advisor-{width}.png"), full_page=True)
         if width == 1280:

@@ -105,11 +105,11 @@ class NewCode(w.VBox):
             code, _, _ = roster.reissue_code(self.store, delegation.id)
             slip = slips.write_slip(self.store, delegation.id, code)
         self._close()
-        link = download_link(slip, f"Download its slip (PDF) · {slip.name}", "application/pdf")
+        link = download_link(slip, "Download its slip (PDF)", "application/pdf")
         self.code_message.value = (
             f"<div class='mb-ok' role='status'>New code for {escape(_named(delegation))}: "
-            f"<code class='mb-new-code'>{escape(code)}</code>. The old code no longer works.</div>"
-            f"<p>{link}<br>The new code is also in the code files above.</p>"
+            f"<code class='mb-new-code'>{escape(code)}</code>. The old code no longer works; "
+            f"the new one is also in the code files above.</div><div>{link}</div>"
         )
         self._changed()
         return True
