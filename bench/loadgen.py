@@ -285,7 +285,7 @@ def delegates_from(home: Path, limit: int, entry: bool = False) -> list[Delegate
     from widgets.core import countries
     from widgets.store import Store
 
-    files = sorted((home / "access").glob("codes-*.csv"))
+    files = settings.code_files_in(home / "access")
     codes: dict[tuple[str, str], str] = {}  # (committee, country) -> its newest code
     for path in files:  # oldest first: a later file's code for a delegation replaces it
         with path.open(encoding="utf-8") as fh:

@@ -120,9 +120,11 @@ def workbook() -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from conftest import CHROMIUM, CHROMIUM_ARGS, Served
 
+    from widgets.store import migrate
     from widgets.workflows import demo
 
     home = fresh_home()
+    migrate.upgrade()  # the schema `munbook demo` makes before it prepares
     made = demo.prepare()
     one = nbformat.v4.new_notebook()
     one.cells = [

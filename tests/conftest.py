@@ -305,8 +305,11 @@ KENYA_WORDS = [
 ]
 
 
-def full_content(words_per_section: int = 100) -> dict:
-    """A paper with every section written (8 sections), 3 sources and the disclosure."""
+def full_content(words_per_section: int = 70) -> dict:
+    """A paper with every section written (8 sections), 3 sources and the disclosure.
+
+    By default 560 words: within INTERPOL's 600 and its 2 pages, and not far under.
+    """
     text = " ".join(KENYA_WORDS[i % len(KENYA_WORDS)] for i in range(words_per_section))
     return {
         "sections": {f"{t}.{s}": text for t in "AB" for s in SECTIONS},

@@ -56,7 +56,7 @@ def truncated(page, selector: str) -> list[str]:
 def test_status_after_submit_reload_and_edit(served, page, demo_home):
     from widgets.store import Store
 
-    kenya = seed(95)  # 760 words: no warning, so the first click submits
+    kenya = seed(70)  # 560 words: no warning, so the first click submits
     open_page(page, served.url(KENYA, demo_home["Kenya"]))
     status = page.locator(".mb-header-status .mb-submission")
     status.wait_for(timeout=TIMEOUT)
@@ -108,13 +108,13 @@ def test_status_after_submit_reload_and_edit(served, page, demo_home):
 def test_submit_anyway_and_go_back(served, page, demo_home):
     from widgets.store import Store
 
-    kenya = seed(5)  # 40 words: far under the 1500-word limit
+    kenya = seed(5)  # 40 words: far under the 600-word limit
     open_page(page, served.url(KENYA, demo_home["Kenya"]))
     page.wait_for_selector(".mb-app", timeout=TIMEOUT)
     page.get_by_role("tab", name="Paper & submit").click()
     page.get_by_role("button", name="Submit my paper").click()
     page.get_by_text("Before you submit").wait_for(timeout=TIMEOUT)
-    assert "less than half of the 1500 words" in page.locator(".mb-confirm").inner_text()
+    assert "less than half of the 600 words" in page.locator(".mb-confirm").inner_text()
     page.screenshot(path=str(served.log.parent / "submit-anyway.png"), full_page=True)
     page.get_by_role("button", name="Go back").click()
     page.get_by_text("Not submitted. Finish the paper").wait_for(timeout=TIMEOUT)

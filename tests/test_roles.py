@@ -89,7 +89,8 @@ def test_a_school_advisor_sees_and_downloads_only_its_school(store: Store):
     assert "Kenya" in table and "South Africa" in table and "Wanjiru Kamau" in table
     for other in ("Japan", "Haruto Sato", "Singapore", "Chen Wei", "Peru", "Ana Ruiz"):
         assert other not in table
-    assert sorted(label for label, _ in page.delegation.options) == [
+    assert page.delegation.value is None  # nothing chosen until the advisor chooses
+    assert sorted(label for label, value in page.delegation.options if value) == [
         "INTERPOL · KEN · Wanjiru Kamau",
         "INTERPOL · ZAF · Thabo Nkosi",
     ]
@@ -121,7 +122,7 @@ def test_the_secretariat_sees_everything_and_holds_every_code(store: Store):
     assert page.grant.is_secretariat and hasattr(page, "upload")
     for name in ("Kenya", "Japan", "Singapore", "Peru", "Chen Wei", "Ana Ruiz"):
         assert name in page.table.value
-    assert len(page.delegation.options) == 5
+    assert len(page.delegation.options) == 5 + 1  # and "Choose a delegation" first
     files = downloads(page)
     assert all(code in files for code in codes.values())  # chair and advisor codes included
     assert "Tokyo International School: its delegations" in page.codes.value
@@ -251,7 +252,9 @@ def test_an_advisor_issues_a_new_code_for_its_own_delegations_only(store: Store)
     codes = codes_by(first)
     page = opened(store, codes[(ADVISOR, "Nairobi Academy")])
     kenya = store.find_delegation("interpol", "KEN")
-    assert page.reissue(kenya.id)
+    assert page.ask_new_code(kenya.id)
+    assert store.check_code(codes[("delegate", "Kenya")], "delegate", "interpol", kenya.id)
+    assert page.confirm_new_code()
     assert not store.check_code(codes[("delegate", "Kenya")], "delegate", "interpol", kenya.id)
     newest = downloads(page)
     fresh = next(
@@ -263,8 +266,9 @@ def test_an_advisor_issues_a_new_code_for_its_own_delegations_only(store: Store)
     )
     assert store.check_code(fresh, "delegate", "interpol", kenya.id)
     japan = store.find_delegation("interpol", "JPN")
-    assert not page.reissue(japan.id)
+    assert not page.ask_new_code(japan.id)
     assert "not one of your school" in page.code_message.value
+    assert not page.confirm_new_code()  # nothing was asked: nothing to confirm
     assert store.check_code(codes[("delegate", "Japan")], "delegate", "interpol", japan.id)
 
 

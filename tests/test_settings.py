@@ -70,11 +70,16 @@ def test_settings_is_the_one_import_point():
 
 def test_file_names_are_decided_here(home: Path):
     at = datetime(2027, 3, 5, 9, 30, 1, 250, tzinfo=UTC)
-    codes, merge = settings.code_files(settings.access_dir(), at)
+    codes, merge = settings.code_files(settings.access_dir(), at, ["interpol", "interpol", ""])
     assert (codes.name, merge.name) == (
-        "codes-20270305T093001000250Z.csv",
-        "mail-merge-20270305T093001000250Z.csv",
+        "codes-interpol-2027-03-05-0930.csv",
+        "mail-merge-interpol-2027-03-05-0930.csv",
     )
+    one, _ = settings.code_files(settings.access_dir(), at, ["interpol"], "Côte d'Ivoire", n=1)
+    assert one.name == "code-interpol-cote-d-ivoire-2027-03-05-0930-2.csv"
+    assert settings.code_files(home, at)[0].name == "codes-staff-2027-03-05-0930.csv"
+    many = settings.code_files(home, at, ["a", "b", "c", "d"])[0]
+    assert many.name == "codes-4-committees-2027-03-05-0930.csv"
     assert settings.code_files_in(home / "nowhere") == []
     assert settings.submission_file("INTERPOL", "Côte d'Ivoire", at) == (
         home.resolve() / "submissions" / "interpol" / "cote-d-ivoire-20270305T093001000250Z.pdf"
@@ -88,3 +93,19 @@ def test_file_names_are_decided_here(home: Path):
     for template in (settings.BINDER_COVER_TEMPLATE, settings.SLIPS_TEMPLATE):
         assert template.is_file()
     assert settings.analysis_notebook("chair").is_file()
+
+
+def test_code_files_sort_by_their_time_older_names_too(home: Path):
+    folder = settings.ensure_dir(settings.access_dir())
+    names = [
+        "codes-20270305T092959000001Z.csv",  # named before committees were in the name
+        "codes-unodc-2027-03-05-0930.csv",
+        "code-interpol-kenya-2027-03-05-0930-2.csv",
+        "codes-interpol-2027-03-05-0931.csv",
+    ]
+    for name in reversed(names):
+        (folder / name).write_text("role\n")
+    (folder / "mail-merge-unodc-2027-03-05-0930.csv").write_text("name\n")
+    assert [p.name for p in settings.code_files_in(folder)] == names
+    assert settings.code_stamp_taken(folder, datetime(2027, 3, 5, 9, 30, tzinfo=UTC), 1)
+    assert not settings.code_stamp_taken(folder, datetime(2027, 3, 5, 9, 30, tzinfo=UTC), 2)

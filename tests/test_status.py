@@ -122,15 +122,23 @@ def test_warnings_are_listed_before_submitting(store: Store, kenya: int):
     assert kinds == ["empty_section", "short", "sources"] and not checked.blocking
     short = next(v for v in checked.warnings if v.kind == "short")
     assert (
-        short.message == "The paper has 35 words, less than half of the 1500 words INTERPOL allows."
+        short.message == "The paper has 35 words, less than half of the 600 words INTERPOL allows."
     )
     assert store.submissions(kenya) == []  # a review submits nothing
 
 
-def test_far_under_is_half_the_limit_or_300_words():
-    assert checks.far_under(INTERPOL, 749) and not checks.far_under(INTERPOL, 750)
+def test_far_under_is_half_the_binding_limit_or_300_words():
+    assert checks.far_under(INTERPOL, 299) and not checks.far_under(INTERPOL, 300)
+    # Pages bind when the words allowed do not fit them: half of what fits, said so.
+    loose = dataclasses.replace(INTERPOL, rules=dataclasses.replace(INTERPOL.rules, max_words=1500))
+    short = checks.far_under(loose, 319, fits=640)
+    assert short and short.message == (
+        "The paper has 319 words, less than half of the about 640 words that fit "
+        "INTERPOL's 2 pages."
+    )
+    assert checks.far_under(loose, 320, fits=640) is None
     no_limit = dataclasses.replace(
-        INTERPOL, rules=dataclasses.replace(INTERPOL.rules, max_words=None)
+        INTERPOL, rules=dataclasses.replace(INTERPOL.rules, max_words=None, max_pages=None)
     )
     assert checks.far_under(no_limit, 299).message.endswith("less than 300 words.")
     assert checks.far_under(no_limit, 300) is None
@@ -168,7 +176,7 @@ def test_panel_asks_once_more_and_blocking_still_blocks(store: Store, kenya: int
 
 
 def test_a_clean_paper_submits_at_the_first_click(store: Store, kenya: int):
-    save_latest(store, kenya, full_content(100))
+    save_latest(store, kenya, full_content(70))  # 560 words: within INTERPOL's 600, not short
     app = open_app(store, kenya)
     assert app.paper_panel.submit() is not None
     assert "Submitted version 1" in app.submission.value
@@ -204,7 +212,7 @@ def test_draft_change_in_words(store: Store, kenya: int):
     assert change.sections == ("Topic B · Proposed solutions", "the works cited")
     assert status.change_text(change) == (
         "Your draft has changed since you submitted (now version 2): 17 more words "
-        "(817 now, 800 submitted); changed: Topic B · Proposed solutions, the works cited. "
+        "(577 now, 560 submitted); changed: Topic B · Proposed solutions, the works cited. "
         "Submit again if the chair should read it."
     )
     # a submitted version thinned out of the store: the paper notebooks are compared instead
@@ -226,7 +234,7 @@ def test_header_status_after_submit_reload_and_edit(store: Store, kenya: int):
     assert receipt.sha256 in app.paper_panel.receipt.value
     again = open_app(store, kenya)  # a reload reads it from the store
     assert "Submitted version 1 at" in again.submission.value
-    assert "800 words" in again.submission.value and "mb-changed" not in again.submission.value
+    assert "560 words" in again.submission.value and "mb-changed" not in again.submission.value
     again.sections["A.background"].value += " more words here"
     again.save_now()
     assert "Your draft has changed since you submitted (now version 2): 3 more words" in (
@@ -258,5 +266,5 @@ def test_progress_shows_the_submitted_papers_figures(store: Store, kenya: int):
     submit.submit(store, kenya)
     save_latest(store, kenya, full_content(60))  # the draft changes after the submission
     row = next(r for r in progress.committee_status(store, "interpol"))
-    assert (row.status, row.words, row.pages) == ("submitted", 800, 2)
+    assert (row.status, row.words, row.pages) == ("submitted", 560, 2)
     assert json.loads(store.submissions(kenya)[0]["notebook"])["metadata"]["munbook"]["saved_at"]

@@ -194,7 +194,10 @@ def test_live_counts_show_limits(store: Store, kenya):
     delegation, _ = kenya
     app = open_app(store, delegation)
     app.sections["A.background"].value = "word " * 1600
-    assert "1600 / 1500 words in the paper" in app.total_count.value
+    assert (
+        "1,600 of 600 words" in app.total_count.value
+        and "1,000 words over: shorten it." in app.total_count.value
+    )
     assert "mb-over" in app.total_count.value
 
 

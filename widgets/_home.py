@@ -9,9 +9,12 @@ umask, and nothing is written outside home() unless the user chose the place.
 from __future__ import annotations
 
 import os
+import re
 import secrets
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
@@ -162,6 +165,11 @@ def font_coverage_file(fingerprint: str) -> Path:
     return cache_dir() / f"font-coverage-{fingerprint}.json"
 
 
+def fit_cache_file(digest: str) -> Path:
+    """How many words fit a committee's page limit, named for the layout it was measured in."""
+    return cache_dir() / "fit" / f"{digest}.json"
+
+
 def committee_cache_file(digest: str) -> Path:
     """A committee file's validated data (JSON), named for its text and the schema."""
     return cache_dir() / "committees" / f"{digest}.json"
@@ -182,3 +190,85 @@ def db_url() -> str:
 def docs_dir() -> Path:
     """The built documentation (``make docs``), served read-only at ``DOCS_ROUTE``."""
     return home() / "docs"
+
+
+_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str, max_length: int = 60) -> str:
+    """A safe file name from any text: ASCII letters, digits and dashes only."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    cleaned = _UNSAFE.sub("-", ascii_text.lower()).strip("-")[:max_length].strip("-")
+    return cleaned or "unnamed"
+
+
+# ---- access code files (named here: a person reads what each holds) ----------------
+
+
+CODE_FILES_PER_MINUTE = 100  # issues of codes in one folder within one minute (named -2, -3...)
+_MANY_COMMITTEES = 3  # more than this in one issue: the name says how many, not which
+
+
+def code_files(
+    folder: Path,
+    at: datetime,
+    committees: Sequence[str] = (),
+    country: str | None = None,
+    n: int = 0,
+) -> tuple[Path, Path]:
+    """(codes, mail merge) files of one issue of codes, named for what they hold.
+
+    ``codes-<committee>-<time>.csv`` holds an issue for a committee (a roster, a
+    generation); ``code-<committee>-<country>-<time>.csv`` one delegation's new code.
+    The time is UTC to the minute (2026-12-07-1530); the ``n``-th other issue of that
+    minute ends ``-<n+1>``. The mail-merge file beside it has the same name after
+    ``mail-merge-``.
+    """
+    keys = sorted({slug(c) for c in committees if c})
+    what = (
+        "-".join(keys)
+        if 0 < len(keys) <= _MANY_COMMITTEES
+        else (f"{len(keys)}-committees" if keys else "staff")
+    )
+    if country:
+        kind, what = "code", f"{what}-{slug(country)}"
+    else:
+        kind = "codes"
+    stamp = _code_stamp(at, n)
+    return folder / f"{kind}-{what}-{stamp}.csv", folder / f"mail-merge-{what}-{stamp}.csv"
+
+
+def _code_stamp(at: datetime, n: int) -> str:
+    return f"{at:%Y-%m-%d-%H%M}" + (f"-{n + 1}" if n else "")
+
+
+def code_stamp_taken(folder: Path, at: datetime, n: int) -> bool:
+    """True when a file in ``folder`` already ends in the n-th stamp of ``at``'s minute.
+
+    Whatever it holds: the n-th issue of a minute is one issue, so files sort by time.
+    """
+    return any(folder.glob(f"*-{_code_stamp(at, n)}.csv"))
+
+
+CODE_FILE_GLOBS = ("codes-*.csv", "code-*.csv")
+MAIL_MERGE_GLOB = "mail-merge-*.csv"
+_NEW_STAMP = re.compile(r"-(\d{4})-(\d\d)-(\d\d)-(\d{4})(?:-(\d+))?$")
+_OLD_STAMP = re.compile(r"-(\d{8})T(\d{4})(\d*)Z$")  # codes-20270305T093001000250Z (before)
+
+
+def code_file_order(path: Path) -> tuple[str, int, str]:
+    """Sorts code and mail-merge files by the time in their names (older names too)."""
+    if found := _NEW_STAMP.search(path.stem):
+        year, month, day, hhmm, n = found.groups()
+        return f"{year}{month}{day}{hhmm}", int(n or 1), path.name
+    if found := _OLD_STAMP.search(path.stem):
+        return found[1] + found[2], int(found[3] or 0), path.name
+    return "", 0, path.name
+
+
+def code_files_in(folder: Path) -> list[Path]:
+    """Every code file in ``folder`` (all codes or one delegation's), oldest first."""
+    if not folder.is_dir():
+        return []
+    found = {p for pattern in CODE_FILE_GLOBS for p in folder.glob(pattern)}
+    return sorted(found, key=code_file_order)

@@ -8,23 +8,29 @@ Both are read at call time so tests can point them at ``tmp_path``.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
 # Home, private writing and serving settings: two private modules, re-exported here.
+from ._home import CODE_FILE_GLOBS as CODE_FILE_GLOBS
+from ._home import CODE_FILES_PER_MINUTE as CODE_FILES_PER_MINUTE
+from ._home import MAIL_MERGE_GLOB as MAIL_MERGE_GLOB
 from ._home import PACKAGE_DIR as PACKAGE_DIR
 from ._home import PRIVATE_DIR as PRIVATE_DIR
 from ._home import PRIVATE_FILE as PRIVATE_FILE
 from ._home import RESOURCE_ROOT as RESOURCE_ROOT
 from ._home import binders_dir as binders_dir
 from ._home import cache_dir as cache_dir
+from ._home import code_file_order as code_file_order
+from ._home import code_files as code_files
+from ._home import code_files_in as code_files_in
+from ._home import code_stamp_taken as code_stamp_taken
 from ._home import committee_cache_file as committee_cache_file
 from ._home import db_url as db_url
 from ._home import docs_dir as docs_dir
 from ._home import ensure_dir as ensure_dir
+from ._home import fit_cache_file as fit_cache_file
 from ._home import font_coverage_file as font_coverage_file
 from ._home import fontawesome_dir as fontawesome_dir
 from ._home import grades_dir as grades_dir
@@ -34,6 +40,7 @@ from ._home import output_dir as output_dir
 from ._home import private_file as private_file
 from ._home import private_sqlite as private_sqlite
 from ._home import run_dir as run_dir
+from ._home import slug as slug
 from ._home import write_private as write_private
 from ._serving import DEFAULT_PUBLIC_URL as DEFAULT_PUBLIC_URL
 from ._serving import DOCS_ROUTE as DOCS_ROUTE
@@ -189,16 +196,6 @@ def backups_dir() -> Path:
     return home() / "backups"
 
 
-_UNSAFE = re.compile(r"[^a-z0-9]+")
-
-
-def slug(text: str, max_length: int = 60) -> str:
-    """A safe file name from any text: ASCII letters, digits and dashes only."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    cleaned = _UNSAFE.sub("-", ascii_text.lower()).strip("-")[:max_length].strip("-")
-    return cleaned or "unnamed"
-
-
 def fact_table_path(committee_file: Path, committee_key: str, file: str) -> Path:
     """A committee's fact table: data/committees/<committee>/<file>, beside its YAML."""
     return committee_file.parent / committee_key / file
@@ -235,16 +232,6 @@ def page_url(path: Path, code: str | None = None, base: str | None = None) -> st
 def _stamp(at: datetime, micro: bool = True) -> str:
     """A UTC time in a file name; with microseconds two files of one second stay apart."""
     return f"{at:%Y%m%dT%H%M%S%fZ}" if micro else f"{at:%Y%m%dT%H%M%SZ}"
-
-
-def code_files(folder: Path, at: datetime) -> tuple[Path, Path]:
-    """(codes, mail merge) files of one issue of codes: codes-<time>.csv, mail-merge-<time>.csv."""
-    return folder / f"codes-{_stamp(at)}.csv", folder / f"mail-merge-{_stamp(at)}.csv"
-
-
-def code_files_in(folder: Path) -> list[Path]:
-    """Every codes-<time>.csv in ``folder``, oldest first (none when it does not exist)."""
-    return sorted(folder.glob("codes-*.csv")) if folder.is_dir() else []
 
 
 def slips_file(folder: Path, at: datetime) -> Path:

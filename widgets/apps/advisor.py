@@ -39,14 +39,20 @@ COLUMNS = {
     "status": "Status",
     "words": "Words",
     "last_saved": "Last saved (UTC)",
+    "draft_changed": "Draft changed since submission",
 }
 FORMATS = {
     "delegate": lambda name: name or "–",
     "school": lambda name: name or "–",
     "last_saved": lambda t: f"{t:%Y-%m-%d %H:%M}",
     "words": lambda n: f"{int(n)}",
+    "draft_changed": lambda changed: CHANGED if changed else "no",
 }
-CLASSES = {"status": lambda text: STATUS_CLASS.get(text, "")}
+CHANGED = "yes"
+CLASSES = {
+    "status": lambda text: STATUS_CLASS.get(text, ""),
+    "draft_changed": lambda text: "mb-warn" if text == CHANGED else "",
+}
 
 
 def status_table_html(
@@ -62,7 +68,10 @@ def status_table_html(
     if grant is not None:
         # A mask, not a list: an empty list would select no columns, not no rows.
         frame = frame[frame["school"].map(lambda s: grant.sees(s or "")).astype(bool)]
-    caption = "Each delegation: its status and the words of its paper (submitted, else the draft)."
+    caption = (
+        "Each delegation: its status and the words of its paper (submitted, else the draft); "
+        "whether the draft changed since the paper was submitted."
+    )
     return frame_html(frame, caption, COLUMNS, FORMATS, CLASSES)
 
 
@@ -164,9 +173,17 @@ class AdvisorPage(w.VBox):
         """Write the code slips PDF (an advisor's own school; the secretariat's choice)."""
         return self.codes_panel.code_slips(school)
 
-    def reissue(self, delegation_id: int | None) -> bool:
-        """Revoke a delegation's code and issue a new one, written to the code files."""
-        return self.codes_panel.reissue(delegation_id)
+    def ask_new_code(self, delegation_id: int | None) -> bool:
+        """ "Issue a new code": ask once, naming the delegation (nothing changes yet)."""
+        return self.codes_panel.new_code.ask(delegation_id)
+
+    def confirm_new_code(self) -> bool:
+        """Confirm: the old code stops working; the new one is shown with its slip."""
+        return self.codes_panel.new_code.confirm()
+
+    def cancel_new_code(self) -> None:
+        """Cancel: nothing changes."""
+        self.codes_panel.new_code.cancel()
 
     @shows_errors("table")
     def refresh(self) -> None:

@@ -8,6 +8,7 @@ its own school's files and slips, and new codes for its own delegations only.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
@@ -15,15 +16,17 @@ import ipywidgets as w
 
 from .. import settings
 from ..core.access import Grant, name_key
-from ..exceptions import MunbookError
 from ..store import Store
-from ..workflows import roster, slips
-from .html import download_link, ok, set_options, shows_errors
+from ..workflows import slips
+from .html import download_link, set_options, shows_errors
+from .new_code import NewCode
 
 KEEP_PRIVATE = (
     "<p>Codes are shown only in these files (newest first; a newer code replaces an older "
-    "one); the store keeps hashes. Keep them private.</p>"
+    "one); the store keeps hashes. Keep them private. Each name says its committee, "
+    "<i>codes</i> (an import) or <i>code-country</i> (one new code), and the time (UTC).</p>"
 )
+MAKE_SLIPS = "Make code slips (PDF)"
 
 
 def code_files(store: Store, grant: Grant) -> list[tuple[str, list[Path]]]:
@@ -31,8 +34,8 @@ def code_files(store: Store, grant: Grant) -> list[tuple[str, list[Path]]]:
 
     def newest(folder: Path) -> list[Path]:
         # A code file and its mail-merge file share their time: newest pair first.
-        found = [*folder.glob("codes-*.csv"), *folder.glob("mail-merge-*.csv")]
-        return sorted(found, key=lambda p: (p.stem.split("-")[-1], p.name), reverse=True)
+        found = [*settings.code_files_in(folder), *folder.glob(settings.MAIL_MERGE_GLOB)]
+        return sorted(found, key=settings.code_file_order, reverse=True)
 
     if not grant.is_secretariat:
         return [("", newest(settings.school_access_dir(name_key(grant.school or ""))))]
@@ -53,12 +56,11 @@ class CodesPanel(w.VBox):
 
     def __init__(self, store: Store, grant: Grant, changed: Callable[[], None]):
         self.store, self.grant, self._changed = store, grant, changed
-        self.codes, self.code_message, self.slips_message = w.HTML(), w.HTML(), w.HTML()
-        self.delegation = w.Dropdown(description="Delegation", layout=w.Layout(width="26em"))
-        reissue = w.Button(description="Issue a new code")
-        reissue.on_click(lambda _: self.reissue(self.delegation.value))
+        self.codes, self.slips_message = w.HTML(), w.HTML()
+        self.new_code = NewCode(store, grant, changed)
+        self.delegation, self.code_message = self.new_code.delegation, self.new_code.code_message
         self.slips_school = w.Dropdown(description="Slips for", layout=w.Layout(width="26em"))
-        slips_button = w.Button(description="Download code slips (PDF)", icon="print")
+        slips_button = w.Button(description=MAKE_SLIPS, icon="print")
         slips_button.layout.width = "auto"
         slips_button.on_click(lambda _: self.code_slips(self.slips_school.value))
         # Only the secretariat chooses a school; an advisor's slips are always their own.
@@ -66,16 +68,16 @@ class CodesPanel(w.VBox):
         super().__init__(
             [
                 self.codes,
-                w.HBox([self.delegation, reissue], layout=w.Layout(flex_flow="row wrap")),
-                self.code_message,
+                self.new_code,
                 w.HBox([*chooser, slips_button], layout=w.Layout(flex_flow="row wrap")),
                 self.slips_message,
             ]
         )
+        self.add_class("mb-codes")
 
     def show(self, options: list[tuple[str, int]]) -> None:
         """The delegations to choose from, the schools to print for, the code files."""
-        set_options(self.delegation, options)
+        self.new_code.show(options)
         if self.grant.is_secretariat:
             schools = {d.school for d in self.store.delegations() if d.school}
             choices = [(s, s) for s in sorted(schools, key=name_key)]
@@ -93,22 +95,6 @@ class CodesPanel(w.VBox):
             else "No codes yet: they are made when the roster is imported."
         )
 
-    @shows_errors("code_message")
-    def reissue(self, delegation_id: int | None) -> bool:
-        """Revoke a delegation's code and issue a new one, written to the code files."""
-        if delegation_id is None:
-            raise MunbookError("choose a delegation first")
-        delegation = self.store.delegation(delegation_id)
-        if not self.grant.sees(delegation.school):
-            raise MunbookError("that delegation is not one of your school's")
-        roster.reissue_code(self.store, delegation.id)
-        self.code_message.value = ok(
-            f"New code for {delegation.country} ({delegation.committee.upper()}): it is in the "
-            "newest code file above; the old code no longer works."
-        )
-        self._changed()
-        return True
-
     @shows_errors("slips_message")
     def code_slips(self, school: str | None = None) -> slips.SlipsResult | None:
         """Write the slips PDF (the advisor's school; the secretariat's choice) and link it."""
@@ -121,8 +107,10 @@ class CodesPanel(w.VBox):
             if result.without_code
             else ""
         )
+        made = f"{datetime.now(UTC):%H:%M} UTC"
+        # One link, replaced on each click: the newest slips, never a second link beside it.
         self.slips_message.value = (
-            f"<span class='mb-ok'>{result.count} slip(s), one per delegate, to cut out:</span> "
-            f"{link}{missing}"
+            f"<span class='mb-ok'>{result.count} slip(s) for {escape(school or 'every school')}, "
+            f"one per delegate, to cut out (made {made}):</span> {link}{missing}"
         )
         return result

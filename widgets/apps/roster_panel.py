@@ -141,10 +141,7 @@ class RosterPanel:
         finally:
             self.bar.layout.display = "none"
             self.generate_button.disabled = False
-        failed = "".join(
-            f"<li>{escape(t.country_name)}: {escape(r)}</li>" for t, r in result.failed
-        )
-        self.generate_message.value = f"Workbooks: {escape(result.summary())}<ul>{failed}</ul>"
+        self.generate_message.value = _generated(acronym, result)
         self._changed()
         return result
 
@@ -166,16 +163,35 @@ def _refused(name: str, problems: list[str], asked: int) -> str:
 
 
 def _imported(name: str, result: roster.ImportResult) -> str:
-    """What was imported from ``name``, and where its codes are (on this page, not a path)."""
-    counts = (
-        f"{len(result.created)} created, {len(result.updated)} updated, "
-        f"{len(result.unchanged)} unchanged"
+    """What was imported from ``name``, per committee, in words (file names, never a path)."""
+    per: dict[str, list[int]] = {}
+    for n, rows in enumerate((result.created, result.updated, result.unchanged)):
+        for row in rows:
+            per.setdefault(committees.load(row.committee).acronym, [0, 0, 0])[n] += 1
+    counts = "; ".join(
+        f"{acronym}: {c} created, {u} updated, {same} unchanged"
+        for acronym, (c, u, same) in sorted(per.items())
     )
-    said = f"<b>{escape(name)} imported:</b> {counts}."
+    said = f"<b>{escape(name)} imported:</b> {escape(counts or 'no rows')}."
     if result.codes_file:
-        said += " New access codes are in the newest code file under “Access codes”."
+        said += (
+            f" {result.new_delegate_codes} new delegate code(s) and {result.new_staff_codes} "
+            f"staff code(s), in {escape(result.codes_file.name)} under “Access codes”."
+        )
     if result.reassigned:
         said += f"<br>{len(result.reassigned)} reassigned:" + "".join(
             f"<br>  {escape(line)}" for line in result.reassigned
         )
     return said
+
+
+def _generated(acronym: str, result: generate.GenerateResult) -> str:
+    """What generation wrote, in words: counts, each failure, the new code file by name."""
+    said = (
+        f"{acronym} workbooks: {len(result.written)} written, {len(result.unchanged)} unchanged, "
+        f"{len(result.failed)} failed"
+    )
+    if result.codes_file:
+        said += f"; new access codes in {result.codes_file.name} under “Access codes”"
+    failed = "".join(f"<li>{escape(t.country_name)}: {escape(r)}</li>" for t, r in result.failed)
+    return f"{escape(said)}.<ul>{failed}</ul>" if failed else f"{escape(said)}."

@@ -21,7 +21,7 @@ from ..core.committees import Committee
 from ..core.countries import Country
 from ..core.limits import Problem
 from ..core.words import section_key
-from ..exceptions import StoreError
+from ..exceptions import MunbookError, StoreError
 from ..kernel.memory import TRIM_EVERY, give_back
 from ..store import Delegation, KernelStore
 from ..store.contract import StoreContract
@@ -90,7 +90,7 @@ class WorkbookApp(Autosaving, w.VBox):
         """One panel per tab; each calls back when the draft changes."""
         store, committee, country = self.store, self.committee, self.country
         self.research = ResearchPanel(committee, country, on_change=self._changed)
-        self.write = WritePanel(committee, on_change=self._changed)
+        self.write = WritePanel(committee, on_change=self._changed, fits=page_fit(committee))
         # The parts tests and the paper panel reach through the app, as before the split.
         self.notes, self.notes_message = self.research.notes, self.research.notes_message
         self.sections, self.section_counts = self.write.sections, self.write.section_counts
@@ -201,6 +201,16 @@ class WorkbookApp(Autosaving, w.VBox):
         added = self.sources_panel.add_source(source)  # its change autosaves the draft
         self.profile.refresh()
         return added
+
+
+def page_fit(committee: Committee) -> int | None:
+    """The words that fit the page limit (cached; ``generate`` measures it), or None if unknown."""
+    from ..paper.fit import words_that_fit
+
+    try:
+        return words_that_fit(committee)
+    except MunbookError:  # the measure failed (time, memory): the meter counts words only
+        return None
 
 
 def open_workbook(

@@ -17,6 +17,7 @@ from ..core import limits
 from ..core.committees import Committee
 from ..core.countries import Country
 from ..core.words import count_words, section_key
+from .meter import Meter
 from .reading import prompt_facts_html
 
 
@@ -46,16 +47,17 @@ def problem_html(problem: str) -> str:
 CHARS_SHOWN_FROM = 3 * limits.SECTION_CHARS // 4
 
 
-def section_html(text: str, words: int | None, problem: str) -> str:
-    """Words of a section against its limit, its characters near theirs (and what is wrong)."""
-    used = f"{words:,} / {limits.SECTION_WORDS:,} words · " if words is not None else ""
-    chars = (
-        f"{len(text):,} / {limits.SECTION_CHARS:,} characters"
-        if len(text) >= CHARS_SHOWN_FROM or problem
-        else f"up to {limits.SECTION_CHARS:,} characters"
-    )
+def section_html(text: str, problem: str) -> str:
+    """A section's characters once near their limit (and what is wrong); else nothing.
+
+    A section has no length limit of its own: the paper's meter counts for all of
+    them, and munbook's own limits are said once above the sections.
+    """
+    if len(text) < CHARS_SHOWN_FROM and not problem:
+        return ""
     css = "mb-count mb-over" if problem else "mb-count"
-    return f"<div class='{css}'>{used}{chars}</div>" + problem_html(problem)
+    chars = f"{len(text):,} / {limits.SECTION_CHARS:,} characters"
+    return f"<div class='{css}'>{chars}</div>" + problem_html(problem)
 
 
 def _guidance(text: str) -> w.HTML:
@@ -97,12 +99,13 @@ class ResearchPanel(w.VBox):
 class WritePanel(w.VBox):
     """A box per topic and section, the disclosure, and every count against its limit."""
 
-    def __init__(self, committee: Committee, on_change: Callable):
+    def __init__(self, committee: Committee, on_change: Callable, fits: int | None = None):
         self.committee = committee
         self.sections: dict[str, w.Textarea] = {}
         self.section_counts: dict[str, w.HTML] = {}
-        self.topic_counts: dict[str, w.HTML] = {}
-        self.total_count, self.disclosure_count = w.HTML(), w.HTML()
+        self.topic_counts: dict[str, w.HTML] = {}  # only topics with a limit of their own
+        # ``fits``: the words that fit the page limit (paper.fit), for the one meter.
+        self.total_count, self.disclosure_count = Meter(committee, fits), w.HTML()
         self.disclosure = w.Textarea(
             placeholder="Which AI tools did you use, and for what? Write 'None' if you used none.",
             rows=4,
@@ -111,9 +114,11 @@ class WritePanel(w.VBox):
         self.disclosure.observe(on_change, names="value")
         rows: list[w.Widget] = [_guidance(self._rules_text()), self.total_count]
         for topic in committee.topics:
-            self.topic_counts[topic.key] = w.HTML()
             heading = f"Topic {escape(topic.key)}: {escape(topic.title)}"
-            rows += [w.HTML(f"<h2 class='mb-title'>{heading}</h2>"), self.topic_counts[topic.key]]
+            rows.append(w.HTML(f"<h2 class='mb-title'>{heading}</h2>"))
+            if topic.rules.max_words:
+                self.topic_counts[topic.key] = w.HTML()
+                rows.append(self.topic_counts[topic.key])
             for section in committee.rules.sections:
                 rows += self._section_rows(topic.key, section, on_change)
         if committee.rules.ai_disclosure:
@@ -162,20 +167,17 @@ class WritePanel(w.VBox):
             # and counting megabytes on every keystroke would stall the page).
             fits = len(box.value) <= 5 * limits.SECTION_CHARS
             words[key] = count_words(box.value) if fits else None
-            self.section_counts[key].value = section_html(
-                box.value, words[key], problems.get(key, "")
-            )
+            self.section_counts[key].value = section_html(box.value, problems.get(key, ""))
         total = 0
         for topic in self.committee.topics:
             keys = [section_key(topic.key, s.key) for s in self.committee.rules.sections]
             topic_total = sum(words.get(k) or 0 for k in keys)
             total += topic_total
-            self.topic_counts[topic.key].value = count_html(
-                topic_total, topic.rules.max_words, "words in this topic"
-            )
-        self.total_count.value = count_html(
-            total, self.committee.rules.max_words, "words in the paper", problems.get("paper", "")
-        )
+            if topic.key in self.topic_counts:
+                self.topic_counts[topic.key].value = count_html(
+                    topic_total, topic.rules.max_words, "words in this topic"
+                )
+        self.total_count.show(total, problems.get("paper", ""))
         self.disclosure_count.value = (
             f"<div class='mb-count'>{len(self.disclosure.value):,} / "
             f"{limits.DISCLOSURE_CHARS:,} characters</div>"

@@ -36,13 +36,29 @@ def committees_list() -> None:
 
 
 @committees_group.command("check")
-@click.argument("file", type=click.Path(path_type=Path))
-def committees_check(file: Path) -> None:
-    """Validate a committee FILE and report every problem with its line."""
-    from ..core import committees
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def committees_check(files: tuple[Path, ...]) -> None:
+    """Validate committee FILES (default: every one munbook knows), limits and lines.
 
-    committee = committees.check_file(file)
-    click.echo(f"{file}: OK ({committee.acronym}, {len(committee.topics)} topics)")
+    A file whose max_words cannot fit its max_pages at its font size is refused
+    with the words that do fit. Each good file prints one line; exit code 2 if any is not.
+    """
+    from ..core import committees
+    from ..exceptions import MunbookError
+    from ..paper import fit
+
+    refused = 0
+    for file in files or committees.committee_files():
+        try:
+            committee = committees.check_file(file)
+            fit.check_limits(committee, str(file))
+        except MunbookError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            refused += 1
+            continue
+        click.echo(f"{file}: OK ({committee.acronym}, {len(committee.topics)} topics)")
+    if refused:
+        sys.exit(2)
 
 
 # ---- countries -----------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from . import length
 from .words import count_words
 
 if TYPE_CHECKING:  # types only: the exporter loads neither nbformat nor committee files for them
@@ -31,14 +32,20 @@ class Violation:
 
 
 def check(
-    nb: NotebookNode, committee: Committee, rendered: Rendered | None = None
+    nb: NotebookNode,
+    committee: Committee,
+    rendered: Rendered | None = None,
+    fits: int | None = None,
 ) -> list[Violation]:
-    """Every violation of the committee's rules; blocking ones prevent submission."""
+    """Every violation of the committee's rules; blocking ones prevent submission.
+
+    ``fits`` is the words that fit the page limit (``paper.fit``), said with a page problem.
+    """
     found = [
         *_header_problems(nb),
         *_empty_sections(nb),
         *_word_problems(nb, committee),
-        *_page_problems(committee, rendered),
+        *_page_problems(committee, rendered, fits),
         *_source_problems(nb, committee),
         *_disclosure_problems(nb, committee),
     ]
@@ -97,15 +104,16 @@ def _word_problems(nb: NotebookNode, committee: Committee) -> Found:
     return found
 
 
-def _page_problems(committee: Committee, rendered: Rendered | None) -> Found:
+def _page_problems(committee: Committee, rendered: Rendered | None, fits: int | None) -> Found:
     limit = committee.rules.max_pages
     if not (rendered and limit and rendered.body_pages > limit):
         return []
+    about = f"; about {fits} words fit" if fits else ""
     return [
         (
             "pages",
             f"The paper is {rendered.body_pages} pages long; {committee.acronym} allows "
-            f"{limit} (works cited not counted). Shorten it.",
+            f"{limit} (works cited not counted{about}). Shorten it.",
         )
     ]
 
@@ -142,14 +150,17 @@ def _disclosure_problems(nb: NotebookNode, committee: Committee) -> Found:
     ]
 
 
-FAR_UNDER_WORDS = 300  # with no word limit, a paper shorter than this is far under
+FAR_UNDER_WORDS = 300  # with no length limit, a paper shorter than this is far under
 
 
-def far_under(committee: Committee, words: int) -> Violation | None:
-    """A warning when the paper is far under the length: half the word limit, or 300 words."""
-    limit = committee.rules.max_words
-    floor = limit // 2 if limit else FAR_UNDER_WORDS
+def far_under(committee: Committee, words: int, fits: int | None = None) -> Violation | None:
+    """A warning when the paper is far under the binding limit (``core.length``), or 300 words.
+
+    ``fits`` is the words that fit the page limit: when pages bind, half of those.
+    """
+    bound = length.binding(committee, fits)
+    floor = bound.words // 2 if bound.words else FAR_UNDER_WORDS
     if words >= floor:
         return None
-    what = f"half of the {limit} words {committee.acronym} allows" if limit else f"{floor} words"
+    what = f"half of {length.allowance(committee, bound)}" if bound.words else f"{floor} words"
     return Violation("short", f"The paper has {words} words, less than {what}.", False)

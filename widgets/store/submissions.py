@@ -34,6 +34,28 @@ def latest_per_delegation(
 SUBMISSION_ORDER = (submissions.c.submitted_at.desc(), submissions.c.id.desc())
 
 
+def _draft_changed(draft: sa.Subquery, sub: sa.Subquery) -> tuple[sa.Subquery, Any]:
+    """(the draft behind each latest submission, "the latest draft differs from it").
+
+    The draft behind a submission is the latest saved at or before it. Changed: saved
+    since, and other than it (a paper ingested by a chair has no draft behind it:
+    any later draft differs from it).
+    """
+    basis = latest_per_delegation(
+        drafts,
+        [drafts.c.delegation_id, drafts.c.content],
+        (drafts.c.version.desc(),),
+        drafts.c.saved_at <= sub.c.submitted_at,
+        sub.c.rank == 1,
+        joined=drafts.join(sub, sub.c.delegation_id == drafts.c.delegation_id),
+    )
+    changed = sa.and_(
+        draft.c.saved_at > sub.c.submitted_at,
+        sa.or_(basis.c.content.is_(None), basis.c.content != draft.c.content),
+    )
+    return basis, changed
+
+
 class SubmissionMethods(StoreBase):
     """Submissions (write-once), extensions and progress; needs ``begin``/``using``."""
 
@@ -95,11 +117,11 @@ class SubmissionMethods(StoreBase):
 
         One query; each row has the delegation's columns plus ``words``, ``saved_at``,
         ``submitted_at``, ``seconds_late``, ``submitted_words``, ``submitted_pages`` and
-        ``extension_until`` (None when absent).
+        ``extension_until`` (None when absent), and ``draft_changed`` (``_draft_changed``).
         """
         draft = latest_per_delegation(
             drafts,
-            [drafts.c.delegation_id, drafts.c.words, drafts.c.saved_at],
+            [drafts.c.delegation_id, drafts.c.words, drafts.c.saved_at, drafts.c.content],
             (drafts.c.version.desc(),),
         )
         sub = latest_per_delegation(
@@ -118,8 +140,9 @@ class SubmissionMethods(StoreBase):
             [extensions.c.delegation_id, extensions.c.until],
             (extensions.c.granted_at.desc(), extensions.c.id.desc()),
         )
+        basis, changed = _draft_changed(draft, sub)
         joined: sa.FromClause = delegations
-        for part in (draft, sub, ext):
+        for part in (draft, sub, ext, basis):
             joined = joined.outerjoin(
                 part, sa.and_(part.c.delegation_id == delegations.c.id, part.c.rank == 1)
             )
@@ -132,6 +155,7 @@ class SubmissionMethods(StoreBase):
             sub.c.words.label("submitted_words"),
             sub.c.pages.label("submitted_pages"),
             ext.c.until.label("extension_until"),
+            sa.case((changed, True), else_=False).label("draft_changed"),
         ).select_from(joined)
         if committee:
             query = query.where(delegations.c.committee == committee)

@@ -42,6 +42,7 @@ def preview(delegation: Delegation, draft: Draft | None) -> tuple[Rendered, list
     from ..core.checks import check, far_under
     from ..core.words import count_words
     from ..paper.export import render
+    from ..paper.fit import words_that_fit
 
     committee = committees.load(delegation.committee)
     nb = paper_notebook(
@@ -54,8 +55,9 @@ def preview(delegation: Delegation, draft: Draft | None) -> tuple[Rendered, list
         nb.metadata.munbook["saved_at"] = draft.saved_at.isoformat()
     pdf = render(nb, images=True, ppi=50)  # one compile: the PDF and the page images
     words = sum(count_words(c.source) for c in nb.cells if "topic" in c.metadata.munbook)
-    short = far_under(committee, words)
-    return pdf, check(nb, committee, pdf) + ([short] if short else [])
+    fits = words_that_fit(committee)  # the meter's figure: the checklist speaks of the same
+    short = far_under(committee, words, fits)
+    return pdf, check(nb, committee, pdf, fits) + ([short] if short else [])
 
 
 def preview_in_worker(store: StoreContract, delegation_id: int) -> tuple[Rendered, list[Violation]]:

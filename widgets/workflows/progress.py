@@ -27,6 +27,7 @@ class DelegationStatus:
     seconds_late: int
     deadline: datetime
     pages: int | None = None  # of the submitted paper (None before a submission)
+    draft_changed: bool = False  # the draft was changed since the latest submission
 
 
 def deadline_for(store: StoreContract, delegation: Delegation) -> datetime:
@@ -79,6 +80,7 @@ def committee_status(store: Store, committee: str | None = None) -> list[Delegat
                 seconds_late=row["seconds_late"] or 0,
                 deadline=deadline,
                 pages=row["submitted_pages"],
+                draft_changed=bool(row["draft_changed"]),
             )
         )
     return sorted(rows, key=lambda r: (r.delegation.committee, r.country_name))

@@ -30,6 +30,8 @@ class ImportResult:
     reassigned: list[str] = field(default_factory=list)  # one sentence per handover
     codes_file: Path | None = None  # the secretariat's file: every new code
     school_files: dict[str, Path] = field(default_factory=dict)  # school -> its new codes
+    new_delegate_codes: int = 0  # in codes_file, beside the staff codes
+    new_staff_codes: int = 0
 
     def summary(self) -> str:
         text = f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
@@ -105,9 +107,16 @@ def import_rows(
         for committee in sorted({row.committee for row in rows}):
             new_codes += ensure_staff_codes(store, committee, conn)
     refiled = codes.refile(store, rows, olds, {(r["committee"], r["country"]) for r in new_codes})
+    result.new_delegate_codes, result.new_staff_codes = _counted(new_codes)
     if new_codes or refiled:
         result.codes_file, result.school_files = write_code_files(new_codes, refiled)
     return result
+
+
+def _counted(new_codes: list[dict[str, str]]) -> tuple[int, int]:
+    """(delegate codes, staff codes) among ``new_codes``."""
+    delegates = sum(row["role"] == "delegate" for row in new_codes)
+    return delegates, len(new_codes) - delegates
 
 
 def _store_row(
@@ -144,23 +153,27 @@ def reissue_code(store: Store, delegation_id: int) -> tuple[str, Path, dict[str,
             delegation.delegate,
             delegation.school,
         )
-    main, schools = write_code_files([row])
+        # Written before the commit: if the file cannot be written, the old code still works.
+        main, schools = write_code_files([row], country=country_name)
     if main is None:  # write_code_files writes a secretariat file whenever there is a new code
         raise MunbookError("the new code was not written")
     return row["code"], main, schools
 
 
 def write_code_files(
-    new_codes: list[dict[str, str]], refiled: Sequence[dict[str, str]] = ()
+    new_codes: list[dict[str, str]],
+    refiled: Sequence[dict[str, str]] = (),
+    country: str | None = None,
 ) -> tuple[Path | None, dict[str, Path]]:
     """The secretariat's file (every new code) and one file per school (its delegations' codes).
 
     ``refiled`` codes were issued before (they are in the secretariat's files already)
-    and go to their school's file only.
+    and go to their school's file only. ``country``: the files hold that one
+    delegation's new code (named so).
     """
-    main = write_codes(new_codes) if new_codes else None
+    main = write_codes(new_codes, country=country) if new_codes else None
     schools = {
-        rows[0]["school"]: write_codes(rows, settings.school_access_dir(key))
+        rows[0]["school"]: write_codes(rows, settings.school_access_dir(key), country=country)
         for key, rows in codes.by_school([*new_codes, *refiled]).items()
     }
     return main, schools
@@ -171,22 +184,36 @@ CODE_FIELDS = ["role", "committee", "country", "delegate", "school", "link", "wo
 
 
 def write_codes(
-    rows: list[dict[str, str]], folder: Path | None = None, public_url: str | None = None
+    rows: list[dict[str, str]],
+    folder: Path | None = None,
+    public_url: str | None = None,
+    country: str | None = None,
 ) -> Path:
     """Write new codes once, with their links, to files only their owner can read.
 
-    ``codes-<time>.csv`` holds every row; ``mail-merge-<time>.csv`` beside it (when
-    there are delegate codes) the columns of codes.MAIL_MERGE_FIELDS. Returns the
-    codes file's path.
+    ``codes-<committee>-<time>.csv`` (``code-<committee>-<country>-<time>.csv`` for one
+    delegation's) holds every row; ``mail-merge-...`` beside it (when there are
+    delegate codes) the columns of codes.MAIL_MERGE_FIELDS. Returns the codes file's path.
     """
     folder = settings.ensure_dir(folder or settings.access_dir())
     linked = codes.with_links(rows, public_url)
-    path, merge_path = settings.code_files(folder, datetime.now(UTC))
-    _write_private_csv(path, CODE_FIELDS, linked)
     merge = codes.mail_merge_rows(linked)
-    if merge:
-        _write_private_csv(merge_path, codes.MAIL_MERGE_FIELDS, merge)
-    return path
+    at, committees = datetime.now(UTC), [row["committee"] for row in rows]
+    for n in range(settings.CODE_FILES_PER_MINUTE):
+        if settings.code_stamp_taken(folder, at, n):
+            continue  # another issue of this minute: the next name
+        path, merge_path = settings.code_files(folder, at, committees, country, n)
+        try:
+            _write_private_csv(path, CODE_FIELDS, linked)
+        except FileExistsError:  # written by another kernel between the look and the write
+            continue
+        if merge:
+            _write_private_csv(merge_path, codes.MAIL_MERGE_FIELDS, merge)
+        return path
+    raise MunbookError(
+        f"at most {settings.CODE_FILES_PER_MINUTE} code files a minute in one folder; "
+        "wait a minute and try again"
+    )
 
 
 def _write_private_csv(path: Path, fields: list[str], rows: list[dict[str, str]]) -> None:

@@ -43,7 +43,7 @@ def _delegate_rows(folders: list[Path]) -> list[dict[str, str]]:
     """Delegate rows of every code file in ``folders``, newest file first."""
     files = [p for folder in folders for p in settings.code_files_in(folder)]
     rows: list[dict[str, str]] = []
-    for path in sorted(files, key=lambda p: p.name, reverse=True):
+    for path in sorted(files, key=settings.code_file_order, reverse=True):
         with path.open(encoding="utf-8", newline="") as fh:
             rows += [r for r in csv.DictReader(fh) if r.get("role") == "delegate"]
     return rows
@@ -72,6 +72,18 @@ def school_delegations(store: Store, school: str | None) -> list[Delegation]:
     return mine
 
 
+def _slip(d: Delegation, name: str, code: str, base: str) -> dict[str, str]:
+    row = {"role": "delegate", "committee": d.committee, "country": name, "code": code}
+    return {
+        "delegate": d.delegate,
+        "school": d.school,
+        "country": name,
+        "committee": committees.load(d.committee).acronym,
+        "code": code,
+        "link": codes.link_for(row, base),
+    }
+
+
 def collect(
     store: Store, school: str | None = None, public_url: str | None = None
 ) -> tuple[list[dict[str, str]], list[str]]:
@@ -83,22 +95,11 @@ def collect(
     slips, without = [], []
     for d in school_delegations(store, school):
         name = countries.lookup(d.country).name
-        acronym = committees.load(d.committee).acronym
         code = _live_code(store, d, name, rows)
         if code is None:
-            without.append(f"{name} ({acronym})")
+            without.append(f"{name} ({committees.load(d.committee).acronym})")
             continue
-        row = {"role": "delegate", "committee": d.committee, "country": name, "code": code}
-        slips.append(
-            {
-                "delegate": d.delegate,
-                "school": d.school,
-                "country": name,
-                "committee": acronym,
-                "code": code,
-                "link": codes.link_for(row, base),
-            }
-        )
+        slips.append(_slip(d, name, code, base))
     slips.sort(key=lambda s: (name_key(s["school"]), s["committee"], s["country"]))
     return slips, without
 
@@ -121,3 +122,17 @@ def write_slips(
     path = settings.slips_file(folder, datetime.now(UTC))
     settings.write_private(path, pdf, exclusive=True)
     return SlipsResult(path, len(slips), without)
+
+
+def write_slip(store: Store, delegation_id: int, code: str, public_url: str | None = None) -> Path:
+    """One delegation's slip for a code just issued (checked live), beside its code files."""
+    d = store.delegation(delegation_id)
+    if not store.check_code(code, "delegate", d.committee, d.id):
+        raise MunbookError("that code no longer opens this delegation: issue a new code")
+    name = countries.lookup(d.country).name
+    slip = _slip(d, name, code, settings.public_url(public_url))
+    pdf = render_slips([slip], f"Access code · {name} · {slip['committee']}")
+    folder = settings.school_access_dir(name_key(d.school)) if d.school else settings.access_dir()
+    path = settings.slips_file(settings.ensure_dir(folder), datetime.now(UTC))
+    settings.write_private(path, pdf, exclusive=True)
+    return path

@@ -21,6 +21,7 @@ from ..core.markdown import parse, plain_text
 from ..core.words import paper_words
 from ..exceptions import MunbookError
 from ..paper.export import render
+from ..paper.fit import words_that_fit
 from ..store import Store, now
 from .papers import latest_paper
 from .progress import seconds_late
@@ -82,10 +83,11 @@ def review(store: StoreContract, delegation_id: int) -> Review:
     committee = committees.load(delegation.committee)
     nb = latest_paper(store, delegation_id)
     rendered = render(nb)
-    violations = check(nb, committee, rendered)
+    fits = words_that_fit(committee)
+    violations = check(nb, committee, rendered, fits)
     draft = store.latest_draft(delegation_id)
     words = paper_words(draft.content) if draft else 0
-    short = far_under(committee, words)
+    short = far_under(committee, words, fits)
     return Review(
         version=draft.version if draft else 0,
         nb=nb,

@@ -48,6 +48,8 @@ def progress_table(
             "submitted_at": r.submitted_at,
             "minutes_late": r.seconds_late // 60,
             "deadline": r.deadline,
+            # None before a submission: nothing to have changed since.
+            "draft_changed": r.draft_changed if r.submitted_at is not None else None,
         }
         for r in committee_status(store, key)
         if school is None or r.delegation.school == school
@@ -70,6 +72,7 @@ _PROGRESS = [
     "submitted_at",
     "minutes_late",
     "deadline",
+    "draft_changed",
 ]
 
 
