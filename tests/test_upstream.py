@@ -31,14 +31,6 @@ def test_every_patch_names_a_munbook_module_that_exists():
         importlib.import_module(f"widgets.{patch.where}")
 
 
-def test_the_readme_lists_every_patch():
-    from pathlib import Path
-
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    missing = [p.target for p in upstream.PATCHES if f"`{p.target}`" not in readme]
-    assert missing == [], "README.md, 'Upstream names munbook patches', lacks these"
-
-
 def test_a_replacement_the_table_does_not_list_is_refused():
     with pytest.raises(upstream.UnlistedPatch, match=r"zipfile:ZipFile.*PATCHES"):
         upstream.replace("zipfile:ZipFile", object())
