@@ -324,6 +324,22 @@ def save_latest(store: Store, delegation: int, content: dict, words: int = 0) ->
     return store.save_draft(delegation, content, latest.version if latest else None, words=words)
 
 
+def seed_kenya(content: dict, words: int) -> int:
+    """Kenya's draft in the served store, its delegate and school from a one-row roster."""
+    from widgets.store import Store
+    from widgets.workflows import roster
+
+    store = Store()  # the header needs the delegate and school: from the roster
+    roster.import_rows(
+        roster.parse(
+            b"delegate,school,committee,country\nWanjiru Kamau,Nairobi Academy,INTERPOL,Kenya\n"
+        )
+    )
+    kenya = store.find_delegation("interpol", "KEN")
+    save_latest(store, kenya.id, content, words=words)
+    return kenya.id
+
+
 def hand_pdf(objects: list[bytes]) -> bytes:
     """A PDF written by hand: ``objects`` numbered from 1 (1 is the catalog), with xref."""
     out, offsets = bytearray(b"%PDF-1.4\n"), []

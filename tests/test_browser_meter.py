@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import save_latest
+from conftest import seed_kenya
 from test_meter import paper_of
 
 pytestmark = pytest.mark.browser
@@ -14,18 +14,7 @@ SHOTS = Path("/tmp/limits-shots")  # looked at by a person, not compared
 
 
 def seed(words: int) -> int:
-    from widgets.store import Store
-    from widgets.workflows import roster
-
-    store = Store()  # the header needs the delegate and school: from the roster
-    roster.import_rows(
-        roster.parse(
-            b"delegate,school,committee,country\nWanjiru Kamau,Nairobi Academy,INTERPOL,Kenya\n"
-        )
-    )
-    kenya = store.find_delegation("interpol", "KEN")
-    save_latest(store, kenya.id, paper_of(words), words=words)
-    return kenya.id
+    return seed_kenya(paper_of(words), words)
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -7,7 +7,7 @@ Screenshots land beside the server log (``served.log.parent``) to be looked at.
 from __future__ import annotations
 
 import pytest
-from conftest import full_content, save_latest
+from conftest import full_content, seed_kenya
 
 pytestmark = pytest.mark.browser
 
@@ -20,19 +20,7 @@ PHONE = {"width": 390, "height": 844}
 
 def seed(words_per_section: int) -> int:
     """Kenya's draft in the served store: every section written, 3 sources, the disclosure."""
-    from widgets.store import Store
-    from widgets.workflows import roster
-
-    store = Store()  # the header needs the delegate and school: from the roster
-    roster.import_rows(
-        roster.parse(
-            b"delegate,school,committee,country\nWanjiru Kamau,Nairobi Academy,INTERPOL,Kenya\n"
-        )
-    )
-    kenya = store.find_delegation("interpol", "KEN")
-    content = full_content(words_per_section)
-    save_latest(store, kenya.id, content, words=8 * words_per_section)
-    return kenya.id
+    return seed_kenya(full_content(words_per_section), 8 * words_per_section)
 
 
 def open_page(page, url: str):

@@ -45,6 +45,16 @@ def code_files(home: Path) -> list[str]:
     return [p.name for p in settings.code_files_in(home / "access")]
 
 
+def ask_about_kenya(page: AdvisorPage):
+    """The first codes, Kenya's delegation and the new-code box, asked about Kenya."""
+    old = first_codes(page)
+    kenya = page.store.find_delegation("interpol", "KEN")
+    new_code = page.codes_panel.new_code
+    page.delegation.value = kenya.id
+    new_code.issue_button.click()
+    return old, kenya, new_code
+
+
 def test_nothing_is_chosen_and_the_button_alone_changes_nothing(page: AdvisorPage, home: Path):
     old = first_codes(page)
     new_code = page.codes_panel.new_code
@@ -60,11 +70,7 @@ def test_nothing_is_chosen_and_the_button_alone_changes_nothing(page: AdvisorPag
 
 
 def test_cancel_changes_nothing(page: AdvisorPage, home: Path):
-    old = first_codes(page)
-    kenya = page.store.find_delegation("interpol", "KEN")
-    new_code = page.codes_panel.new_code
-    page.delegation.value = kenya.id
-    new_code.issue_button.click()
+    old, kenya, new_code = ask_about_kenya(page)
     assert QUESTION in new_code.question.value and new_code.asking.layout.display is None
     assert page.store.check_code(old["Kenya"], "delegate", "interpol", kenya.id)
     new_code.cancel_button.click()
@@ -77,12 +83,8 @@ def test_cancel_changes_nothing(page: AdvisorPage, home: Path):
 
 
 def test_confirm_shows_the_new_code_and_its_slip(page: AdvisorPage, home: Path):
-    old = first_codes(page)
-    kenya = page.store.find_delegation("interpol", "KEN")
+    old, kenya, new_code = ask_about_kenya(page)
     japan = page.store.find_delegation("interpol", "JPN")
-    new_code = page.codes_panel.new_code
-    page.delegation.value = kenya.id
-    new_code.issue_button.click()
     new_code.confirm_button.click()
     message = page.code_message.value
     (code,) = re.findall(r"<code class='mb-new-code'>([A-Z0-9-]+)</code>", message)
@@ -105,12 +107,8 @@ def test_confirm_shows_the_new_code_and_its_slip(page: AdvisorPage, home: Path):
 
 
 def test_another_choice_closes_the_question(page: AdvisorPage):
-    old = first_codes(page)
-    kenya = page.store.find_delegation("interpol", "KEN")
+    old, kenya, new_code = ask_about_kenya(page)
     japan = page.store.find_delegation("interpol", "JPN")
-    new_code = page.codes_panel.new_code
-    page.delegation.value = kenya.id
-    new_code.issue_button.click()
     page.refresh()  # new options, the same choice: the question stays
     assert QUESTION in new_code.question.value
     page.delegation.value = japan.id
