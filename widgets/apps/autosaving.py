@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from html import escape
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import ipywidgets as w
 
@@ -132,11 +131,11 @@ class Autosaving:
         self._held = True
         self.session.follow(held.version)  # merged with newer versions once it is saved
         self.set_content(held.content)
-        when = held.saved_at.astimezone(ZoneInfo(self.save_status.timezone))
+        when = self.save_status.zone.at(held.saved_at, "%a %d %b, %H:%M")
         self.save_status.banner.children = [
             w.HTML(
                 "<div class='mb-conflict mb-held' role='status'><b>Your text is back.</b> "
-                f"What you wrote until {when:%a %d %b, %H:%M} ({escape(self.save_status.timezone)}) "
+                f"What you wrote until {escape(when)} "
                 "was over a limit, so it was kept aside rather than saved in your paper. "
                 "Shorten it where marked and it is saved as usual.</div>"
             )

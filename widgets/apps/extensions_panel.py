@@ -25,7 +25,7 @@ COLUMNS = {
     "delegate": "Delegate",
     "until": "Until (committee's time)",
     "reason": "Reason",
-    "granted_at": "Granted at",
+    "granted_at": "Granted at (committee's time)",
 }
 
 

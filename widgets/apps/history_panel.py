@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import ipywidgets as w
 
 from ..core.committees import Committee
+from ..core.zones import ReaderZone
 from .html import shows_errors
 
 if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
@@ -48,7 +48,7 @@ class HistoryPanel(w.VBox):
         titles: dict[str, str],
     ):
         self.store, self.delegation_id, self._on_restore = store, delegation_id, on_restore
-        self.zone, self.titles = ZoneInfo(committee.rules.timezone), titles
+        self.zone, self.titles = ReaderZone(committee.rules.timezone), titles  # the page sets it
         self.submitted_version: int | None = None  # the workbook keeps this up to date
         self.history = w.Dropdown(  # its own row on a phone: the labels are long
             options=[],
@@ -64,7 +64,7 @@ class HistoryPanel(w.VBox):
         )
         restore.on_click(lambda _: self.restore(self.history.value))
         refresh.on_click(lambda _: self.fill())
-        self.message, self.preview = w.HTML(), w.HTML()
+        self.message, self.preview, self.zone_line = w.HTML(), w.HTML(), w.HTML()
         super().__init__(
             [
                 w.HTML(
@@ -73,19 +73,22 @@ class HistoryPanel(w.VBox):
                     f"new version: nothing is lost. The latest {SHOWN} versions are listed.</p>"
                 ),
                 w.HBox([self.history, restore, refresh], layout=w.Layout(flex_flow="row wrap")),
+                self.zone_line,
                 self.message,
                 self.preview,
             ]
         )
 
     def _label(self, version: int, saved_at, words: int) -> str:
-        local = saved_at.astimezone(self.zone)
         mark = " · submitted" if version == self.submitted_version else ""
-        return f"version {version} · {local:%d %b %H:%M:%S} · {words} words{mark}"
+        return f"version {version} · {self.zone.bare(saved_at)} · {words} words{mark}"
 
     def fill(self) -> None:
         """List the versions and show the latest (or keep the one picked, if still listed)."""
         entries = self.store.draft_history(self.delegation_id)[:SHOWN]
+        self.zone_line.value = (
+            f"<p class='mb-guidance mb-zone'>Times: {escape(self.zone.label())}.</p>"
+        )
         picked = self.history.value
         options = [(self._label(v, t, n), v) for v, t, n in entries]
         self.history.options = options  # resets the value; set it again below

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import ipywidgets as w
 
@@ -18,6 +17,7 @@ from ..core import committees, facts
 from ..core.citations import works_cited
 from ..core.committees import Committee
 from ..core.countries import Country
+from ..core.zones import ReaderZone
 
 
 def _paragraphs(text: str) -> str:
@@ -45,16 +45,19 @@ def header_html(
     delegate: str = "",
     school: str = "",
     deadline: datetime | None = None,
+    zone: ReaderZone | None = None,
 ) -> str:
+    """Committee, country, who, and the deadline in the reader's zone and the committee's."""
     deadline = deadline or committee.rules.deadline_utc
     who = " · ".join(escape(x) for x in (delegate, school) if x)
-    local = deadline.astimezone(ZoneInfo(committee.rules.timezone))
+    zone = zone or ReaderZone(committee.rules.timezone)
+    note = f"<div class='mb-muted mb-zone'>{escape(zone.note())}</div>" if zone.note() else ""
     return (
         f"<div class='mb-card mb-header'><div class='mb-muted'>{escape(committee.acronym)} · "
         f"{escape(committee.name)} · position paper</div><h1>{escape(country.name)}</h1>"
         f"<div class='mb-muted'>{who}</div>"
-        f"<div class='mb-deadline'><span class='mb-pill'>Deadline {local:%a %d %b %Y, %H:%M} "
-        f"({escape(committee.rules.timezone)}) · {escape(time_left(deadline))}</span></div></div>"
+        f"<div class='mb-deadline'><span class='mb-pill'>Deadline {escape(zone.deadline(deadline))}"
+        f" · {escape(time_left(deadline))}</span></div>{note}</div>"
     )
 
 
@@ -162,7 +165,9 @@ class CountryProfile(w.VBox):
                 f"<div class='mb-card mb-source'>[{number}] {entry}{via}</div>",
                 layout=w.Layout(width="44em"),
             )
-            rows.append(w.HBox([text, button] if self._on_add else [text]))
+            row = w.HBox([text, button] if self._on_add else [text])
+            row.add_class("mb-source-row")  # on a phone: the button below the source
+            rows.append(row)
         heading = w.HTML(
             f"<div class='mb-card'><h2>Sources ({escape(style.upper())})</h2>"
             "<p class='mb-muted'>One click adds a source to your Sources tab, formatted for "

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from zoneinfo import ZoneInfo
 
 import ipywidgets as w
 
 from ..core.limits import Problem
 from ..core.merge import Clash
+from ..core.zones import ReaderZone
 from ..workflows.autosave import DraftSession
 from .conflict_box import ConflictBox
 
@@ -17,8 +17,8 @@ from .conflict_box import ConflictBox
 class SaveStatus:
     """``line`` says what the last save did; ``banner`` asks what to do after a conflict."""
 
-    def __init__(self, session: DraftSession, timezone: str):
-        self.session, self.timezone = session, timezone
+    def __init__(self, session: DraftSession, zone: ReaderZone):
+        self.session, self.zone = session, zone
         self.line, self.banner = w.HTML(), w.VBox()
         self.merged_note = ""  # "with another tab's changes to ...", after a merge
         self.kept = ""  # where refused text is kept (a held draft, or only this page)
@@ -44,10 +44,10 @@ class SaveStatus:
                 f"(version {self.session.conflict}); choose below.</span>"
             )
         elif self.session.saved_at:
-            saved = self.session.saved_at.astimezone(ZoneInfo(self.timezone))
+            saved = self.zone.at(self.session.saved_at)
             self.line.value = (
                 f"<span class='mb-status'>All changes saved · version {self.session.version} · "
-                f"{saved:%a %d %b, %H:%M:%S} ({escape(self.timezone)})"
+                f"{escape(saved)}"
                 f"{escape(self.merged_note)}</span>"
             )
         else:

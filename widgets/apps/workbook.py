@@ -21,6 +21,7 @@ from ..core.committees import Committee
 from ..core.countries import Country
 from ..core.limits import Problem
 from ..core.words import section_key
+from ..core.zones import ReaderZone
 from ..exceptions import MunbookError, StoreError
 from ..kernel.memory import TRIM_EVERY, give_back
 from ..store import Delegation, KernelStore
@@ -29,10 +30,12 @@ from ..workflows.autosave import DraftSession
 from ..workflows.progress import deadline_for
 from ..workflows.status import draft_change, latest_submission, status_html
 from .autosaving import Autosaving
+from .browser_zone import BrowserZone
 from .gate import CodeGate
 from .help_link import help_html
 from .html import shows_errors, stylesheet
 from .panels import FeedbackPanel, HistoryPanel, PaperPanel
+from .paste_lists import PasteLists
 from .reading import header_html, reading_pages
 from .save_status import SaveStatus
 from .sources import SourcesPanel
@@ -58,25 +61,22 @@ class WorkbookApp(Autosaving, w.VBox):
             for t in committee.topics
             for s in committee.rules.sections
         }
-        self.save_status = SaveStatus(self.session, committee.rules.timezone)
+        self.zone = ReaderZone(committee.rules.timezone)  # the committee's until the browser says
+        self.save_status = SaveStatus(self.session, self.zone)
         self.status, self.banner = self.save_status.line, self.save_status.banner
         self.submission = w.HTML()  # "Submitted version N at ..." or "Not submitted"
         self._submitted = latest_submission(store, delegation.id)
         self._make_panels()
         self.tabs = self._make_tabs()
-        header = w.HTML(
-            header_html(
-                committee,
-                country,
-                delegation.delegate,
-                delegation.school,
-                deadline_for(store, delegation),
-            )
-            + help_html("delegates")
-        )
-        super().__init__(
-            [stylesheet(), header, self.submission, self.status, self.banner, self.tabs]
-        )
+        self.header = w.HTML()
+        self._show_header()
+        browser_zone = BrowserZone()
+        browser_zone.on_zone(self.zone_said)
+        self.paste_lists = PasteLists()
+        self.paste_lists.on_paste(self.write.pasted)
+        parts = [stylesheet(), browser_zone, self.paste_lists, self.header, self.submission]
+        parts.append(self.status)
+        super().__init__([*parts, self.banner, self.tabs])
         self.add_class("mb-app")
         self.set_content(self.session.load())
         self._show_status()
@@ -100,6 +100,7 @@ class WorkbookApp(Autosaving, w.VBox):
         self.history_panel = HistoryPanel(
             store, self.delegation.id, self.restore, committee, self.titles
         )
+        self.history_panel.zone = self.zone  # one zone for the whole page
         self.paper_panel = PaperPanel(
             store,
             self.delegation,
@@ -159,6 +160,22 @@ class WorkbookApp(Autosaving, w.VBox):
         self.profile.refresh()
         self._update_counts()
 
+    def _show_header(self) -> None:
+        deadline = deadline_for(self.store, self.delegation)
+        who = (self.delegation.delegate, self.delegation.school)
+        self.header.value = header_html(
+            self.committee, self.country, *who, deadline, self.zone
+        ) + help_html("delegates")
+
+    def zone_said(self, name: str) -> None:
+        """The browser said its zone: every time on the page is shown in it (if it is one)."""
+        self.zone.set_reader(name)
+        self._show_header()
+        self._show_status()
+        self._show_submission()
+        if self.history_panel.history.options:  # already listed: list again in the new zone
+            self.history_panel.fill()
+
     def show_submission(self) -> None:
         """Read the latest submission from the store again (after submitting) and show it."""
         self._submitted = latest_submission(self.store, self.delegation.id)
@@ -168,11 +185,9 @@ class WorkbookApp(Autosaving, w.VBox):
         """The header's status line, the Paper tab's receipt and History's mark agree."""
         sub = self._submitted
         change = draft_change(self.store, self.delegation.id, sub) if sub else None
-        self.submission.value = (
-            f"<div class='mb-header-status'>{status_html(sub, change, self.committee)}</div>"
-        )
+        self.submission.value = f"<div class='mb-header-status'>{status_html(sub, change, self.committee, zone=self.zone)}</div>"
         self.paper_panel.show_status(
-            status_html(sub, None, self.committee, live=False),
+            status_html(sub, None, self.committee, live=False, zone=self.zone),
             sub.sha256 if sub else "",
             changed=bool(change),
         )

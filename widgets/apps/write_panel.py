@@ -102,6 +102,7 @@ class WritePanel(w.VBox):
     def __init__(self, committee: Committee, on_change: Callable, fits: int | None = None):
         self.committee = committee
         self.sections: dict[str, w.Textarea] = {}
+        self.by_class: dict[str, str] = {}  # a box's CSS class -> its section key (pastes)
         self.section_counts: dict[str, w.HTML] = {}
         self.topic_counts: dict[str, w.HTML] = {}  # only topics with a limit of their own
         # ``fits``: the words that fit the page limit (paper.fit), for the one meter.
@@ -139,10 +140,11 @@ class WritePanel(w.VBox):
         said += [f"at most {rules.max_words} words"] if rules.max_words else []
         return (
             "Write each section in plain text; *italics*, **bold**, lists with '- ' and blank "
-            f"lines between paragraphs work. The paper: {escape(', '.join(said) or 'no length limit')}; "
+            "lines between paragraphs work; lists pasted from Word, Google Docs or Pages stay "
+            f"lists. The paper: {escape(', '.join(said) or 'no length limit')}; "
             f"works cited do not count. Each section holds up to {limits.SECTION_WORDS:,} words and "
             f"{limits.SECTION_CHARS:,} characters, the whole paper up to {limits.PAPER_WORDS:,} "
-            f"words and {limits.PAPER_CHARS:,} characters."
+            f"words and {limits.PAPER_CHARS:,} characters; a paste counts like typing."
         )
 
     def _section_rows(self, topic: str, section, on_change: Callable) -> list[w.Widget]:
@@ -150,6 +152,7 @@ class WritePanel(w.VBox):
         box = w.Textarea(placeholder=section.guidance, rows=8, layout=_wide())
         box.observe(on_change, names="value")
         box.add_class(f"mb-section-{topic}-{section.key}")
+        self.by_class[f"mb-section-{topic}-{section.key}"] = key
         box.add_class("mb-writing")
         self.sections[key] = box
         self.section_counts[key] = w.HTML()
@@ -158,6 +161,14 @@ class WritePanel(w.VBox):
             f"<div class='mb-guidance'>{escape(section.guidance)}</div>"
         )
         return [w.HTML(title), box, self.section_counts[key]]
+
+    def pasted(self, css_class: str, value: str) -> bool:
+        """A paste turned into ``value`` for the box with ``css_class`` (saved as typing is)."""
+        key = self.by_class.get(css_class)
+        if key is None:
+            return False
+        self.sections[key].value = value
+        return True
 
     def show_counts(self, problems: dict[str, str]) -> None:
         """Every count, and the limits the text is past (``problems`` by field)."""

@@ -148,7 +148,7 @@ COLUMNS = [
     "delegate",
     "school",
     "status",
-    "submitted_at",
+    "submitted_at (UTC)",  # the header says the zone: a spreadsheet shows no Z
     "late_by_minutes",
     "pages",
     "words",
@@ -178,7 +178,9 @@ def rows_csv(rows: list[Row], blind: bool = False) -> str:
                 "delegate": r.delegate,
                 "school": r.school,
                 "status": r.status,
-                "submitted_at": f"{r.submitted_at:%Y-%m-%d %H:%M:%S}Z" if r.submitted_at else "",
+                "submitted_at (UTC)": f"{r.submitted_at:%Y-%m-%d %H:%M:%S}Z"
+                if r.submitted_at
+                else "",
                 "late_by_minutes": r.seconds_late // 60 if r.seconds_late else "",
                 "pages": r.pages if r.pages is not None else "",
                 "words": r.words if r.words is not None else "",

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from ..core import committees
 from ..core.committees import Committee
 from ..core.words import normalized, paper_words, section_key
+from ..core.zones import ReaderZone
 from .papers import latest_paper
 
 if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
@@ -146,19 +147,23 @@ def _late(seconds: int) -> str:
     return f"late by {span or 'less than a minute'}"
 
 
-def local_time(when: datetime, committee: Committee) -> str:
-    """A time in the committee's zone, as every page prints it."""
+def local_time(when: datetime, committee: Committee, zone: ReaderZone | None = None) -> str:
+    """A time in the reader's zone when known, else the committee's, as every page prints it."""
+    if zone is not None:
+        return zone.at(when, "%a %d %b %Y, %H:%M")
     local = when.astimezone(ZoneInfo(committee.rules.timezone))
     return f"{local:%a %d %b %Y, %H:%M} ({committee.rules.timezone})"
 
 
-def status_text(submitted: Submitted | None, committee: Committee) -> str:
+def status_text(
+    submitted: Submitted | None, committee: Committee, zone: ReaderZone | None = None
+) -> str:
     """'Submitted version N at <time in the committee's zone> (on time | late ...)'."""
     if submitted is None:
         return "Not submitted"
     what = f"version {submitted.version}" if submitted.version else "a PDF (received by the chair)"
     return (
-        f"Submitted {what} at {local_time(submitted.submitted_at, committee)} "
+        f"Submitted {what} at {local_time(submitted.submitted_at, committee, zone)} "
         f"({_late(submitted.seconds_late)})"
     )
 
@@ -175,14 +180,16 @@ def change_text(change: Change) -> str:
 
 
 def status_html(
-    submitted: Submitted | None, change: Change | None, committee: Committee, live: bool = True
+    submitted: Submitted | None,
+    change: Change | None,
+    committee: Committee,
+    live: bool = True,
+    zone: ReaderZone | None = None,
 ) -> str:
     """The status line of the delegate's header (``live``: read out when it changes), escaped."""
     css = "mb-sub-none" if submitted is None else "mb-sub-late" if submitted.seconds_late else ""
     role = " role='status'" if live else ""
-    html = (
-        f"<div class='mb-submission {css}'{role}><b>{escape(status_text(submitted, committee))}</b>"
-    )
+    html = f"<div class='mb-submission {css}'{role}><b>{escape(status_text(submitted, committee, zone))}</b>"
     if submitted and submitted.pages is not None:
         html += f" · {submitted.pages} page{'s' * (submitted.pages != 1)}, {submitted.words} words"
     html += "</div>"
