@@ -212,7 +212,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, timezone_id="UTC")
     yield context.new_page()
     context.close()
 

@@ -69,3 +69,22 @@ def test_the_meter_and_the_checklist_agree_on_a_677_word_paper(home):
         checklist
     )
     assert "about 2.1 of 2 pages" in app.total_count.value
+
+
+def test_the_chairs_table_speaks_of_the_same_figure(home):
+    import nbformat
+
+    from widgets.paper.notebook import paper_notebook
+    from widgets.workflows.collect import collect
+
+    db = Store()
+    delegation = db.add_delegation("interpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
+    nb = paper_notebook("interpol", db.delegation(delegation), paper_of(677))
+    db.add_submission(
+        delegation, pdf=b"%PDF-1.7", sha256="b" * 64, notebook=nbformat.writes(nb), pages=3
+    )
+    (row,) = collect(db, "interpol")
+    fits = fit.words_that_fit(INTERPOL)
+    assert f"3 pages long; INTERPOL allows 2 (works cited not counted; about {fits} words fit)" in (
+        " ".join(row.violations)
+    )

@@ -10,6 +10,7 @@ import nbformat
 
 from ..core import committees, countries, csvsafe, similarity
 from ..core.checks import Rendered, check
+from ..paper.fit import words_that_fit
 from ..store import Store, now
 from .review import Grade, grades
 
@@ -35,12 +36,13 @@ class Row:
     ingested: bool
 
 
-def _violations(submission: dict, info) -> list[str]:
+def _violations(submission: dict, info, fits: int | None) -> list[str]:
+    """The paper's problems as its delegate saw them (``fits``: the words the pages hold)."""
     rules = info.rules
     if submission["notebook"]:
         nb = nbformat.reads(submission["notebook"], as_version=4)
         rendered = Rendered(pages=submission["pages"] or 0, body_pages=submission["pages"] or 0)
-        return [v.message for v in check(nb, info, rendered)]
+        return [v.message for v in check(nb, info, rendered, fits)]
     found = []
     if rules.max_pages and (submission["pages"] or 0) > rules.max_pages:
         found.append(f"{submission['pages']} pages; {info.acronym} allows {rules.max_pages}.")
@@ -91,10 +93,11 @@ def collection(
     scores = {g.delegation_id: g.total for g in graded}
     best = _most_similar(matches)
     deadlines = _deadlines(store, info)
+    fits = words_that_fit(info) if latest else None  # cached per layout after the first
     rows = []
     for d in delegations:
         score, other = best.get(names[d.id], (0.0, ""))
-        row = _row(d, names[d.id], latest.get(d.id), info, scores.get(d.id))
+        row = _row(d, names[d.id], latest.get(d.id), info, scores.get(d.id), fits)
         if row.status == "missing" and now() <= deadlines.get(d.id, info.rules.deadline_utc):
             row = replace(row, status=NOT_YET)  # nobody is missing before their deadline
         rows.append(replace(row, similar_to=other if score >= threshold else "", similarity=score))
@@ -124,7 +127,9 @@ def _most_similar(matches: list[similarity.Match]) -> dict[str, tuple[float, str
     return best
 
 
-def _row(d, country: str, sub: dict | None, info, score: float | None) -> Row:
+def _row(
+    d, country: str, sub: dict | None, info, score: float | None, fits: int | None
+) -> Row:
     return Row(
         delegation_id=d.id,
         country=country,
@@ -135,7 +140,7 @@ def _row(d, country: str, sub: dict | None, info, score: float | None) -> Row:
         seconds_late=sub["seconds_late"] if sub else 0,
         pages=sub["pages"] if sub else None,
         words=sub["words"] if sub else None,
-        violations=_violations(sub, info) if sub else [],
+        violations=_violations(sub, info, fits) if sub else [],
         similar_to="",
         similarity=0.0,
         score=score,
