@@ -173,12 +173,13 @@ class PaperPanel(w.VBox):
     @shows_errors("receipt")
     def submit(self):
         """First click: check; warnings ask once more, blocking problems stop it."""
-        from ..workflows.submit import review
-
         try:
             with busy(
                 self.busy, "Checking your paper against the committee's rules…", *self.buttons
             ):
+                # Imported inside the busy state: the first import takes a noticeable while.
+                from ..workflows.submit import review
+
                 self._before()
                 checked = review(self.store, self.delegation.id)
         except MunbookError as exc:
@@ -218,7 +219,7 @@ class PaperPanel(w.VBox):
         self._say("<div class='mb-guidance'>Not submitted. Finish the paper, then submit.</div>")
 
     def _submit(self, version: int | None):
-        from ..workflows.submit import SubmissionBlocked, submit
+        from ..workflows.submit import SubmissionBlocked, submit  # imported by the check
 
         try:
             with busy(self.busy, "Submitting: making the PDF and storing it…", *self.buttons):

@@ -127,9 +127,7 @@ def _most_similar(matches: list[similarity.Match]) -> dict[str, tuple[float, str
     return best
 
 
-def _row(
-    d, country: str, sub: dict | None, info, score: float | None, fits: int | None
-) -> Row:
+def _row(d, country: str, sub: dict | None, info, score: float | None, fits: int | None) -> Row:
     return Row(
         delegation_id=d.id,
         country=country,
