@@ -43,9 +43,13 @@ def report(name: str, figure: str, goal: str, ok: bool) -> None:
 
 
 def fresh_home() -> Path:
+    """A new empty home with its store's schema made (as `munbook db upgrade` does)."""
+    from widgets.store import migrate
+
     home = Path(tempfile.mkdtemp(prefix="munbook-bench-"))
     os.environ["MUNBOOK_HOME"] = str(home)
     os.environ.pop("MUNBOOK_DB", None)
+    migrate.upgrade()
     return home
 
 
@@ -120,11 +124,9 @@ def workbook() -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from conftest import CHROMIUM, CHROMIUM_ARGS, Served
 
-    from widgets.store import migrate
     from widgets.workflows import demo
 
     home = fresh_home()
-    migrate.upgrade()  # the schema `munbook demo` makes before it prepares
     made = demo.prepare()
     one = nbformat.v4.new_notebook()
     one.cells = [
@@ -844,10 +846,7 @@ def startup() -> None:
     import nbformat
     import startup_times
 
-    from widgets.store import migrate
-
     home = fresh_home()
-    migrate.upgrade()
     nbformat.write(_two_page_paper(), home / "kenya-paper.ipynb")
     startup_times.run(report, home / "kenya-paper.ipynb")
 
@@ -860,11 +859,9 @@ def busy() -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from conftest import CHROMIUM, CHROMIUM_ARGS, Served
 
-    from widgets.store import migrate
     from widgets.workflows import demo
 
     home = fresh_home()
-    migrate.upgrade()
     made = demo.prepare()
     server = Served(home, home / "serve.log")
     server.start()

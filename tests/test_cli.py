@@ -37,7 +37,7 @@ def test_committees_list_and_check(files: Path):
     assert ok.exit_code == 0 and "OK (INTERPOL, 2 topics)" in ok.output
     bad = run("committees", "check", str(files / "committee_bad_fields.yaml"))
     assert bad.exit_code == 2
-    assert "topics[1].rules.max_pages: must be a whole number" in bad.output
+    assert "topics[1].rules.max_words: must be a whole number" in bad.output
     assert "Traceback" not in bad.output
 
 

@@ -40,7 +40,7 @@ def test_every_problem_is_reported_with_line_and_field(files: Path):
     with pytest.raises(CommitteeError) as caught:
         committees.check_file(files / "committee_bad_fields.yaml")
     problems = "\n".join(caught.value.problems)
-    assert "line 16: topics[1].rules.max_pages: must be a whole number" in problems
+    assert "line 16: topics[1].rules.max_words: must be a whole number" in problems
     assert "line 21: rules.max_words: must be a positive integer" in problems
     assert "rules.citation_style: must be one of 'mla', 'apa' or 'chicago'" in problems
     assert "line 23: rules.deadline: must be a date and time" in problems
@@ -51,7 +51,9 @@ def test_every_problem_is_reported_with_line_and_field(files: Path):
 
 def test_rubric_weights_must_add_up(files: Path):
     text = (files / "committee_bad_fields.yaml").read_text()
-    fixed = text.replace("max_pages: zero", "max_pages: 1").replace("max_words: -5", "max_words: 5")
+    fixed = text.replace("max_words: zero", "max_words: 100").replace(
+        "max_words: -5", "max_words: 5"
+    )
     fixed = fixed.replace("harvard", "apa").replace("next friday", "2027-01-01 12:00")
     fixed = fixed.replace("Mars/Olympus", "UTC").replace("font_sise", "font_size")
     with pytest.raises(CommitteeError, match="rubric weights must add up to 100, not 90"):
@@ -118,3 +120,12 @@ def test_a_committee_file_is_validated_once_then_built_from_its_cache(tmp_path: 
     cached[0].write_text('{"acronym": "X"}')
     committees._load_cached.cache_clear()
     assert committees.load("interpol") == first
+
+
+def test_a_topic_page_limit_is_refused_not_ignored(files: Path):
+    text = (files / "committee_bad_fields.yaml").read_text()
+    with pytest.raises(CommitteeError) as caught:
+        committees.parse(text.replace("max_words: zero", "max_pages: 1"))
+    assert "line 16: topics[1].rules.max_pages: is not a known field" in "\n".join(
+        caught.value.problems
+    )

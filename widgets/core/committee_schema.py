@@ -42,6 +42,12 @@ class Limits(Model):
     max_words: PositiveInt | None = None
 
 
+class TopicLimits(Model):
+    """A topic's own limit, in words only: pages are counted for the whole paper."""
+
+    max_words: PositiveInt | None = None
+
+
 class Section(Model):
     key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     title: Text
@@ -93,7 +99,7 @@ class Topic(Model):
     title: Text
     background: Text
     prompts: Annotated[list[Text], Field(min_length=1)]
-    rules: Limits = Limits()
+    rules: TopicLimits = TopicLimits()
 
 
 class RubricCategory(Model):

@@ -3,7 +3,7 @@
 A committee file says what the committee is, its topics with background and
 research prompts, the paper's rules and the rubric. ``check_file`` reports
 every problem at once with its line and field, e.g.
-``line 40: topics[1].rules.max_pages: must be a positive integer``.
+``line 40: topics[1].rules.max_words: must be a positive integer``.
 
 The loaded committee is plain frozen dataclasses. A file is validated once:
 its validated data is kept as JSON under the home (``settings.committee_cache_file``,

@@ -2,7 +2,7 @@
 
 ``read_mapping`` reads YAML text (or says where it is not YAML); ``described``
 turns pydantic's validation errors into lines like
-``line 40: topics[1].rules.max_pages: must be a positive integer``.
+``line 40: topics[1].rules.max_words: must be a positive integer``.
 """
 
 from __future__ import annotations
