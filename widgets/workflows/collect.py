@@ -93,7 +93,9 @@ def collection(
     scores = {g.delegation_id: g.total for g in graded}
     best = _most_similar(matches)
     deadlines = _deadlines(store, info)
-    fits = words_that_fit(info) if latest else None  # cached per layout after the first
+    limit = info.rules.max_pages
+    too_long = limit and any((s["pages"] or 0) > limit for s in latest.values())
+    fits = words_that_fit(info) if too_long else None  # measured only when a message needs it
     rows = []
     for d in delegations:
         score, other = best.get(names[d.id], (0.0, ""))
