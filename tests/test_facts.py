@@ -50,6 +50,9 @@ def test_profiles_read_right():
         by_label.setdefault(fact.label, []).append(fact.value)
     assert by_label["Capital"] == ["Nairobi"]
     assert by_label["Official languages"] == ["Swahili, English"]
+    bosnia = {f.label: f.value for f in facts.profile(countries.lookup("Bosnia")).facts}
+    assert bosnia["Official languages"] == "Bosnian, Croatian, Serbian"  # CLDR lists two scripts
+    assert bosnia["Widely spoken"].count("Bosnian") == 1
     assert by_label["Currency"] == ["Kenyan Shilling (KES)"]
     assert by_label["UN member since"] == ["1963"]
     assert "Tanzania" in by_label["Land borders"][0] and "Uganda" in by_label["Land borders"][0]

@@ -164,13 +164,14 @@ def cldr_facts(country: Country, language: str = "en") -> list[Fact]:
 
     def by_status(*statuses: str) -> str:
         codes = [c for c, i in info.items() if i.get("official_status") in statuses]
-        return ", ".join(name(c) for c in codes)
+        return ", ".join(dict.fromkeys(name(c) for c in codes))  # one script each: say it once
 
-    spoken = [
-        f"{name(code)} ({i['population_percent']:g}%)"
-        for code, i in info.items()
-        if _number(i.get("population_percent")) >= WIDELY_SPOKEN
-    ]
+    share: dict[str, float] = {}  # the highest share of any script of a language
+    for code, i in info.items():
+        percent = _number(i.get("population_percent"))
+        if percent >= WIDELY_SPOKEN:
+            share[name(code)] = max(percent, share.get(name(code), 0.0))
+    spoken = [f"{language} ({percent:g}%)" for language, percent in share.items()]
     currencies = get_territory_currencies(country.alpha2, tender=True)
     money = [f"{get_currency_name(c, locale=locale)} ({c})" for c in currencies]
     facts = [
