@@ -20,6 +20,7 @@ from ..core import committees, countries, limits
 from ..core.committees import Committee
 from ..core.countries import Country
 from ..core.limits import Problem
+from ..core.times import now
 from ..core.words import section_key
 from ..core.zones import ReaderZone
 from ..exceptions import MunbookError, StoreError
@@ -111,7 +112,11 @@ class WorkbookApp(Autosaving, w.VBox):
         )
         self.feedback_panel = FeedbackPanel(store, self.delegation, committee)
         self.reading = reading_pages(
-            committee, country, on_add=self.add_source, is_added=self.sources_panel.has_source
+            committee,
+            country,
+            on_add=self.add_source,
+            is_added=self.sources_panel.has_source,
+            today=lambda: self.zone.bare(now(), "%Y-%m-%d"),
         )
         self.profile = self.reading.children[-1]  # the country profile (Read tab, last page)
 

@@ -25,7 +25,7 @@ WIDELY_SPOKEN = 10.0  # percent of the population (CLDR's estimate)
 
 @dataclass(frozen=True)
 class Source:
-    """Where a fact comes from: cited like a web page accessed on ``as_of``."""
+    """Where a fact comes from: a web page whose data is true as of ``as_of``."""
 
     publisher: str
     title: str
@@ -33,15 +33,16 @@ class Source:
     as_of: str
     via: str = field(default="", compare=False)  # the library the data came through (not cited)
 
-    def citation(self) -> dict[str, str]:
-        """The source as a Sources-panel entry (fields of core.citations)."""
+    def citation(self, accessed: str) -> dict[str, str]:
+        """The source as a Sources-panel entry (fields of core.citations), accessed on
+        ``accessed`` (YYYY-MM-DD: the day the delegate adds it, not the data's date)."""
         return {
             "author": self.publisher,
             "title": self.title,
             "publisher": "",
             "date": "",
             "url": self.url,
-            "accessed": self.as_of,
+            "accessed": accessed,
         }
 
 
