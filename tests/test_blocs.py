@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from widgets.core import countries
+from widgets.core import countries, facts
 
 # un.org/en/about-us/member-states, true since 14 July 2011 (South Sudan, the 193rd).
 UN_2011_07_14 = """
@@ -172,3 +172,21 @@ def test_the_decisions_on_unclear_statuses_are_written_down():
     assert "has not publicly confirmed" in notes["brics"]["SAU"]
     assert "2025" in notes["asean"]["TLS"]
     assert "RUS" in notes["coe"]
+
+
+# Suspended from the AU as of 1 December 2025 (PSC decisions; Amani Africa's list of
+# 12 November 2025 for the first five, the PSC communiqués for Madagascar and Guinea-Bissau).
+AU_SUSPENDED_2025_12_01 = {"MLI", "GIN", "SDN", "BFA", "NER", "MDG", "GNB"}
+
+
+def test_suspended_members_say_so_with_their_source():
+    au = countries.bloc_info()["au"]
+    assert set(au.suspended) == AU_SUSPENDED_2025_12_01
+    for code, held in au.suspended.items():
+        assert countries.lookup(code).is_member("au")  # suspended members stay members
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", held.since) and held.publisher and held.title
+    mali = {f.value: f for f in facts.profile(countries.lookup("Mali")).facts}
+    fact = mali["African Union (suspended since 2021-06-01)"]
+    assert fact.source.publisher == "Amani Africa" and "suspended" in fact.note
+    gabon = {f.value: f for f in facts.profile(countries.lookup("Gabon")).facts}
+    assert "lifted" in gabon["African Union"].note  # no longer suspended: said, not hidden

@@ -116,7 +116,15 @@ def membership_facts(country: Country) -> list[Fact]:
     for bloc in bloc_info().values():
         source = Source(bloc.publisher, bloc.title, bloc.url, bloc.as_of)
         note = bloc.notes.get(country.alpha3, "")
-        if country.is_member(bloc.key):
+        held = bloc.suspended.get(country.alpha3)
+        if country.is_member(bloc.key) and held:
+            said = Source(held.publisher, held.title, held.url, held.since)
+            value = f"{bloc.name} (suspended since {held.since})"
+            why = (
+                note or f"A member, suspended from the {bloc.name}'s activities since {held.since}."
+            )
+            facts.append(Fact("Member of", value, said, why))
+        elif country.is_member(bloc.key):
             facts.append(Fact("Member of", bloc.name, source, note))
         elif note:
             facts.append(Fact("Not a member of", bloc.name, source, note))
