@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import pdf_words
+from pypdf import PdfReader
 
 from widgets.core import feedback_notes
 from widgets.exceptions import MunbookError
@@ -209,3 +211,14 @@ def test_two_hundred_long_comments_fit(home: Path):
     pdf = render_feedback(data([("S", text)], comments))
     words = pdf_words(pdf)
     assert "200 “word1393”" in words and "word1499" in words
+
+
+def test_a_run_of_the_largest_feedback_pdfs_stays_in_the_memory_cap(home: Path):
+    # Typst keeps about ten compiles' layouts; these are about 85 MB each.
+    text = " ".join(f"word{i}" for i in range(1500))
+    comments = [comment("S", f"word{i * 7}", "lorem " * 333, text) for i in range(200)]
+    notes = feedback_notes.build([("S", text)], comments)
+    for run in range(12):
+        pdf = render_feedback({**data([("S", text)], []), "notes": notes, "total": f"{run} / 100"})
+        first = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()  # the whole: seconds a PDF
+        assert f"Total {run} / 100" in " ".join(first.split())

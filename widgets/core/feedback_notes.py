@@ -11,6 +11,7 @@ numbers: the template places them as text, so no comment is ever Typst markup.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..exceptions import MunbookError
@@ -123,67 +124,80 @@ def _note(c: dict[str, Any], where: str, quote: str | None = None) -> dict[str, 
     }
 
 
-def build(sections: Sequence[Section], comments: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """``{"general": [note], "sections": [{"title", "marks", "paragraphs", "notes"}], "count"}``.
+@dataclass
+class _Sorted:
+    """The comments, sorted to where they print (in the order given, within each)."""
 
-    A note is ``{"n", "where", "quote", "body", "author"}``; ``where`` says what
-    it is on ("the whole paper", "the whole section", "passage", a missing
-    section, or NOT_FOUND, in which case ``quote`` is the passage it quoted).
-    ``paragraphs`` are marked runs (see ``passages.marked_runs``); ``marks``
-    the numbers printed at the section's heading. Past a limit: MunbookError.
-    """
-    parts = _sections(sections)
-    _check(comments)
+    general: list[dict[str, Any]]  # on the whole paper, then on sections this paper lacks
+    heading: list[list[dict[str, Any]]]  # per section: whole-section, then lost passages
+    placed: list[list[tuple[int, int, int, dict[str, Any]]]]  # (end, start, order, note)
+
+
+def _sort(parts: list[tuple[str, str, str]], comments: Sequence[dict[str, Any]]) -> _Sorted:
     by_name = {name: i for i, (name, _, _) in enumerate(parts)}
-    general: list[dict[str, Any]] = []
+    paper: list[dict[str, Any]] = []
     missing: list[dict[str, Any]] = []
-    heading: list[list[dict[str, Any]]] = [[] for _ in parts]
+    whole: list[list[dict[str, Any]]] = [[] for _ in parts]
     gone: list[list[dict[str, Any]]] = [[] for _ in parts]
     placed: list[list[tuple[int, int, int, dict[str, Any]]]] = [[] for _ in parts]
     for order, c in enumerate(comments):
         section = c.get("section")
         if section is None:
-            general.append(_note(c, "the whole paper"))
-            continue
-        if section not in by_name:
+            paper.append(_note(c, "the whole paper"))
+        elif section not in by_name:
             missing.append(_note(c, f"the section “{section}”, which this version does not have"))
-            continue
-        i = by_name[section]
-        quote = c.get("quote")
-        if quote is None or not quote.strip():
-            heading[i].append(_note(c, "the whole section"))
-            continue
-        found = locate(parts[i][2], quote, c.get("start"), c.get("end"))
-        if found is None:
-            gone[i].append(_note(c, NOT_FOUND, quote))
+        elif c.get("quote") is None or not c["quote"].strip():
+            whole[by_name[section]].append(_note(c, "the whole section"))
         else:
-            placed[i].append((found[1], found[0], order, _note(c, "passage", quote)))
-    number = 0
+            i = by_name[section]
+            found = locate(parts[i][2], c["quote"], c.get("start"), c.get("end"))
+            if found is None:
+                gone[i].append(_note(c, NOT_FOUND, c["quote"]))
+            else:
+                placed[i].append((found[1], found[0], order, _note(c, "passage", c["quote"])))
+    return _Sorted(paper + missing, [w + g for w, g in zip(whole, gone, strict=True)], placed)
+
+
+def build(sections: Sequence[Section], comments: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """``{"general": [note], "sections": [{"title", "marks", "paragraphs", "notes"}], "count"}``.
+
+    A note is ``{"n", "where", "label", "lost", "quote", "excerpt", "body",
+    "author"}``; ``where`` says what it is on ("the whole paper", "the whole
+    section", "passage", a missing section, or NOT_FOUND, in which case
+    ``quote`` is the passage it quoted). ``paragraphs`` are marked runs (see
+    ``passages.marked_runs``); ``marks`` the numbers printed at the section's
+    heading. Past a limit: MunbookError.
+    """
+    parts = _sections(sections)
+    _check(comments)
+    placed = _sort(parts, comments)
+    count = 0
 
     def numbered(note: dict[str, Any]) -> dict[str, Any]:
-        nonlocal number
-        number += 1
-        note["n"] = number
+        nonlocal count
+        count += 1
+        note["n"] = count
         return note
 
-    out_general = [numbered(n) for n in general + missing]
-    out_sections = []
+    general = [numbered(n) for n in placed.general]
+    out = []
     for i, (_, title, text) in enumerate(parts):
-        top = [numbered(n) for n in heading[i] + gone[i]]
-        spans, passage_notes = [], []
-        for end, start, _, note in sorted(placed[i], key=lambda p: (p[0], p[1], p[2])):
-            note = numbered(note)
-            spans.append(Span(start, end, note["n"]))
-            passage_notes.append(note)
-        out_sections.append(
+        top = [numbered(n) for n in placed.heading[i]]
+        # Passages by where they end (their number follows them), then start, then order.
+        here = sorted(placed.placed[i], key=lambda p: p[:3])
+        passages = [numbered(p[3]) for p in here]
+        spans = [
+            Span(start, end, n["n"]) for (end, start, _, _), n in zip(here, passages, strict=True)
+        ]
+        out.append(
             {
                 "title": title,
                 "marks": [n["n"] for n in top],
                 "paragraphs": marked_runs(text, spans),
-                "notes": top + passage_notes,
+                "notes": top + passages,
             }
         )
-    return {"general": out_general, "sections": out_sections, "count": number}
+    return {"general": general, "sections": out, "count": count}
 
 
 def strings(notes: dict[str, Any]) -> list[tuple[str, str]]:

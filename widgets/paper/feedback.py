@@ -15,8 +15,14 @@ from typing import Any
 from .. import settings
 from ..core import feedback_notes
 from ..exceptions import MunbookError
-from . import fonts
+from . import fonts, sandbox, sandbox_worker
 from .templates import template_pdf
+
+# Typst keeps what it laid out for its last compiles (about 200 bytes a printed
+# character, some ten compiles back). Past this many characters of data, a
+# feedback PDF gets its worker replaced afterwards, so a run of the largest
+# (200 notes of 2,000 characters: about 85 MB each) never fills the 1 GB cap.
+FRESH_WORKER_AFTER = 100_000
 
 
 def _printable(where: str, text: str) -> None:
@@ -33,7 +39,12 @@ def render_feedback(data: dict[str, Any]) -> bytes:
         for where, text in feedback_notes.strings(data["notes"]):
             _printable(where, text)
     inputs = {"feedback": json.dumps(data, ensure_ascii=False)}
-    return template_pdf(settings.FEEDBACK_TEMPLATE, inputs, "the feedback")
+    pdf = template_pdf(settings.FEEDBACK_TEMPLATE, inputs, "the feedback")
+    if len(inputs["feedback"]) > FRESH_WORKER_AFTER and not sandbox_worker.IN_WORKER:
+        box = sandbox.default()
+        box.stop()
+        box.start(wait=False)  # ready again while the caller goes on
+    return pdf
 
 
 def weighted_row(name: str, weight: float, points: float, max_points: float) -> dict[str, str]:
