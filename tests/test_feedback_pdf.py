@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -222,3 +223,113 @@ def test_a_run_of_the_largest_feedback_pdfs_stays_in_the_memory_cap(home: Path):
         pdf = render_feedback({**data([("S", text)], []), "notes": notes, "total": f"{run} / 100"})
         first = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()  # the whole: seconds a PDF
         assert f"Total {run} / 100" in " ".join(first.split())
+
+
+# MUNBOOK_SCREENSHOTS=docs/screenshots refreshes the tour's picture of page 1 from this test.
+SHOTS = os.environ.get("MUNBOOK_SCREENSHOTS", "")
+EXAMPLE = {
+    "Topic background": (
+        "Counterfeit and falsified medicines kill an estimated 250,000 children a year. "
+        "Criminal networks move them through free-trade zones and online pharmacies, "
+        "where a seized parcel rarely leads back to its maker.\n\n"
+        "Kenya's ports and its growing e-commerce sector make it both a transit point "
+        "and a market."
+    ),
+    "Country policy": (
+        "Kenya created the Anti-Counterfeit Authority in 2008 and joined Operation "
+        "Pangea in 2013. The Pharmacy and Poisons Board now tracks every imported "
+        "batch with a barcode. Kenya supports a regional database of seizures."
+    ),
+    "Proposed solutions": (
+        "Kenya proposes an INTERPOL notice for falsified batches, shared with customs "
+        "within 24 hours, and training for East African border officers."
+    ),
+}
+
+
+def test_an_example_feedback_reads_as_the_tour_shows(home: Path, tmp_path: Path):
+    sections = list(EXAMPLE.items())
+    background, policy, solutions = EXAMPLE.values()
+    comments = [
+        comment(None, None, "A clear, well-organised paper. Cite a source for every figure."),
+        comment(
+            "Topic background",
+            "an estimated 250,000 children a year",
+            "Whose estimate? Cite the WHO report.",
+            background,
+        ),
+        comment(
+            "Topic background",
+            "free-trade zones and online pharmacies",
+            "Good: name one case.",
+            background,
+        ),
+        comment(
+            "Country policy",
+            None,
+            "Say what Kenya will do next, not only what it did.",
+            author_name="Ben Okafor",
+        ),
+        comment(
+            "Country policy",
+            "joined Operation Pangea in 2013",
+            "Check the year.",
+            policy,
+            author_name="Ben Okafor",
+        ),
+        comment(
+            "Proposed solutions",
+            "a regional database of seizures",
+            "Moved to policy?",
+            start=10,
+            end=40,
+        ),
+        comment("Proposed solutions", "within 24 hours", "Realistic for every member?", solutions),
+    ]
+    rubric = [
+        ("Topic background", 15, 8),
+        ("Past international action", 25, 6),
+        ("Country policy", 30, 5),
+        ("Proposed solutions", 20, 7),
+        ("Sources and writing", 10, 7),
+    ]
+    feedback = {
+        **data(sections, comments, chairs=2),
+        "rows": [weighted_row(name, weight, points, 10) for name, weight, points in rubric],
+        "total": "63 / 100",
+    }
+    pdf = render_feedback(feedback)
+    words = pdf_words(pdf)
+    in_order(
+        words,
+        "Topic background 15 % 8 / 10 12",
+        "Country policy 30 % 5 / 10 15",
+        "Total 63 / 100",
+        "1 On the whole paper",
+        "an estimated 250,000 children a year2",
+        "online pharmacies3",
+        "Country policy4",
+        "joined Operation Pangea in 20135",
+        "Proposed solutions6",
+        "within 24 hours7",
+        "6 Passage not found in this version: “a regional database of seizures” — Ana Ruiz (chair) Moved to policy?",
+    )
+    if SHOTS:
+        path = tmp_path / "feedback.pdf"
+        path.write_bytes(pdf)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(path),
+                str(Path(SHOTS) / "feedback-pdf"),
+            ],
+            check=True,
+        )

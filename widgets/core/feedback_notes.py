@@ -18,16 +18,16 @@ from ..exceptions import MunbookError
 from . import limits
 from .passages import Span, locate, marked_runs
 
-# The same limits as the comments themselves (core/comment_limits.py once merged).
-BODY_CHARS = 2_000
-QUOTE_CHARS = 1_000
-COMMENTS = 200
-AUTHOR_CHARS = limits.HEADER_FIELD_CHARS
-TITLE_CHARS = limits.HEADER_FIELD_CHARS
-SECTIONS = limits.PAPER_CELLS
-# A submitted paper's text, works cited included (an ingested PDF can be all of it in one).
+# The same limits as the comments themselves have when they are written.
+BODY_CHARS = 2_000  # characters of one comment
+QUOTE_CHARS = 1_000  # characters of the passage a comment quotes
+COMMENTS = 200  # comments on one paper
+AUTHOR_CHARS = limits.HEADER_FIELD_CHARS  # characters of a comment's author's name
+TITLE_CHARS = limits.HEADER_FIELD_CHARS  # characters of a section's title
+SECTIONS = limits.PAPER_CELLS  # sections of the paper printed with the notes
+# Characters of the paper's text, works cited included (an ingested PDF can be all one section).
 TEXT_CHARS = limits.PAPER_CHARS + limits.WORKS_CITED_CHARS
-EXCERPT_CHARS = 80  # of a found passage, repeated in its note
+EXCERPT_CHARS = 80  # of a found passage, repeated at the start of its note
 NOT_FOUND = "passage not found in this version"
 
 Section = tuple[str, str] | tuple[str, str, str]
@@ -70,18 +70,17 @@ def _check(comments: Sequence[dict[str, Any]]) -> None:
         )
     for i, c in enumerate(comments, 1):
         where = f"comment {i} (by {str(c.get('author_name') or 'unnamed')[:40]})"
-        for key, limit in (
-            ("body", BODY_CHARS),
-            ("quote", QUOTE_CHARS),
-            ("author_name", AUTHOR_CHARS),
+        for key, what, limit in (
+            ("body", "text", BODY_CHARS),
+            ("quote", "quoted passage", QUOTE_CHARS),
+            ("author_name", "author's name", AUTHOR_CHARS),
         ):
             value = c.get(key)
             if value is not None and not isinstance(value, str):
-                raise MunbookError(f"{where}: its {key} is not text")
+                raise MunbookError(f"{where}: its {what} is not text")
             if value is not None and len(value) > limit:
                 raise MunbookError(
-                    f"{where}: its {key.replace('_', ' ')} is {_n(len(value))} characters; "
-                    f"the limit is {_n(limit)}"
+                    f"{where}: its {what} is {_n(len(value))} characters; the limit is {_n(limit)}"
                 )
         if not isinstance(c.get("body"), str):
             raise MunbookError(f"{where} has no text")
