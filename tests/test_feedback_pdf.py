@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -204,6 +205,11 @@ def test_a_character_no_font_draws_is_refused_naming_the_note(home: Path):
     kawi = "\U00011f04"
     with pytest.raises(MunbookError, match=r"note 1 contains '\\U00011f04'"):
         render_feedback(data([("S", "text")], [comment(None, None, f"odd {kawi}")]))
+    with pytest.raises(MunbookError, match=r"the section “Policy” contains '\\U00011f04'"):
+        render_feedback(data([("Policy", f"Kenya {kawi} acts.")], []))
+    lost = comment("S", f"gone {kawi}", "Cut.", start=0, end=3)
+    with pytest.raises(MunbookError, match=r"note 1 contains '\\U00011f04'"):
+        render_feedback(data([("S", "text")], [lost]))
 
 
 def test_two_hundred_long_comments_fit(home: Path):
@@ -333,3 +339,18 @@ def test_an_example_feedback_reads_as_the_tour_shows(home: Path, tmp_path: Path)
             ],
             check=True,
         )
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_a_word_longer_than_a_line_stays_on_the_page(home: Path, tmp_path: Path):
+    url = "https://example.org/" + "a" * 300
+    text = f"See {url} for more."
+    path = tmp_path / "f.pdf"
+    path.write_bytes(render_feedback(data([("S", text)], [comment("S", "for more", url, text)])))
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    right = max(float(x) for x in re.findall(r'xMax="([0-9.]+)"', boxes))
+    assert right <= 8.5 * 72 - 72 + 0.5  # within the 1-inch right margin
+    # Every character is there (the breaks are zero-width spaces).
+    assert pdf_words(path.read_bytes()).replace("\u200b", "").replace(" ", "").count(url) == 2
