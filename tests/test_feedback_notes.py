@@ -8,7 +8,7 @@ import pytest
 
 from widgets.core import feedback_notes
 from widgets.core.feedback_notes import NOT_FOUND, build
-from widgets.core.passages import Span, locate, marked_runs
+from widgets.core.passages import Span, locate, marked_runs, paragraphs
 from widgets.exceptions import MunbookError
 
 BACKGROUND = (
@@ -191,3 +191,33 @@ def test_too_many_comments_sections_or_text_are_refused():
         build([("S", "x" * (most + 1))], [])
     with pytest.raises(MunbookError, match="has no text"):
         build(SECTIONS, [{**one, "body": None}])
+
+
+def test_random_passages_keep_every_character_and_number_once():
+    import random
+
+    rng = random.Random(26)
+    words = ["Kenya", "acts", "now.", "Data", "shared", "\n", "\n\n", "  ", "borders,"]
+    for _ in range(200):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 60)))
+        spans = []
+        for n in range(1, rng.randint(1, 12)):
+            a = rng.randrange(len(text))
+            b = rng.randint(a + 1, len(text))
+            if text[a:b].strip():
+                spans.append(Span(a, b, n))
+        runs = marked_runs(text, spans)
+        assert ["".join(str(r["text"]) for r in p) for p in runs] == [
+            text[a:b] for a, b in paragraphs(text)
+        ]
+        numbers = sorted(n for p in runs for r in p for n in r["refs"])
+        assert numbers == sorted(s.number for s in spans)
+        for span in spans:  # marked exactly where it quotes
+            at = 0
+            for (p_start, _), para in zip(paragraphs(text), runs, strict=True):
+                at = p_start
+                for r in para:
+                    end = at + len(str(r["text"]))
+                    inside = span.start <= at and end <= span.end
+                    assert not inside or r["depth"] >= 1
+                    at = end

@@ -8,6 +8,7 @@ allowed to differ), and a quote found nowhere is reported, never guessed.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from itertools import pairwise
@@ -79,19 +80,29 @@ def marked_runs(text: str, spans: list[Span]) -> list[list[dict[str, object]]]:
     Every span must cover some text that is not white space.
     """
     paras = paragraphs(text)
+    starts = [p[0] for p in paras]
     ends: dict[int, list[int]] = {}
+    covering: list[list[Span]] = [[] for _ in paras]  # each paragraph's spans
     for span in spans:
-        last = max(p for p in paras if p[0] < span.end and span.start < p[1])
-        ends.setdefault(min(span.end, last[1]), []).append(span.number)
+        stop = span.end
+        first = max(bisect.bisect_right(starts, span.start) - 1, 0)
+        last = (
+            bisect.bisect_left(starts, span.end) - 1
+        )  # the last paragraph starting before its end
+        for i in range(first, last + 1):
+            if paras[i][0] < span.end and span.start < paras[i][1]:
+                covering[i].append(span)
+                stop = min(span.end, paras[i][1])
+        ends.setdefault(stop, []).append(span.number)
     result = []
-    for p_start, p_end in paras:
+    for (p_start, p_end), here in zip(paras, covering, strict=True):
         cuts = {p_start, p_end}
-        for span in spans:
+        for span in here:
             cuts.update(c for c in (span.start, span.end) if p_start < c < p_end)
         edges = sorted(cuts)
         runs: list[dict[str, object]] = []
         for a, b in pairwise(edges):
-            depth = sum(1 for s in spans if s.start <= a and b <= s.end)
+            depth = sum(1 for s in here if s.start <= a and b <= s.end)
             refs = sorted(ends.get(b, []))
             if runs and not runs[-1]["refs"] and runs[-1]["depth"] == depth:
                 runs[-1]["text"] = str(runs[-1]["text"]) + text[a:b]
