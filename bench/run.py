@@ -628,6 +628,15 @@ def _sandboxed(inputs: dict[str, str], sandbox=None) -> str:
 
 
 @benchmark
+def feedback() -> None:
+    """A feedback PDF with the paper and 20, then 200, numbered notes (bench/feedback_pdf.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import feedback_pdf
+
+    feedback_pdf.main(report, fresh_home)
+
+
+@benchmark
 def bombs() -> None:
     """The issue's render bombs, before (the old tree, sandboxed) and after."""
     from types import SimpleNamespace
