@@ -73,5 +73,9 @@ class StoreError(MunbookError):
     """The store refused an operation (write-once data, unknown delegation, ...)."""
 
 
+class StoreUnreachable(StoreError):
+    """The store's server did not answer in time (a network cut, a server down): try again."""
+
+
 class AccessDenied(MunbookError):
     """An access code did not open what it was used for."""

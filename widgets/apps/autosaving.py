@@ -19,7 +19,7 @@ from ..core import limits
 from ..core.limits import LimitExceeded, Problem
 from ..core.merge import Clash
 from ..core.words import paper_words
-from ..exceptions import StoreError
+from ..exceptions import StoreError, StoreUnreachable
 from ..store import Delegation
 from ..store.contract import StoreContract
 from ..workflows.autosave import DraftSession
@@ -27,6 +27,7 @@ from .html import shows_errors
 from .save_status import SaveStatus
 
 SAVE_DELAY = 1.0  # seconds after a change; keeps every keystroke saved within 2 s
+RECONNECT_DELAY = 2.0  # seconds between tries while the store does not answer
 
 
 class Autosaving:
@@ -92,6 +93,10 @@ class Autosaving:
         try:
             limits.enforce(content, self.titles)  # the session checks too, without the titles
             saved = self.session.save(content)
+        except StoreUnreachable:  # the text stays in the boxes; tried again until it is saved
+            self.save_status.reconnecting()
+            self._retry()
+            return False
         except LimitExceeded as exc:  # not a version; every word stays in its box and the store
             self.refused, saved = exc.problems, False
             self._hold(content)
@@ -108,6 +113,15 @@ class Autosaving:
             self._show_submission()  # the draft may now differ from what was submitted
         self._show_status()
         return saved
+
+    def _retry(self) -> None:
+        """Save again in RECONNECT_DELAY s (typing meanwhile saves sooner)."""
+        if self._pending is None:
+            try:
+                loop = asyncio.get_event_loop()
+            except RuntimeError:  # a script: the caller sees False and decides
+                return
+            self._pending = loop.call_later(RECONNECT_DELAY, self._autosave)
 
     def _hold(self, content: dict[str, Any]) -> None:
         """Keep a refused draft aside; past the store's byte floor it lives only in the page."""

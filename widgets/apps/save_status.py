@@ -22,13 +22,26 @@ class SaveStatus:
         self.line, self.banner = w.HTML(), w.VBox()
         self.merged_note = ""  # "with another tab's changes to ...", after a merge
         self.kept = ""  # where refused text is kept (a held draft, or only this page)
+        self.offline = False  # the last save found the store unreachable: say so until one works
 
     # ``mb-unsaved``: the page template asks before the tab closes while a line has it.
     def saving(self) -> None:
+        if self.offline:  # typing on while the store is away: still "reconnecting"
+            return
         self.line.value = "<span class='mb-status mb-warn mb-unsaved'>Saving…</span>"
+
+    def reconnecting(self) -> None:
+        """The store does not answer (a network cut, a server restarting): the page tries again."""
+        self.offline = True
+        self.line.value = (
+            "<span class='mb-status mb-warn mb-unsaved mb-reconnecting' role='status'>"
+            "Reconnecting to the store… Your text is kept in this page and saved as soon as "
+            "the store answers; keep this page open.</span>"
+        )
 
     def show(self, refused: list[Problem]) -> None:
         """The line for the session's state: refused (why), in conflict, saved (when), or empty."""
+        self.offline = False
         if refused:
             more = len(refused) - 1
             self.line.value = (

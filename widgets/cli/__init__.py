@@ -17,7 +17,7 @@ from .startup import defer_iri_checker
 defer_iri_checker()  # before anything imports nbformat
 
 # Each module registers its commands on ``main``.
-from . import database, papers, running, setup  # noqa: E402, F401
+from . import database, hosts, papers, running, setup  # noqa: E402, F401
 from .group import MunbookGroup, main  # noqa: E402
 
 __all__ = ["MunbookGroup", "main"]

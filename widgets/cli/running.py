@@ -11,6 +11,8 @@ import click
 from .. import settings
 from ..exceptions import MunbookError
 from .group import _public_url_option, _upgrade_store, _use_public_url, main
+from .hosts import as_peer, peer_options
+from .hosts import share_kernel_cap as share_kernel_cap
 
 # ---- serve and demo --------------------------------------------------------------
 
@@ -63,16 +65,6 @@ def _banner(
     for line in _staff_code_lines(codes):
         click.echo(f"            {line}")
     click.echo(f"  links in new code files and slips start {settings.public_url()}")
-
-
-def share_kernel_cap(workers: int) -> int:
-    """Each worker's kernel cap: the one given, else 1/``workers`` of the machine's (set for them).
-
-    Unshared, each worker would take half the free memory for itself.
-    """
-    if not os.environ.get("MUNBOOK_MAX_KERNELS", "").strip():
-        os.environ["MUNBOOK_MAX_KERNELS"] = str(max(2, settings.max_kernels() // workers))
-    return settings.max_kernels()
 
 
 def _serve_workers(host: str, port: int, count: int) -> None:
@@ -180,6 +172,7 @@ def _staff_code_lines(codes: dict) -> list[str]:
     "holds divided by the other workers.",
 )
 @click.option("--as-worker", is_flag=True, hidden=True, help="Started by serve --workers.")
+@peer_options
 @_public_url_option
 def serve_cmd(
     host: str,
@@ -190,11 +183,16 @@ def serve_cmd(
     pool: int | None,
     spare: int | None,
     as_worker: bool,
+    worker_name: str | None,
+    peers: str | None,
     public_url: str | None,
 ) -> None:
     """Serve the workbooks and the advisor and chair apps with Voilà."""
-    if spare is not None and not (workers or as_worker):
+    if workers and (worker_name or peers):
+        raise MunbookError("--name/--peers name a worker on its own machine: not with --workers")
+    if spare is not None and not (workers or as_worker or worker_name):
         raise MunbookError("--spare keeps kernels for a dead worker's pages: use it with --workers")
+    host, port = as_peer(worker_name, peers, host, port)
     # The limits travel as environment variables: the kernels (and workers) read them too.
     limits = {"MAX_KERNELS": max_kernels, "POOL": pool, "SPARE": spare}
     for name, value in {**limits, "GATE_TIMEOUT": gate_timeout}.items():

@@ -69,6 +69,7 @@ def haproxy_binary(search: str | None = None) -> str:
 class Worker:
     name: str
     port: int
+    host: str = "127.0.0.1"  # another machine's address for ``munbook proxy`` (serving.hosts)
     process: subprocess.Popen | None = None
     started: float = 0.0
     fast_deaths: int = 0
@@ -76,7 +77,11 @@ class Worker:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.address}"
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
 
 
 def max_connections() -> int:
@@ -90,9 +95,7 @@ def max_connections() -> int:
 def haproxy_config(host: str, port: int, workers: list[Worker]) -> str:
     """HAProxy's config for ``workers`` behind ``host:port`` (from the shipped template)."""
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    servers = "\n".join(
-        f"    server {w.name} 127.0.0.1:{w.port} check cookie {w.name}" for w in workers
-    )
+    servers = "\n".join(f"    server {w.name} {w.address} check cookie {w.name}" for w in workers)
     template = Template(settings.HAPROXY_TEMPLATE.read_text(encoding="utf-8"))
     seconds = FALL * int(CHECK_INTERVAL.rstrip("s"))
     return template.substitute(
@@ -110,7 +113,7 @@ def haproxy_config(host: str, port: int, workers: list[Worker]) -> str:
     )
 
 
-def _relay(stream: IO[bytes], prefix: str) -> threading.Thread:
+def relay(stream: IO[bytes], prefix: str) -> threading.Thread:
     """Copy a child's output to our stderr, each line prefixed with its name."""
 
     def copy() -> None:
@@ -153,7 +156,7 @@ class Supervisor:
             stderr=subprocess.STDOUT,
             env=env,
         )
-        _relay(_started(process.stdout), name)  # stdout=PIPE: always a stream
+        relay(_started(process.stdout), name)  # stdout=PIPE: always a stream
         return process
 
     def start_worker(self, worker: Worker, restart: bool = False) -> None:
@@ -163,7 +166,7 @@ class Supervisor:
         """
         env = {**os.environ, NAME_ENV: worker.name}  # pages whose cookie names another: moved
         # Every worker's name and port: a page counts as moved only from one that is down.
-        env[PEERS_ENV] = ",".join(f"{w.name}=127.0.0.1:{w.port}" for w in self.workers)
+        env[PEERS_ENV] = ",".join(f"{w.name}={w.address}" for w in self.workers)
         if restart:
             env[RESTARTED_ENV] = "1"
         worker.process = self._spawn(self.command(worker), worker.name, env)

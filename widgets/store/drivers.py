@@ -25,6 +25,7 @@ class Sqlite:
 
         self.path = settings.private_sqlite(Path(url.removeprefix("sqlite:///")))
         self.errors = sqlite3
+        self.unreachable: tuple[type[Exception], ...] = ()  # a local file: always there
 
     def connect(self) -> Any:
         conn = self.errors.connect(self.path, check_same_thread=False, timeout=10)
@@ -70,14 +71,32 @@ def psycopg() -> Any:
     return psycopg
 
 
+# How long a PostgreSQL connection may wait on a network that went silent (a cut link, a
+# host gone: no RST comes back). Unset, the kernel's TCP retries for about 15 minutes while
+# the page's kernel waits; with these a save fails in seconds and the page says it is
+# reconnecting. TCP keepalives find a dead idle connection before a save needs it.
+CONNECT_SECONDS = 5
+PG_NETWORK = {
+    "connect_timeout": CONNECT_SECONDS,
+    "tcp_user_timeout": 5000,  # ms a sent statement may go unacknowledged
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+}
+
+
 class Postgres:
     """psycopg 3 as ``engine.make_engine`` sets it up (no prepared statements: PgBouncer)."""
 
+    unreachable: tuple[type[Exception], ...]
+
     def __init__(self, url: str) -> None:
         self.url, self.errors = "postgresql://" + url.split("://", 1)[1], psycopg()
+        self.unreachable = (self.errors.OperationalError,)  # the server or the way to it
 
     def connect(self) -> Any:
-        return self.errors.connect(self.url, prepare_threshold=None, connect_timeout=10)
+        return self.errors.connect(self.url, prepare_threshold=None, **PG_NETWORK)
 
     def sql(self, statement: str) -> str:
         return statement.replace("?", "%s")

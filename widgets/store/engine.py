@@ -20,7 +20,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
 from .. import settings
-from ..exceptions import StoreError
+from ..exceptions import StoreError, StoreUnreachable
+from .drivers import PG_NETWORK
 from .records import NOT_READY
 
 POOL_SIZE = 1
@@ -52,7 +53,7 @@ def make_engine(url: str | None = None, pooled: bool = True) -> Engine:
         settings.private_sqlite(Path(url.removeprefix("sqlite:///")))  # 0600 before SQLite opens it
     options: dict[str, Any] = {}
     if url.startswith("postgresql"):
-        options["connect_args"] = {"prepare_threshold": None, "connect_timeout": 10}
+        options["connect_args"] = {"prepare_threshold": None, **PG_NETWORK}
         if pooled:
             options.update(
                 pool_size=POOL_SIZE,
@@ -82,7 +83,7 @@ def connect(engine: Engine) -> Iterator[Connection]:
     try:
         conn = engine.connect()
     except sa.exc.OperationalError as exc:
-        raise StoreError(f"cannot open the store at {safe_url(engine)}: {exc.orig}") from None
+        raise StoreUnreachable(f"cannot open the store at {safe_url(engine)}: {exc.orig}") from None
     with conn:
         yield conn
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from .. import settings
 from ..core import access
 from ..core.times import now
-from ..exceptions import StoreError
+from ..exceptions import StoreError, StoreUnreachable
 from . import drivers, records
 from .contract import METHODS
 from .lite_held import LiteHeldMethods
@@ -64,6 +64,7 @@ class KernelStore(LiteHeldMethods):
         self._opened = 0.0
         self._lock = threading.RLock()
         self._full: Store | None = None
+        self._where = self.url.split("@")[-1]  # for messages: never the password
         if self._revision() != records.SCHEMA_REVISION:
             raise StoreError(records.NOT_READY)
 
@@ -79,11 +80,8 @@ class KernelStore(LiteHeldMethods):
             )
 
     def full_store(self) -> Store:
-        """A full ``Store`` on this database, for what the kernel's store does not offer.
-
-        Submitting and the chairs' feedback (grades, PDF) need it. Opened on first
-        call, without a pool of its own (closed with ``dispose``); it loads SQLAlchemy.
-        """
+        """A full ``Store`` on this database (submitting, feedback), opened on first call
+        without a pool of its own (closed with ``dispose``); it loads SQLAlchemy."""
         if self._full is None:
             from .api import Store
 
@@ -105,8 +103,7 @@ class KernelStore(LiteHeldMethods):
         try:
             self._conn, self._opened = self._db.connect(), time.monotonic()
         except self._db.errors.Error as exc:
-            where = self.url.split("@")[-1]  # never the password
-            raise StoreError(f"cannot open the store at {where}: {exc}") from None
+            raise StoreUnreachable(f"cannot open the store at {self._where}: {exc}") from None
         return self._conn
 
     @contextmanager
@@ -117,6 +114,9 @@ class KernelStore(LiteHeldMethods):
             try:
                 yield conn.cursor()
                 conn.commit()
+            except self._db.unreachable as exc:  # the link or server went away: a new one next
+                self.dispose()
+                raise StoreUnreachable(f"the store at {self._where} stopped: {exc}") from None
             except BaseException:
                 with suppress(self._db.errors.Error):
                     conn.rollback()
