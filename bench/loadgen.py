@@ -118,6 +118,7 @@ async def run_delegate(
         client.close()
         out.latencies, out.saves = client.latencies, client.saves
         out.save_parts = client.save_parts
+        out.reconnecting, out.acks = client.reconnecting, client.ack_times
     except Exception as exc:  # one delegate's failure is a figure, not the end of the run
         out.error = f"{type(exc).__name__}: {exc}"[:300]
     finally:
@@ -268,6 +269,8 @@ def _remember(client: Page, boxes: dict, acked: dict[str, str], out: Outcome) ->
     out.latencies += client.latencies
     out.saves += client.saves
     out.save_parts += client.save_parts
+    out.reconnecting += client.reconnecting
+    out.acks += client.ack_times
     if out.failed_at and client.first_ack and client.first_ack > out.failed_at[-1]:
         out.writing_again_at.append(client.first_ack)
     for marks in out.reopens:

@@ -29,6 +29,8 @@ SAVED = "All changes saved"
 
 SAVING = "Saving…"
 
+RECONNECTING = "Reconnecting to the store"  # the status line while the store does not answer
+
 AUTOSAVE_DELAY = 1.0  # widgets.apps.workbook.SAVE_DELAY: the page saves this long after a change
 
 OPEN_SECONDS = 300  # a page (and its kernel start) slower than this counts as failed
@@ -73,6 +75,10 @@ class Outcome:
     # when its kernel process started (before the GET: a preheated kernel from the pool).
     reopens: list[dict] = field(default_factory=list)
     v1: bool = False  # spoke the v1 (binary) websocket protocol
+    # When the page said "Reconnecting to the store" (the store away), and every save it
+    # acknowledged (time.monotonic()).
+    reconnecting: list[float] = field(default_factory=list)
+    acks: list[float] = field(default_factory=list)
 
 
 def envelope(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> dict:
@@ -159,6 +165,8 @@ class Page:
         self.save_parts: list[tuple[float, float]] = []
         self.acked: dict[str, str] = {}  # model id -> the last value the page said was saved
         self.first_ack: float | None = None
+        self.ack_times: list[float] = []  # every "All changes saved"
+        self.reconnecting: list[float] = []  # every "Reconnecting to the store"
         self.closed = asyncio.Event()  # the websocket closed (its server or worker went away)
         self.kernel_id, self.reader = "", None
         self.answered_at = self.states_at = 0.0  # the page's HTML in; the widget states in
@@ -196,6 +204,8 @@ class Page:
             self.got_states.set()
         elif data.get("method") == "update" and content.get("comm_id") == self.status_id:
             value = str(data.get("state", {}).get("value", ""))
+            if RECONNECTING in value:
+                self.reconnecting.append(time.monotonic())
             if SAVING in value and self.saving_at is None:
                 self.saving_at = time.monotonic()  # the kernel's autosave timer starts now
                 self.saving_sent = _sent(header)
@@ -208,6 +218,7 @@ class Page:
 
     def on_saved(self, now: float) -> None:
         """ "All changes saved": every update the kernel had finished is in the store."""
+        self.ack_times.append(now)
         if self.saving_at is not None:
             self.saves.append(max(0.0, now - self.saving_at - AUTOSAVE_DELAY))
             self.saving_at = None

@@ -1,0 +1,238 @@
+"""Workers on separate hosts: every hop crosses a network made by the test.
+
+PostgreSQL, ``munbook proxy`` (HAProxy) and two ``munbook serve --name`` workers each
+run in a network namespace of their own (bench/netns.py: a bridge, a veth and an
+address per host; this process joins at 10.251.29.1), with ``MUNBOOK_HOME`` on a bind
+mount every host shares. 30 simulated delegates write through the page's protocol;
+one worker's host is cut off (link down, then every process on it killed); later
+PostgreSQL's link is down for 10 s. Skipped, saying why, where namespaces cannot be
+made. Traffic goes only to loopback and to the addresses made here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SOURCES
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+import hosts as hosts_bench  # bench/hosts.py
+import loadgen
+import netns
+import page_protocol
+
+from widgets.serving import workers
+
+DELEGATES = int(os.environ.get("HOSTS_DELEGATES", "30"))  # fewer while developing
+RECOVERY = 30  # s from the cut until each cut-off delegate's typing is saved again (as workers)
+RESUME = 15  # s from PostgreSQL's return until every page has saved again
+OUTAGE = 10.0  # s PostgreSQL's link is down
+
+
+def _skip_reason() -> str:
+    why = netns.unavailable()
+    if why:
+        return why
+    try:
+        workers.haproxy_binary()
+    except Exception:
+        return "HAProxy is not installed (scripts/system-packages installs it)"
+    if not Path("/usr/lib/postgresql").is_dir():
+        return "no PostgreSQL server binaries (/usr/lib/postgresql)"
+    return ""
+
+
+pytestmark = pytest.mark.skipif(bool(_skip_reason()), reason=_skip_reason() or "-")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory):
+    netns.clean_stale()  # what a killed earlier run left behind
+    root = tmp_path_factory.mktemp("hosts")
+    running = hosts_bench.HostsCluster(root, 2, hosts_bench.cluster_env(DELEGATES))
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("MUNBOOK_HOME", str(running.home))
+            patch.setenv("MUNBOOK_DB", running.db)
+            hosts_bench.prepare(running, DELEGATES + 1)  # one more: the submissions' delegation
+            running.start()
+            yield running
+    finally:
+        running.close()
+    assert not [n for n in _namespaces() if n.startswith(netns.PREFIX)]
+
+
+@pytest.fixture
+def on_hosts(cluster: hosts_bench.HostsCluster, monkeypatch: pytest.MonkeyPatch):
+    """The cluster, with this process's store and home its (conftest's ``home`` resets them)."""
+    monkeypatch.setenv("MUNBOOK_HOME", str(cluster.home))
+    monkeypatch.setenv("MUNBOOK_DB", cluster.db)
+    return cluster
+
+
+def _namespaces() -> list[str]:
+    listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, timeout=20)
+    return [line.split()[0] for line in listed.stdout.splitlines() if line.strip()]
+
+
+def test_the_proxy_names_the_workers_by_address(on_hosts: hosts_bench.HostsCluster):
+    cluster = on_hosts
+    config = (cluster.root / "lb-home" / "run" / "haproxy.cfg").read_text()
+    for name in cluster.names:
+        address = f"{cluster.net.address(name)}:{hosts_bench.PORT}"
+        assert f"server {name} {address} check cookie {name}" in config
+    assert "on-marked-down shutdown-sessions" in config
+
+
+def test_a_workbook_generated_on_one_host_opens_on_each(on_hosts: hosts_bench.HostsCluster):
+    """w1 generated every workbook (``munbook generate`` there); each worker serves them."""
+    cluster = on_hosts
+    who = loadgen.delegates_from(cluster.home, DELEGATES + 1)[-1]
+
+    async def visit(worker: str) -> tuple[str, int]:
+        jar = {workers.COOKIE: worker}  # the proxy sends the page to the worker named
+        page = await page_protocol.open_workbook(cluster.base, who, jar)
+        try:
+            return jar[workers.COOKIE], len(page.sections())
+        finally:
+            page.close()
+
+    for worker in cluster.names:
+        assert loadgen.run_async(visit(worker)) == (worker, 8)
+
+
+SUBMIT = """
+import datetime, hashlib, json, sys, time
+from widgets.store import Store
+from widgets.workflows import submit
+delegation, at, start = int(sys.argv[1]), datetime.datetime.fromisoformat(sys.argv[2]), float(sys.argv[3])
+store = Store()
+store.delegation(delegation)  # connected and warm before the moment
+while time.time() < start:
+    time.sleep(0.005)
+try:
+    receipt = submit.submit(store, delegation, at=at)
+    print(json.dumps({"sha256": receipt.sha256, "path": receipt.path}))
+except FileExistsError as exc:
+    print(json.dumps({"exists": exc.filename}))
+"""
+
+READ = """
+import hashlib, json, pathlib, sys
+folder = pathlib.Path(sys.argv[1])
+print(json.dumps({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("*.pdf")}))
+"""
+
+
+def _on_hosts(cluster, script: str, argvs: dict[str, list[str]]) -> dict[str, dict]:
+    """``script`` on each host at once (python in its namespace); each one's JSON answer."""
+    running = {
+        host: subprocess.Popen(
+            [
+                "ip",
+                "netns",
+                "exec",
+                cluster.net.namespace(host),
+                sys.executable,
+                "-c",
+                script,
+                *argv,
+            ],
+            env=cluster.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for host, argv in argvs.items()
+    }
+    answers = {}
+    for host, process in running.items():
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, f"{host}: {err[-2000:]}"
+        answers[host] = json.loads(out.strip().splitlines()[-1])
+    return answers
+
+
+def test_two_hosts_submit_into_one_folder_at_once(on_hosts: hosts_bench.HostsCluster):
+    """Both hosts write the same submission folder at the same moment: nothing clobbered."""
+    cluster = on_hosts
+    from datetime import UTC, datetime
+
+    from widgets import settings
+    from widgets.store import Store
+
+    store = Store()
+    try:
+        # Not among the generated ones (those have no names: a submission needs them).
+        who = store.delegation(
+            store.add_delegation("interpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
+        )
+        sections = {
+            f"{t}.{s}": f"Kenya {t} {s} text."
+            for t in "AB"
+            for s in ("background", "past_action", "country_policy", "solutions")
+        }
+        content = {"sections": sections, "sources": SOURCES, "disclosure": "None."}
+        latest = store.latest_draft(who.id)
+        store.save_draft(who.id, content, latest.version if latest else None)
+        start = time.time() + 6  # both started and connected by then
+        same = datetime.now(UTC).isoformat()
+        # The same instant on both (clocks agreeing to the microsecond): one file, one row.
+        told = _on_hosts(
+            cluster, SUBMIT, {h: [str(who.id), same, str(start)] for h in ("w1", "w2")}
+        )
+        won = [a for a in told.values() if "sha256" in a]
+        assert len(won) == 1 and sum("exists" in a for a in told.values()) == 1, told
+        folder = settings.submission_file(who.committee, who.country, datetime.now(UTC)).parent
+        # Each host its own moment: two files, two rows, neither clobbered.
+        start = time.time() + 6
+        argvs = {
+            h: [str(who.id), datetime.now(UTC).isoformat(), str(start)]
+            for h in ("w1", "w2")
+        }
+        both = _on_hosts(cluster, SUBMIT, argvs)
+        assert all("sha256" in a for a in both.values()), both
+        rows = store.submissions(who.id)
+        assert len(rows) == 3
+        # What the hosts wrote, read on the other host (w2 reads w1's and its own, w1 too).
+        seen = _on_hosts(cluster, READ, {h: [str(folder)] for h in ("w1", "w2")})
+        assert seen["w1"] == seen["w2"]
+        assert sorted(seen["w1"].values()) == sorted(r["sha256"] for r in rows)
+        assert {r["source_name"] for r in rows} == set(seen["w1"])
+        assert hashlib.sha256(rows[0]["pdf"]).hexdigest() == won[0]["sha256"]
+        for path in folder.glob("*.pdf"):
+            assert path.stat().st_mode & 0o777 == 0o400  # write-once, on the shared mount too
+    finally:
+        store.dispose()
+
+
+def test_a_host_cut_off_then_the_store_away(on_hosts: hosts_bench.HostsCluster):
+    """30 delegates through the proxy; w1's host is cut off and switched off: its delegates
+    write again on w2 within 30 s. Then PostgreSQL is unreachable for 10 s: the pages say
+    "Reconnecting", nothing typed is lost, every page saves again once it is back."""
+    cluster = on_hosts
+    f = hosts_bench.hosts_run(cluster, DELEGATES, "w1", OUTAGE, after=20)
+    print("separate hosts:", hosts_bench.summary(f))
+    assert f["errors"] == []
+    assert f["opened"] == DELEGATES
+    assert f["wrote_before_kill"] >= DELEGATES
+    assert f["lost"] == 0
+    cut = [o for o in f["outcomes"] if o.failed_at]
+    assert cut, "w1 held no delegate"
+    again = {
+        o.delegate.country: o.writing_again_at[0] - f["killed_at"]
+        for o in cut
+        if o.writing_again_at
+    }
+    assert len(again) == len(cut) and max(again.values()) <= RECOVERY, again
+    # The store away: every page said so, and saved again soon after it returned.
+    assert f["told_reconnecting"] == DELEGATES
+    assert f["resumed"] == DELEGATES and f["resumed_max"] <= RESUME, hosts_bench.summary(f)
+    assert "stopped (exit" not in cluster.text("w2")
