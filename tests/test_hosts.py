@@ -193,10 +193,7 @@ def test_two_hosts_submit_into_one_folder_at_once(on_hosts: hosts_bench.HostsClu
         folder = settings.submission_file(who.committee, who.country, datetime.now(UTC)).parent
         # Each host its own moment: two files, two rows, neither clobbered.
         start = time.time() + 6
-        argvs = {
-            h: [str(who.id), datetime.now(UTC).isoformat(), str(start)]
-            for h in ("w1", "w2")
-        }
+        argvs = {h: [str(who.id), datetime.now(UTC).isoformat(), str(start)] for h in ("w1", "w2")}
         both = _on_hosts(cluster, SUBMIT, argvs)
         assert all("sha256" in a for a in both.values()), both
         rows = store.submissions(who.id)

@@ -75,10 +75,11 @@ def psycopg() -> Any:
 # host gone: no RST comes back). Unset, the kernel's TCP retries for about 15 minutes while
 # the page's kernel waits; with these a save fails in seconds and the page says it is
 # reconnecting. TCP keepalives find a dead idle connection before a save needs it.
-CONNECT_SECONDS = 5
+# (A busy server still acknowledges TCP at once: only a dead link waits this long.)
+CONNECT_SECONDS = 3
 PG_NETWORK = {
     "connect_timeout": CONNECT_SECONDS,
-    "tcp_user_timeout": 5000,  # ms a sent statement may go unacknowledged
+    "tcp_user_timeout": 3000,  # ms a sent statement may go unacknowledged
     "keepalives": 1,
     "keepalives_idle": 10,
     "keepalives_interval": 2,
