@@ -235,11 +235,14 @@ def run_once(root: Path, delegates: int) -> dict:
     env = cluster_env(delegates)
     cluster = HostsCluster(root, 2, env)
     try:
+        # This process (the load generator, the lost-save check) reads the same home and store.
+        os.environ.update(MUNBOOK_HOME=str(cluster.home), MUNBOOK_DB=cluster.db)
         prepare(cluster, delegates)
         cluster.start()
         return hosts_run(cluster, delegates)
     finally:
         cluster.close()
+        os.environ.pop("MUNBOOK_DB", None)
 
 
 def cluster_env(delegates: int) -> dict[str, str]:

@@ -1060,6 +1060,15 @@ def workers() -> None:
 
 
 @benchmark
+def hosts() -> None:
+    """Workers on separate hosts (network namespaces): a host cut off, PostgreSQL away (bench/hosts.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import hosts as body
+
+    body.main(report, fresh_home, _bench_postgres(), _fresh_database)
+
+
+@benchmark
 def attacks() -> None:
     """A stranger's widget flood (munbook serve vs stock Voilà) and wrong codes checked (bench/attacks.py)."""
     sys.path.insert(0, str(ROOT / "bench"))
