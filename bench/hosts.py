@@ -53,6 +53,7 @@ class HostsCluster:
         self.root, self.names = root, [f"w{n + 1}" for n in range(workers)]
         hosts = {"lb": 2, "pg": 10} | {name: 11 + n for n, name in enumerate(self.names)}
         self.procs: dict[str, subprocess.Popen] = {}
+        self.commands: list[list[str]] = []  # every munbook command run on a host (its args)
         self.mounted: Path | None = None
         self.pg: Postgres | None = None
         self.net = Network(hosts)
@@ -73,6 +74,7 @@ class HostsCluster:
 
     def munbook(self, host: str, *args: str, timeout: float = 300) -> str:
         """A ``munbook`` command run on ``host`` (its output; RuntimeError if it fails)."""
+        self.commands.append(list(args))
         argv = ["ip", "netns", "exec", self.net.namespace(host), str(MUNBOOK), *args]
         done = subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=timeout)
         if done.returncode:
@@ -84,6 +86,7 @@ class HostsCluster:
 
     def start_worker(self, name: str) -> None:
         argv = [str(MUNBOOK), "serve", "--name", name, "--peers", self.peers]
+        self.commands.append(argv[1:])
         self.procs[name] = self.net.start(name, argv, self.log(name), self.env)
 
     def start(self) -> None:
@@ -92,6 +95,7 @@ class HostsCluster:
             self.start_worker(name)
         front = {**self.env, "MUNBOOK_HOME": str(self.root / "lb-home")}  # needs no share
         argv = [str(MUNBOOK), "proxy", "--host", self.net.address("lb"), "--port", str(PORT)]
+        self.commands.append([*argv[1:], "--peers", self.peers])
         self.procs["lb"] = self.net.start(
             "lb", [*argv, "--peers", self.peers], self.log("lb"), front
         )

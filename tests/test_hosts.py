@@ -11,15 +11,18 @@ made. Traffic goes only to loopback and to the addresses made here.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import SOURCES
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
@@ -28,6 +31,8 @@ import loadgen
 import netns
 import page_protocol
 
+from widgets import settings
+from widgets.cli import main
 from widgets.serving import workers
 
 DELEGATES = int(os.environ.get("HOSTS_DELEGATES", "30"))  # fewer while developing
@@ -49,11 +54,79 @@ def _skip_reason() -> str:
     return ""
 
 
-pytestmark = pytest.mark.skipif(bool(_skip_reason()), reason=_skip_reason() or "-")
+# ---- the commands, without a network -------------------------------------------------
+
+
+def test_peers_are_checked_and_named_where_wrong():
+    from widgets.exceptions import MunbookError
+    from widgets.serving import hosts
+
+    team = hosts.parse_peers("w1=10.0.0.11:8866, w2=[fd00::12]:8866,db-3=worker.example.org:80")
+    assert [(w.name, w.address) for w in team] == [
+        ("w1", "10.0.0.11:8866"),
+        ("w2", "[fd00::12]:8866"),
+        ("db-3", "worker.example.org:80"),
+    ]
+    assert hosts.parse_peers(hosts.peers_text(team)) == team
+    for text, said in [
+        ("", "name the workers"),
+        ("w1=10.0.0.11", "entry 1 'w1=10.0.0.11' is not name=host:port"),
+        ("w1=10.0.0.11:8866,W2=10.0.0.12:8866", "entry 2 'W2=10.0.0.12:8866'"),
+        ("w1=10.0.0.11:65536", "a port 1-65535"),
+        ("w1=10.0.0.11:8866,w1=10.0.0.12:8866", "w1 is named twice"),
+        ("w1=10.0.0.11:8866,w2=10.0.0.11:8866", "10.0.0.11:8866 is named twice"),
+        ("x" * (hosts.SPEC_CHARS + 1), f"at most {hosts.SPEC_CHARS}"),
+    ]:
+        with pytest.raises(MunbookError, match=re.escape(said)):
+            hosts.parse_peers(text)
+    past = ",".join(f"w{n}=10.0.0.{n}:8866" for n in range(1, settings.MAX_WORKERS + 2))
+    with pytest.raises(MunbookError, match=f"at most {settings.MAX_WORKERS}"):
+        hosts.parse_peers(past)
+
+
+def test_serve_and_proxy_refuse_a_worker_the_list_does_not_name(home: Path):
+    peers = "w1=10.0.0.11:8866,w2=10.0.0.12:8866"
+    for argv, said in [
+        (
+            ["serve", "--name", "w3", "--peers", peers],
+            "--name w3: not in --peers (it names w1, w2)",
+        ),
+        (["serve", "--name", "w1"], "--name and --peers go together"),
+        (
+            ["serve", "--name", "w1", "--peers", peers, "--port", "9000"],
+            "listens at 10.0.0.11:8866",
+        ),
+        (["serve", "--workers", "2", "--name", "w1", "--peers", peers], "not with --workers"),
+        (["proxy", "--peers", "w1=10.0.0.11"], "is not name=host:port"),
+    ]:
+        done = CliRunner().invoke(main, argv, prog_name="munbook")
+        assert done.exit_code == 2, done.output
+        assert said in done.output and len(done.output.strip().splitlines()) <= 2, done.output
+    assert not (home / "run").exists()  # nothing started
+
+
+def test_proxy_writes_a_config_haproxy_accepts(home: Path, tmp_path: Path):
+    try:
+        workers.haproxy_binary()
+    except Exception:
+        pytest.skip("HAProxy is not installed (scripts/system-packages installs it)")
+    out = tmp_path / "haproxy.cfg"
+    argv = ["proxy", "--peers", "w1=10.0.0.11:8866,w2=10.0.0.12:8866", "--config-only", str(out)]
+    done = CliRunner().invoke(main, argv, prog_name="munbook")
+    assert done.exit_code == 0, done.output
+    text = out.read_text()
+    assert "server w2 10.0.0.12:8866 check cookie w2" in text
+    assert "on-marked-down shutdown-sessions" in text
+    assert out.stat().st_mode & 0o777 == 0o600
+
+
+# ---- the hosts -------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory):
+    if why := _skip_reason():
+        pytest.skip(why)
     netns.clean_stale()  # what a killed earlier run left behind
     root = tmp_path_factory.mktemp("hosts")
     running = hosts_bench.HostsCluster(root, 2, hosts_bench.cluster_env(DELEGATES))
@@ -91,6 +164,28 @@ def test_the_proxy_names_the_workers_by_address(on_hosts: hosts_bench.HostsClust
     assert "on-marked-down shutdown-sessions" in config
 
 
+def test_the_docs_commands_are_the_ones_run_here(on_hosts: hosts_bench.HostsCluster):
+    """docs/running/hosts.md's commands, its 10.0.0.x being this network's 10.251.29.x."""
+    cluster = on_hosts
+    page = (Path(__file__).parent.parent / "docs" / "running" / "hosts.md").read_text()
+    lines = [line[2:].replace("10.0.0.", f"{netns.SUBNET}.") for line in page.splitlines()]
+    lines = [line for line, raw in zip(lines, page.splitlines(), strict=True) if raw[:2] == "$ "]
+    lines = [line for line in lines if line.startswith(("munbook ", "export "))]
+    run = [" ".join(argv) for argv in cluster.commands]
+    said = [line.removeprefix("munbook ") for line in lines if line.startswith("munbook ")]
+    assert len(said) == 4
+    for command in said:
+        if command.startswith("generate "):  # the test's own list of countries
+            assert any(
+                re.sub(r"--countries \S+", "", r) == re.sub(r"--countries \S+", "", command)
+                for r in run
+            )
+        else:
+            assert command in run, (command, run)
+    env = next(line for line in lines if line.startswith("export "))
+    assert f"MUNBOOK_DB={cluster.db} " in env
+
+
 def test_a_workbook_generated_on_one_host_opens_on_each(on_hosts: hosts_bench.HostsCluster):
     """w1 generated every workbook (``munbook generate`` there); each worker serves them."""
     cluster = on_hosts
@@ -104,8 +199,10 @@ def test_a_workbook_generated_on_one_host_opens_on_each(on_hosts: hosts_bench.Ho
         finally:
             page.close()
 
-    for worker in cluster.names:
-        assert loadgen.run_async(visit(worker)) == (worker, 8)
+    async def both() -> list[tuple[str, int]]:
+        return list(await asyncio.gather(*(visit(w) for w in cluster.names)))
+
+    assert loadgen.run_async(both()) == [(worker, 8) for worker in cluster.names]
 
 
 SUBMIT = """
@@ -165,7 +262,6 @@ def test_two_hosts_submit_into_one_folder_at_once(on_hosts: hosts_bench.HostsClu
     cluster = on_hosts
     from datetime import UTC, datetime
 
-    from widgets import settings
     from widgets.store import Store
 
     store = Store()
