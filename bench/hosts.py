@@ -19,7 +19,7 @@ from pathlib import Path
 
 import loadgen
 from netns import MUNBOOK, Network, Postgres, wait_for
-from workers import wait_until_written
+from workers import reopen_summary, wait_until_written
 
 PORT = 8866
 START_SECONDS = 180
@@ -173,6 +173,7 @@ def hosts_run(
     outcomes = figures["outcomes"]
     cut = [o for o in outcomes if o.failed_at]
     again = [o.writing_again_at[0] - killed_at for o in cut if o.writing_again_at]
+    closed = [o.failed_at[0] - killed_at for o in cut]  # HAProxy closed the page's websocket
     # Saves after the store came back: each page's first one (the pending text saved).
     resumed = [
         min(a for a in o.acks if a > pg_back) - pg_back for o in outcomes if _acked(o, pg_back)
@@ -182,6 +183,8 @@ def hosts_run(
         wrote_before_kill=wrote - before,
         killed_at=killed_at,
         cut_off=len(cut),
+        closed_p50=statistics.median(closed) if closed else float("nan"),
+        closed_max=max(closed, default=float("nan")),
         again=len(again),
         again_p50=statistics.median(again) if again else float("nan"),
         again_max=max(again, default=float("nan")),
@@ -201,7 +204,8 @@ def _acked(outcome, since: float) -> bool:
 
 def summary(f: dict) -> str:
     return (
-        f"{f['wrote_before_kill']} writing; host cut off: {f['cut_off']} pages cut, "
+        f"{f['wrote_before_kill']} writing; host cut off: {f['cut_off']} pages cut (closed by "
+        f"HAProxy after p50 {f['closed_p50']:.1f} s max {f['closed_max']:.1f} s), "
         f"{f['again']} writing again after p50 {f['again_p50']:.1f} s max {f['again_max']:.1f} s; "
         f"PostgreSQL away {f['pg_back'] - f['pg_cut']:.0f} s: {f['told_reconnecting']} pages said "
         f"reconnecting, {f['resumed']} saved again p50 {f['resumed_p50']:.1f} s max "
@@ -222,6 +226,7 @@ def main(report, fresh_home, pg: str, fresh_database) -> None:
     root = fresh_home()
     figures = run_once(root, delegates)
     print(f"{'':<10} 2 workers on separate hosts: {summary(figures)}")
+    print(f"{'':<10} 2 workers on separate hosts, host cut off: {reopen_summary(figures)}")
     report(
         "hosts",
         f"{delegates} delegates, 2 hosts: one cut off, {figures['cut_off']} pages writing again "

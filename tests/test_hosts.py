@@ -313,12 +313,15 @@ def test_a_host_cut_off_then_the_store_away(on_hosts: hosts_bench.HostsCluster):
     cluster = on_hosts
     f = hosts_bench.hosts_run(cluster, DELEGATES, "w1", OUTAGE, after=20)
     print("separate hosts:", hosts_bench.summary(f))
+    print(hosts_bench.reopen_summary(f))
     assert f["errors"] == []
     assert f["opened"] == DELEGATES
     assert f["wrote_before_kill"] >= DELEGATES
     assert f["lost"] == 0
     cut = [o for o in f["outcomes"] if o.failed_at]
     assert cut, "w1 held no delegate"
+    # HAProxy found the silent host down and closed its pages (no reset ever came back).
+    assert f["closed_max"] <= 10, hosts_bench.summary(f)
     again = {
         o.delegate.country: o.writing_again_at[0] - f["killed_at"]
         for o in cut
