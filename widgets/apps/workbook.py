@@ -28,7 +28,8 @@ from ..store import Delegation, KernelStore
 from ..store.contract import StoreContract
 from ..workflows.autosave import DraftSession
 from ..workflows.progress import deadline_for
-from ..workflows.status import draft_change, latest_submission, status_html
+from ..workflows.revisions import standing_of
+from ..workflows.status import draft_change, latest_submission, review_html, status_html
 from .autosaving import Autosaving
 from .browser_zone import BrowserZone
 from .gate import CodeGate
@@ -185,9 +186,11 @@ class WorkbookApp(Autosaving, w.VBox):
         """The header's status line, the Paper tab's receipt and History's mark agree."""
         sub = self._submitted
         change = draft_change(self.store, self.delegation.id, sub) if sub else None
-        self.submission.value = f"<div class='mb-header-status'>{status_html(sub, change, self.committee, zone=self.zone)}</div>"
+        # The chair's word (changes requested, accepted), read with the submission.
+        review = review_html(standing_of(self.store, self.delegation.id), self.committee, self.zone)
+        self.submission.value = f"<div class='mb-header-status'>{status_html(sub, change, self.committee, zone=self.zone)}{review}</div>"
         self.paper_panel.show_status(
-            status_html(sub, None, self.committee, live=False, zone=self.zone),
+            status_html(sub, None, self.committee, live=False, zone=self.zone) + review,
             sub.sha256 if sub else "",
             changed=bool(change),
         )
