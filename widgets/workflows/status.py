@@ -216,8 +216,8 @@ def review_text(standing: Standing, committee: Committee, zone: ReaderZone | Non
             when = local_time(until, committee, zone)
             return (
                 f"Changes requested by {by}.{note} Revise your paper and submit it again "
-                f"(Paper & submit) by {when}; it is marked on time or late as the paper the "
-                "chair read was."
+                f"(Paper & submit) by {when}. A requested revision keeps the on-time or late "
+                "mark of the paper your chair read."
             )
         closed = (
             f"Revisions closed on {local_time(until, committee, zone)}."
@@ -238,5 +238,9 @@ def review_text(standing: Standing, committee: Committee, zone: ReaderZone | Non
 def review_html(standing: Standing, committee: Committee, zone: ReaderZone | None = None) -> str:
     """``review_text`` as the header's line (escaped), or ""."""
     text = review_text(standing, committee, zone)
+    if not text:
+        return ""
     css = {rs.CHANGES: "mb-revise", rs.ACCEPTED_TEXT: "mb-accepted"}.get(standing.status, "")
-    return f"<div class='mb-review-status {css}'>{escape(text)}</div>" if text else ""
+    lead = next((w for w in ("Changes requested", "Revised", "Accepted") if text.startswith(w)), "")
+    said = f"<b>{lead}</b>{escape(text[len(lead) :])}"
+    return f"<div class='mb-review-status {css}' role='status'>{said}</div>"
