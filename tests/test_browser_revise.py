@@ -91,3 +91,62 @@ def test_the_delegate_sees_changes_requested_and_resubmits(served, browser, home
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(served.log.parent / "revise-resubmitted-1280.png"))
     context.close()
+
+
+def harness_notebook(submission_id: int) -> str:
+    """A chair page holding StatusControls alone (the chair app places it beside the paper)."""
+    import nbformat
+
+    from widgets import settings
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from widgets.apps.review_status import StatusControls\n"
+            "from widgets.store import Store\n"
+            f"StatusControls(Store(), 'revisepol', {submission_id}, 'staff:3', 'Ximena González')"
+        )
+    ]
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
+    folder = settings.ensure_dir(settings.apps_dir())
+    nbformat.write(nb, folder / "status-harness.ipynb")
+    return "apps/status-harness.ipynb"
+
+
+def test_a_chair_requests_changes_and_accepts_in_the_page(served, browser, home):
+    from widgets.store import Store
+
+    peru, _ = revising_peru(home)
+    store = Store()
+    latest = store.submission_ids(peru)[-1]
+    for width, height in ((1280, 700), (390, 844)):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, timezone_id="UTC"
+        )
+        page = context.new_page()
+        page.goto(served.url(harness_notebook(latest)), timeout=TIMEOUT)
+        page.get_by_text("Review: changes requested").wait_for(timeout=TIMEOUT)
+        page.screenshot(path=str(served.log.parent / f"status-controls-{width}.png"))
+        context.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 700}, timezone_id="UTC")
+    page = context.new_page()
+    page.goto(served.url(harness_notebook(latest)), timeout=TIMEOUT)
+    page.get_by_text("Review: changes requested").wait_for(timeout=TIMEOUT)
+    note = page.locator(".mb-status-note textarea")
+    note.fill("Thank you: Pangea is named now.")
+    note.focus()
+    page.keyboard.press("Tab")  # to the first button, by keyboard
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Accept"
+    page.keyboard.press("Enter")
+    page.get_by_text("Review: accepted").wait_for(timeout=TIMEOUT)
+    marks = store.status_marks(peru)
+    assert [m.status for m in marks] == ["changes_requested", "accepted"]
+    assert marks[-1].note == "Thank you: Pangea is named now." and marks[-1].set_by_key == "staff:3"
+    page.screenshot(path=str(served.log.parent / "status-controls-accepted.png"))
+    context.close()
+    store.dispose()

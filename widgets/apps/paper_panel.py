@@ -58,8 +58,8 @@ def _guidance(committee: Committee) -> str:
     if committee.rules.revisions_until is not None:
         text += (
             " If your chair asks for changes, revise and submit again here until "
-            f"{local_until(committee)}: a requested revision is marked on time or late as the "
-            "paper the chair read was."
+            f"{local_until(committee)}. A requested revision keeps the on-time or late mark of "
+            "the paper your chair read."
         )
     return f"<p class='mb-guidance'>{escape(text)}</p>"
 
