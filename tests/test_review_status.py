@@ -312,6 +312,7 @@ def test_progress_collection_and_the_advisors_table_show_the_review(store: Store
     table = status_table_html(store)
     assert "<th>Review</th>" in table or ">Review<" in table
     assert "class='mb-warn'>changes requested</td>" in table
+    assert "not submitted" not in table  # the Status column says so already
     # an advisor sees their own school's row only, with its review
     page = AdvisorPage(store, Grant(role="advisor", school="Lima School"))
     assert "changes requested" in page.table.value and "Chile" not in page.table.value

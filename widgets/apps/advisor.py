@@ -48,6 +48,7 @@ FORMATS = {
     "last_saved": lambda t: f"{t:%Y-%m-%d %H:%M}",
     "words": lambda n: f"{int(n)}",
     "draft_changed": lambda changed: CHANGED if changed else "no",
+    "review_status": lambda status: "–" if status == "not submitted" else status,  # Status says it
 }
 CHANGED = "yes"
 REVIEW_CLASS = {"changes requested": "mb-warn", "accepted": "mb-ok"}
