@@ -1091,6 +1091,27 @@ def steps() -> None:
     report("steps", f"{rss:.0f} MB RSS after the steps", "at most 60 MB", rss <= 60)
 
 
+@benchmark
+def statuses() -> None:
+    """Review statuses on 196 delegations, SQLite and PostgreSQL (bench/statuses.py)."""
+    import statuses as statuses_bench
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from revising import add_revising_committee
+
+    from widgets import settings
+    from widgets.store import Store
+
+    home = fresh_home()
+    key = add_revising_committee(
+        home, "REVISEPOL", "2026-12-01T00:00:00+00:00", "2099-01-01T00:00:00+00:00"
+    )
+    statuses_bench.run(report, settings.db_url(), "SQLite", key)
+    url = _fresh_database(_bench_postgres(), "statuses")
+    Store.open_for_admin(url).dispose()
+    statuses_bench.run(report, url, "PostgreSQL", key)
+
+
 def main(names: list[str]) -> int:
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:

@@ -24,10 +24,13 @@ from .held import HeldMethods
 from .records import Delegation
 from .reviews import ReviewMethods
 from .schema import SCHEMA_REVISION, delegations
+from .statuses import StatusMethods
 from .submissions import SubmissionMethods
 
 
-class Store(CodeMethods, DraftMethods, HeldMethods, SubmissionMethods, ReviewMethods):
+class Store(
+    CodeMethods, DraftMethods, HeldMethods, SubmissionMethods, ReviewMethods, StatusMethods
+):
     """One database; create it with ``Store()`` for the configured URL.
 
     Its methods are grouped by table in the mixins (codes, drafts, submissions, reviews).
