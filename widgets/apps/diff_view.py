@@ -1,0 +1,137 @@
+"""A word-level diff of two papers, section by section, as text (not markdown).
+
+``DiffView().show(old_sections, new_sections)``: each a mapping label ->
+markdown, in paper order (History's versions and submissions, the chair's two
+submissions). Added words are underlined and marked "added", removed words
+struck through and marked "removed" (``<ins>``/``<del>`` with words a screen
+reader says, never colour alone); unchanged sections fold away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+
+import ipywidgets as w
+
+from ..core.readable import readable
+from ..core.textdiff import Diff, DiffTooLong, diff
+from ..core.words import count_words
+
+LEGEND = (
+    "<p class='mb-guidance mb-diff-legend'>Words added are <ins class='mb-ins'>underlined"
+    "</ins>, words removed are <del class='mb-del'>struck through</del>; a screen reader "
+    "says “added” and “removed”. Unchanged sections are folded: open them to read.</p>"
+)
+
+
+def _heading(label: str) -> str:
+    return escape(label[:1].upper() + label[1:])
+
+
+def _ops_html(found: Diff) -> str:
+    parts = []
+    for op in found.ops:
+        text = escape(op.text)
+        if op.kind == "insert":
+            parts.append(
+                f"<ins class='mb-ins'><span class='mb-sr'>[added: </span>{text}"
+                "<span class='mb-sr'>]</span></ins>"
+            )
+        elif op.kind == "delete":
+            parts.append(
+                f"<del class='mb-del'><span class='mb-sr'>[removed: </span>{text}"
+                "<span class='mb-sr'>]</span></del>"
+            )
+        else:
+            parts.append(text)
+    return "".join(parts)
+
+
+def _counts(found: Diff) -> str:
+    said = []
+    if found.added:
+        said.append(f"{found.added:,} word{'s' * (found.added != 1)} added")
+    if found.removed:
+        said.append(f"{found.removed:,} removed")
+    if not said:
+        said.append("spacing or punctuation changed")
+    if found.coarse:
+        said.append("long: compared paragraph by paragraph")
+    return ", ".join(said)
+
+
+def section_html(label: str, old_markdown: str, new_markdown: str) -> tuple[str, bool]:
+    """One section's diff as HTML (escaped), and whether it changed."""
+    old, new = readable(old_markdown), readable(new_markdown)
+    title = _heading(label)
+    try:
+        found = diff(old, new)
+    except DiffTooLong as exc:
+        return (
+            f"<div class='mb-diff-section'><div class='mb-section-title'>{title}</div>"
+            f"<p class='mb-over'>Not compared: {escape(str(exc))}.</p></div>",
+            True,
+        )
+    if not found.changed:
+        words = count_words(new)
+        body = escape(new) or "(empty)"
+        return (
+            f"<details class='mb-diff-section mb-diff-same'><summary>{title}: unchanged "
+            f"({words:,} word{'s' * (words != 1)})</summary>"
+            f"<div class='mb-diff-text'>{body}</div></details>",
+            False,
+        )
+    return (
+        f"<div class='mb-diff-section' role='group' aria-label='{title}'>"
+        f"<div class='mb-section-title'>{title}</div>"
+        f"<p class='mb-guidance'>{_counts(found)}</p>"
+        f"<div class='mb-diff-text'>{_ops_html(found)}</div></div>",
+        True,
+    )
+
+
+def diff_html(
+    old_sections: Mapping[str, str],
+    new_sections: Mapping[str, str],
+    old_name: str = "the older text",
+    new_name: str = "the newer text",
+) -> str:
+    """Every section's diff (new sections' order, then those only the old one has)."""
+    labels = list(new_sections) + [k for k in old_sections if k not in new_sections]
+    parts, changed = [], 0
+    for label in labels:
+        html, did = section_html(label, old_sections.get(label, ""), new_sections.get(label, ""))
+        parts.append(html)
+        changed += did
+    said = (
+        f"{changed} of {len(labels)} sections changed"
+        if changed
+        else "No differences: the two texts are the same"
+    )
+    summary = (
+        f"<p class='mb-diff-summary' role='status'><b>From {escape(old_name)} to "
+        f"{escape(new_name)}:</b> {said}.</p>"
+    )
+    return f"<div class='mb-card mb-box mb-diff'>{summary}{LEGEND}{''.join(parts)}</div>"
+
+
+class DiffView(w.VBox):
+    """Shows the diff of two papers; ``show`` again to compare others."""
+
+    def __init__(self) -> None:
+        self.body = w.HTML()
+        self.body.add_class("mb-diff-view")
+        super().__init__([self.body])
+
+    def show(
+        self,
+        old_sections: Mapping[str, str],
+        new_sections: Mapping[str, str],
+        old_name: str = "the older text",
+        new_name: str = "the newer text",
+    ) -> None:
+        self.body.value = diff_html(old_sections, new_sections, old_name, new_name)
+
+    def clear(self, message: str = "") -> None:
+        self.body.value = f"<p class='mb-guidance'>{escape(message)}</p>" if message else ""
