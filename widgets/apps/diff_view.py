@@ -4,7 +4,7 @@
 markdown, in paper order (History's versions and submissions, the chair's two
 submissions). Added words are underlined and marked "added", removed words
 struck through and marked "removed" (``<ins>``/``<del>`` with words a screen
-reader says, never colour alone); unchanged sections fold away.
+reader says, never colour alone); unchanged sections fold away together.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ..core.words import count_words
 LEGEND = (
     "<p class='mb-guidance mb-diff-legend'>Words added are <ins class='mb-ins'>underlined"
     "</ins>, words removed are <del class='mb-del'>struck through</del>; a screen reader "
-    "says “added” and “removed”. Unchanged sections are folded: open them to read.</p>"
+    "says “added” and “removed”. Unchanged sections are folded together below.</p>"
 )
 
 
@@ -32,19 +32,19 @@ def _heading(label: str) -> str:
 def _ops_html(found: Diff) -> str:
     parts = []
     for op in found.ops:
-        text = escape(op.text)
-        if op.kind == "insert":
-            parts.append(
-                f"<ins class='mb-ins'><span class='mb-sr'>[added: </span>{text}"
-                "<span class='mb-sr'>]</span></ins>"
-            )
-        elif op.kind == "delete":
-            parts.append(
-                f"<del class='mb-del'><span class='mb-sr'>[removed: </span>{text}"
-                "<span class='mb-sr'>]</span></del>"
-            )
-        else:
-            parts.append(text)
+        if op.kind == "equal":
+            parts.append(escape(op.text))
+            continue
+        words = op.text.rstrip()
+        space = escape(op.text[len(words) :])  # outside the mark: no underlined blank
+        if not words:  # spacing alone
+            parts.append(space)
+            continue
+        tag, said = ("ins", "added") if op.kind == "insert" else ("del", "removed")
+        parts.append(
+            f"<{tag} class='mb-{tag}'><span class='mb-sr'>[{said}: </span>{escape(words)}"
+            f"<span class='mb-sr'>]</span></{tag}>{space}"
+        )
     return "".join(parts)
 
 
@@ -77,9 +77,8 @@ def section_html(label: str, old_markdown: str, new_markdown: str) -> tuple[str,
         words = count_words(new)
         body = escape(new) or "(empty)"
         return (
-            f"<details class='mb-diff-section mb-diff-same'><summary>{title}: unchanged "
-            f"({words:,} word{'s' * (words != 1)})</summary>"
-            f"<div class='mb-diff-text'>{body}</div></details>",
+            f"<div class='mb-section-title'>{title} ({words:,} word{'s' * (words != 1)})</div>"
+            f"<div class='mb-diff-text'>{body}</div>",
             False,
         )
     return (
@@ -99,11 +98,17 @@ def diff_html(
 ) -> str:
     """Every section's diff (new sections' order, then those only the old one has)."""
     labels = list(new_sections) + [k for k in old_sections if k not in new_sections]
-    parts, changed = [], 0
+    parts: list[str] = []
+    same: list[str] = []
     for label in labels:
         html, did = section_html(label, old_sections.get(label, ""), new_sections.get(label, ""))
-        parts.append(html)
-        changed += did
+        (parts if did else same).append(html)
+    changed = len(parts)
+    if same:  # folded together: a reader looks for what changed
+        parts.append(
+            f"<details class='mb-diff-section mb-diff-same'><summary>{len(same)} "
+            f"section{'s' * (len(same) != 1)} unchanged (open to read)</summary>{''.join(same)}</details>"
+        )
     said = (
         f"{changed} of {len(labels)} sections changed"
         if changed

@@ -63,6 +63,7 @@ class Compare(w.VBox):
         )
         for box in (self.session_list, self.older, self.newer):
             box.style.description_width = "5em"
+            box.add_class("mb-history-pick")
         self.older.add_class("mb-compare-from")
         self.newer.add_class("mb-compare-to")
         self.session_list.observe(lambda c: self.pick_session(c["new"]), names="value")
@@ -129,6 +130,20 @@ class Compare(w.VBox):
             self._quiet = False
         self.compare()
 
+    def _unpick_session(self, old: str, new: str) -> None:
+        """Picked by hand: the session list no longer says which session is shown."""
+        index = self.session_list.value
+        if index is None or index >= len(self.sessions):
+            return
+        session = self.sessions[index]
+        before = self.sessions[index + 1].last if index + 1 < len(self.sessions) else session.first
+        if (old, new) != (f"v{before}", f"v{session.last}"):
+            self._quiet = True
+            try:
+                self.session_list.value = None
+            finally:
+                self._quiet = False
+
     def sections(self, value: str) -> dict[str, str]:
         if value.startswith("s"):
             return submission_sections(self.store, self.delegation_id, int(value[1:]))
@@ -146,6 +161,7 @@ class Compare(w.VBox):
         if old == new:
             self.view.clear("From and To are the same: pick two different ones.")
             return
+        self._unpick_session(old, new)
         names = dict((v, label.split(" · ")[0]) for label, v in self.older.options)
         self.view.show(self.sections(old), self.sections(new), names[old], names[new])
 

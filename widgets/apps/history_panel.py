@@ -108,7 +108,7 @@ class HistoryPanel(w.VBox):
         """List sessions and versions; show the latest (or keep what was picked, if still listed)."""
         entries = self.store.draft_history(self.delegation_id)[:SHOWN]
         groups = sessions(entries)
-        ends = {s.last for s in groups}
+        ends = {s.last for s in groups[1:]}  # the newest session may not have ended
         self.zone_line.value = (
             f"<p class='mb-guidance mb-zone'>Times: {escape(self.zone.label())}.</p>"
         )
