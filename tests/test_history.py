@@ -146,3 +146,20 @@ def test_a_history_panel_of_nothing_says_so(store: Store):
         "Nothing saved yet" in panel.compare.view.body.value
         and panel.compare.session_list.options == ()
     )
+
+
+def test_opening_a_workbook_loads_no_markdown_parser_or_difflib_until_history_compares():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import widgets.apps.workbook\n"
+        "print([m for m in ('markdown_it', 'difflib') if m in sys.modules])\n"
+        "from widgets.apps.diff_view import diff_html\n"
+        "diff_html({'a': 'x'}, {'a': 'y'})\n"
+        "print([m for m in ('markdown_it', 'difflib') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["[]", "['markdown_it', 'difflib']"]

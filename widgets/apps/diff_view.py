@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from html import escape
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from ..core.readable import readable
-from ..core.textdiff import Diff, DiffTooLong, diff
 from ..core.words import count_words
+
+if TYPE_CHECKING:
+    from ..core.textdiff import Diff
 
 LEGEND = (
     "<p class='mb-guidance mb-diff-legend'>Words added are <ins class='mb-ins'>underlined"
@@ -63,6 +65,11 @@ def _counts(found: Diff) -> str:
 
 def section_html(label: str, old_markdown: str, new_markdown: str) -> tuple[str, bool]:
     """One section's diff as HTML (escaped), and whether it changed."""
+    # Here, not at the top: markdown-it and difflib load when History first compares,
+    # not in every workbook's kernel as it opens.
+    from ..core.readable import readable
+    from ..core.textdiff import DiffTooLong, diff
+
     old, new = readable(old_markdown), readable(new_markdown)
     title = _heading(label)
     try:
