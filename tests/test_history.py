@@ -148,6 +148,31 @@ def test_a_history_panel_of_nothing_says_so(store: Store):
     )
 
 
+def test_both_stores_thin_to_the_end_of_every_writing_session(store: Store):
+    from widgets.core.sessions import session_ends
+    from widgets.store.lite import KernelStore
+
+    kernel = KernelStore(store.url)
+    try:
+        kenya, _ = delegation_with_code(store)
+        japan = store.add_delegation("interpol", "JPN", "Aiko Sato", "Osaka School")
+        for who, saver in ((kenya, kernel), (japan, store)):
+            version = None
+            for n in range(30):  # 6 sessions of 5 saves, 2 minutes apart, 40 minutes between
+                at = AT + timedelta(minutes=40 * (n // 5) + 2 * (n % 5))
+                version = saver.save_draft(who, {"n": n}, version, saved_at=at)
+        ends = session_ends(store.draft_history(kenya))
+        assert len(ends) == 6
+        assert kernel.thin_drafts(kenya, keep_recent=3, keep_hourly=10) == 30 - 9
+        assert store.thin_drafts(japan, keep_recent=3, keep_hourly=10) == 30 - 9
+        kept = [v for v, _, _ in store.draft_history(kenya)]
+        assert kept == [v for v, _, _ in kernel.draft_history(japan)]
+        # the newest 3, the newest of the hour 11:00 (27), and each session's end
+        assert kept == [30, 29, 28, 27, 25, 20, 15, 10, 5] and set(ends) <= set(kept)
+    finally:
+        kernel.dispose()
+
+
 def test_opening_a_workbook_loads_no_markdown_parser_or_difflib_until_history_compares():
     import subprocess
     import sys
