@@ -94,3 +94,34 @@ def test_a_whole_rewrite_leaves_the_passage_gone():
         TRAINS, OLD.find(TRAINS), OLD.find(TRAINS) + len(TRAINS), OLD, "Nothing alike."
     )
     assert found.gone and found.start == found.end
+
+
+def test_random_revisions_give_anchors_inside_the_new_text():
+    import random
+
+    rng = random.Random(26)
+    words = OLD.split() * 4
+    for _ in range(200):
+        old = " ".join(words)
+        new_words = list(words)
+        for _ in range(rng.randrange(1, 8)):  # replace, delete, insert or move a few words
+            i = rng.randrange(len(new_words))
+            choice = rng.random()
+            if choice < 0.3:
+                new_words[i] = rng.choice(["AFRIPOL", "Mombasa", "data", "."])
+            elif choice < 0.6 and len(new_words) > 3:
+                del new_words[i]
+            elif choice < 0.8:
+                new_words.insert(i, rng.choice(["INTERPOL", "police", "Kenya"]))
+            else:
+                new_words.insert(rng.randrange(len(new_words)), new_words.pop(i))
+        new = " ".join(new_words)
+        start = rng.randrange(len(old) - 10)
+        end = start + rng.randrange(1, 40)
+        quote = old[start:end]
+        found = reanchor(quote, start, end, old, new)
+        assert 0 <= found.start <= found.end <= len(new)
+        if found.gone:
+            assert found.start == found.end and found.changed
+        if not found.changed:
+            assert new[found.start : found.end] == quote  # unchanged means the same text

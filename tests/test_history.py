@@ -188,3 +188,23 @@ def test_opening_a_workbook_loads_no_markdown_parser_or_difflib_until_history_co
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[:2] == ["[]", "['markdown_it', 'difflib']"]
+
+
+def test_history_reaches_only_its_own_delegations_versions_and_submissions(store: Store):
+    from traitlets import TraitError
+
+    kenya, _ = delegation_with_code(store)
+    japan = store.add_delegation("interpol", "JPN", "Aiko Sato", "Osaka School")
+    save(store, kenya, "Kenya's text.", 0, None)
+    save(store, japan, "Japan's secret text.", 0, None)
+    theirs = store.add_submission(japan, pdf=b"%PDF-1.7 j", sha256="c" * 64, notebook="{}")
+    panel = HistoryPanel(store, kenya, lambda _: False, committees.load("interpol"), {})
+    panel.fill()
+    assert [v for _, v in panel.compare.older.options] == ["v1"]
+    # What a page can send (the widget protocol sets the index): only listed choices.
+    with pytest.raises(TraitError):
+        panel.compare.older.set_state({"index": 5})
+    with pytest.raises(TraitError):
+        panel.compare.older.value = f"s{theirs}"
+    assert "secret" not in panel.compare.view.body.value
+    assert panel.compare.sections(f"s{theirs}") == {}  # looked up among Kenya's only
