@@ -4,7 +4,7 @@ Two papers made from the INTERPOL background guide's own sentences (8 sections,
 1,500 words, markdown with bold and a link), the second a real revision: about
 one word in ten replaced, a sentence moved to another section, one deleted,
 a paragraph added. Timed: the whole diff as the page shows it (markdown to
-text, word diff, HTML) and 20 comments re-anchored.
+text, word diff, HTML) 20 comments re-anchored, and two unrelated papers.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def papers(seed: int = 7) -> tuple[dict[str, str], dict[str, str]]:
 
 def timings(repeat: int = 40) -> dict[str, float]:
     from widgets.apps.diff_view import diff_html
-    from widgets.core.anchors import reanchor
+    from widgets.core.anchors import reanchor_many
     from widgets.core.readable import readable
     from widgets.core.words import count_words
 
@@ -76,16 +76,22 @@ def timings(repeat: int = 40) -> dict[str, float]:
         diff_html(old, new, "submission 1", "submission 2")
         diffs.append(time.perf_counter() - start)
     texts = [(readable(old[k]), readable(new[k])) for k in old]
-    comments = []
+    comments: list[list[tuple[str, int, int]]] = [[] for _ in texts]
     for n in range(20):  # 20 comments, spread over the sections
-        before, after = texts[n % SECTIONS]
+        before, _ = texts[n % SECTIONS]
         at = (n * 97) % max(len(before) - 60, 1)
-        comments.append((before[at : at + 50], at, at + 50, before, after))
+        comments[n % SECTIONS].append((before[at : at + 50], at, at + 50))
     for _ in range(repeat):
         start = time.perf_counter()
-        for quote, a, b, before, after in comments:
-            reanchor(quote, a, b, before, after)
+        for (before, after), passages in zip(texts, comments, strict=True):
+            reanchor_many(passages, before, after)
         anchors.append(time.perf_counter() - start)
+    other, _ = papers(seed=8)  # two different papers: almost every word changed
+    unrelated = []
+    for _ in range(repeat // 4):
+        start = time.perf_counter()
+        diff_html(old, other)
+        unrelated.append(time.perf_counter() - start)
     diffs.sort()
     anchors.sort()
     return {
@@ -94,4 +100,5 @@ def timings(repeat: int = 40) -> dict[str, float]:
         "diff_p95": diffs[int(len(diffs) * 0.95)],
         "anchor_median": statistics.median(anchors),
         "anchor_p95": anchors[int(len(anchors) * 0.95)],
+        "unrelated_median": statistics.median(unrelated),
     }

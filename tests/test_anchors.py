@@ -125,3 +125,30 @@ def test_random_revisions_give_anchors_inside_the_new_text():
             assert found.start == found.end and found.changed
         if not found.changed:
             assert new[found.start : found.end] == quote  # unchanged means the same text
+
+
+def test_many_passages_of_one_text_are_re_anchored_with_one_diff_as_one_by_one():
+    from widgets.core.anchors import reanchor_many
+
+    new = "In 2027, " + OLD.replace("Nairobi", "Mombasa")
+    passages = [
+        (q, OLD.find(q), OLD.find(q) + len(q)) for q in (TRAINS, "Kenya supports", "AFRIPOL.")
+    ]
+    assert reanchor_many(passages, OLD, new) == [
+        reanchor(q, a, b, OLD, new) for q, a, b in passages
+    ]
+    assert reanchor_many([], OLD, new) == []
+
+
+def test_long_texts_are_searched_not_diffed_and_too_long_ones_refused():
+    import pytest
+
+    from widgets.core import textdiff
+
+    filler = "word " * (textdiff.DIFF_WORDS + 1)
+    old, new = filler + OLD, "More. " + filler + OLD
+    start = old.find(TRAINS)
+    found = reanchor(TRAINS, start, start + len(TRAINS), old, new)
+    assert new[found.start : found.end] == TRAINS and not found.changed
+    with pytest.raises(textdiff.DiffTooLong, match="400,000"):
+        reanchor(TRAINS, 0, 5, OLD, "x" * (textdiff.DIFF_CHARS + 1))

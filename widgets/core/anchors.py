@@ -11,12 +11,14 @@ finds the passage in the new text, in this order:
 3. some of its words kept (edited): the span those words now cover, ``changed``;
 4. none of its words kept nearby or elsewhere: ``gone`` (``start == end``, where it was).
 
-Pure functions on strings; the texts are bounded as ``core.textdiff`` bounds them.
+Pure functions on strings; ``reanchor_many`` re-anchors a section's comments with one
+diff. The texts are bounded as ``core.textdiff`` bounds them (``DiffTooLong``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import textdiff
@@ -36,15 +38,48 @@ class Anchor:
 
 def reanchor(quote: str, start: int, end: int, old_text: str, new_text: str) -> Anchor:
     """The passage ``old_text[start:end]`` (== ``quote``) in ``new_text``; see the module."""
-    start, end = _located(quote, start, end, old_text)
-    if old_text == new_text:
-        return Anchor(start, end, changed=False, gone=False)
-    old, new = textdiff.tokens(old_text), textdiff.tokens(new_text)
-    pairs = _pairs(old, new)
+    return reanchor_many([(quote, start, end)], old_text, new_text)[0]
+
+
+def reanchor_many(
+    passages: Sequence[tuple[str, int, int]], old_text: str, new_text: str
+) -> list[Anchor]:
+    """``reanchor`` of each (quote, start, end) of one text: the diff is made once."""
+    if len(old_text) > textdiff.DIFF_CHARS or len(new_text) > textdiff.DIFF_CHARS:
+        textdiff.diff(old_text, new_text)  # raises DiffTooLong, naming the side
+    texts = None
+    found = []
+    for quote, start, end in passages:
+        start, end = _located(quote, start, end, old_text)
+        if old_text == new_text:
+            found.append(Anchor(start, end, changed=False, gone=False))
+            continue
+        if texts is None:
+            old, new = textdiff.tokens(old_text), textdiff.tokens(new_text)
+            # Past DIFF_WORDS words a side no word diff is made: the quote is looked for as it is.
+            long = textdiff.coarse_needed(old_text, new_text)
+            texts = (old, new, {} if long else _pairs(old, new))
+        found.append(_one(quote, start, end, old_text, new_text, *texts))
+    return found
+
+
+def _one(
+    quote: str,
+    start: int,
+    end: int,
+    old_text: str,
+    new_text: str,
+    old: list[Token],
+    new: list[Token],
+    pairs: dict[int, int],
+) -> Anchor:
     mapped = _mapped(start, end, old, new, pairs)
     if mapped and new_text[mapped[0] : mapped[1]] == quote:
         return Anchor(*mapped, changed=False, gone=False)
-    near = mapped[0] if mapped else _nearest_new(start, old, new, pairs)
+    if mapped:
+        near = mapped[0]
+    else:
+        near = _nearest_new(start, old, new, pairs) if pairs else min(start, len(new_text))
     claimed = _claimed(quote, start, old_text, new_text, old, new, pairs)
     found = _occurrence(quote, new_text, near, claimed)
     if found is not None:

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..exceptions import MunbookError
 from .words import _UNSPACED, count_words
@@ -30,8 +30,7 @@ class DiffTooLong(MunbookError):
     """A text past ``DIFF_CHARS``: too long to compare."""
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: thousands are made per diff, and a frozen dataclass is slower
     key: str  # what is compared: the word (or the paragraph, when coarse)
     start: int
     end: int  # after the whitespace that follows it
