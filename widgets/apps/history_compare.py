@@ -73,7 +73,7 @@ class Compare(w.VBox):
         super().__init__(
             [
                 w.HTML(
-                    "<h3 class='mb-section-title'>Writing sessions</h3><p class='mb-guidance'>"
+                    "<h2 class='mb-section-title mb-h-small'>Writing sessions</h2><p class='mb-guidance'>"
                     f"A new session starts after {SESSION_GAP_MINUTES} minutes without a save. "
                     "Pick one to see what you wrote in it, or pick any two versions or "
                     "submissions in From and To.</p>"

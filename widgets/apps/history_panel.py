@@ -81,7 +81,7 @@ class HistoryPanel(w.VBox):
                 self.zone_line,
                 self.compare,
                 w.HTML(
-                    "<h3 class='mb-section-title'>Read or restore a version</h3>"
+                    "<h2 class='mb-section-title mb-h-small'>Read or restore a version</h2>"
                     "<p class='mb-guidance'>Restoring saves the old text as a new version: "
                     "nothing is lost.</p>"
                 ),
