@@ -287,8 +287,7 @@ def test_chair_page_actions(db: Store):
     assert "outside 0-10" in page.grade.message.value
     assert page.grade.save(kenya, {n: 7 for n in names}, "Good.")
     assert (
-        "70 / 100 from you" in page.grade.message.value
-        and "Ranking" in page.grades.ranking.value
+        "70 / 100 from you" in page.grade.message.value and "Ranking" in page.grades.ranking.value
     )
     assert [r["chair"] for r in db.reviews(kenya)] == ["chair-code:interpol"]
     page.collection.sort.value = "score"
