@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from widgets.apps.chair import ChairPage, chair_app, chair_identity
+from widgets.apps.staff_panel import StaffPanel
 from widgets.cli import main
 from widgets.core import access
 from widgets.core.staff import COMMITTEE_CHAIR, NAME_CHARS, STAFF_PER_SCOPE, StaffIdentity
@@ -128,3 +129,34 @@ def test_a_chair_page_refuses_another_committees_identity(store: Store):
     advisor = StaffIdentity("staff:8", "advisor", "Bo", school="X")
     with pytest.raises(AccessDenied):
         ChairPage(store, "interpol", advisor)
+
+
+def test_the_secretariat_adds_and_revokes_staff_on_its_page(store: Store):
+    from widgets.apps.advisor import AdvisorPage, advisor_app
+
+    store.add_delegation("interpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
+    page = AdvisorPage(store, access.Grant(access.SECRETARIAT))
+    panel = page.staff
+    assert "at most 80 characters" in panel.children[0].value
+    assert panel.school.options == ("Nairobi Academy",)
+    code = panel.add("chair", "Ana Ruiz", "interpol")
+    assert code and code in panel.message.value and "Shown only now" in panel.message.value
+    assert "Ana Ruiz" in panel.listing.value and code not in panel.listing.value
+    assert chair_identity(store, code).name == "Ana Ruiz"
+    assert panel.add("chair", "A" * 81, "interpol") is None
+    assert "at most 80 characters; this one has 81" in panel.message.value
+    advisor_code = panel.add("advisor", "Bo Li", "Nairobi Academy")
+    gate = advisor_app(store)
+    assert gate.try_code(advisor_code)
+    opened = gate.children[0]
+    assert opened.grant.school == "Nairobi Academy" and opened.grant.identity.name == "Bo Li"
+    assert not hasattr(opened, "staff")  # an advisor's page has no staff panel at all
+    ana = staff.members(store)[0]
+    assert panel.member.value == ana.id and panel.revoke(ana.id)
+    assert "no longer opens anything" in panel.message.value and chair_identity(store, code) is None
+    assert "revoked" in panel.listing.value
+    # Called on a page opened by an advisor's code, the action refuses (the kernel checks).
+    forged = StaffPanel(store, opened.grant)
+    assert forged.add("chair", "Mallory", "interpol") is None
+    assert "only the secretariat" in forged.message.value
+    assert [m.name for m in staff.members(store)] == ["Ana Ruiz", "Bo Li"]
