@@ -156,8 +156,8 @@ class GradePanel(w.VBox):
         flags = [f for f in _flags(paper, self.info) if f]
         self.heading.value = (
             f"<h3 class='mb-grade-title'>{escape(row.country)}{escape(who)}</h3>"
-            f"<p class='mb-quiet'>{escape(row.status)} · {row.pages or '–'} pages · "
-            f"{row.words or '–'} words{''.join(f' · {escape(f)}' for f in flags)}</p>"
+            f"<p class='mb-quiet'>{escape(row.status)} · {_count(row.pages, 'page')} · "
+            f"{_count(row.words, 'word')}{''.join(f' · {escape(f)}' for f in flags)}</p>"
         )
         self.paper_text.show(grading.sections(paper.submission, row, self.blind))
         self.images.value = self.pdf.value = self.message.value = ""
@@ -260,6 +260,10 @@ def _flags(paper: grading.Paper, info: Committee) -> list[str]:
         f"similar to {row.similar_to} ({row.similarity:.0%})" if row.similar_to else "",
         "chairs differ" if paper.grade and paper.grade.flagged else "",
     ]
+
+
+def _count(n: int | None, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}" if n is not None else f"– {what}s"
 
 
 def _wrap() -> w.Layout:
