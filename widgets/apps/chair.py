@@ -49,36 +49,10 @@ class ChairPage(w.VBox):
         self.feedback = ReleasePanel(store, self.info)
         self.binder = BinderPanel(store, self.info)
         self.collection.table.on_open(self.open_paper)
-        self.tabs = w.Tab(
-            children=[
-                w.VBox([self.collection, self.plots]),
-                self.grade,
-                self.overlaps,
-                w.VBox(
-                    [
-                        w.HTML(title("Grades", 2)),
-                        self.grades,
-                        w.HTML(title("Feedback", 2)),
-                        self.feedback,
-                        w.HTML(title("Binder", 2)),
-                        self.binder,
-                    ]
-                ),
-            ],
-            titles=TABS,
-        )
+        self.tabs = self._tabs()
         blind = " · blind grading" if self.info.rules.blind_grading else ""
         heading = f"munbook · chair · {self.info.acronym}{blind}"
-        who = w.HTML(
-            f"<p class='mb-quiet'>Signed in as <b>{escape(self.identity.name)}</b>"
-            + (
-                " (the committee's shared chair code: ask the secretariat for your own, so "
-                "your scores carry your name)"
-                if self.identity.is_shared
-                else ""
-            )
-            + "</p>"
-        )
+        who = w.HTML(signed_in_html(self.identity))
         super().__init__(
             [
                 stylesheet(),
@@ -91,6 +65,23 @@ class ChairPage(w.VBox):
         )
         self.add_class("mb-chair")
         self.refresh()
+
+    def _tabs(self) -> w.Tab:
+        grades = [
+            w.HTML(title("Grades", 2)),
+            self.grades,
+            w.HTML(title("Feedback", 2)),
+            self.feedback,
+            w.HTML(title("Binder", 2)),
+            self.binder,
+        ]
+        children = [
+            w.VBox([self.collection, self.plots]),
+            self.grade,
+            self.overlaps,
+            w.VBox(grades),
+        ]
+        return w.Tab(children=children, titles=TABS)
 
     @shows_errors("message")
     def refresh(self) -> None:
@@ -107,6 +98,18 @@ class ChairPage(w.VBox):
         if opened:
             self.tabs.selected_index = TABS.index("Grade")
         return bool(opened)
+
+
+def signed_in_html(identity: StaffIdentity) -> str:
+    """Who the page acts as; the shared code is told to ask for a code of their own."""
+    shared = (
+        " (the committee's shared chair code: ask the secretariat for your own, so "
+        "your scores carry your name)"
+    )
+    return (
+        f"<p class='mb-quiet'>Signed in as <b>{escape(identity.name)}</b>"
+        f"{shared if identity.is_shared else ''}</p>"
+    )
 
 
 def chair_identity(store: Store, code: str) -> StaffIdentity | None:

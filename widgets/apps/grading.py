@@ -72,6 +72,12 @@ class GradePanel(w.VBox):
             lambda _: self.save(self.current, self.rubric.values(), self.comments.value)
         )
         self.spread = w.HTML()
+        bar = w.HBox([self.filter, self.previous_button, self.next_button], layout=_wrap())
+        body = w.HBox([self._reader(), self._marking()], layout=_wrap())
+        super().__init__([bar, self.position, body])
+        self.add_class("mb-grade")
+
+    def _reader(self) -> w.VBox:
         self.reader = w.VBox(
             [
                 self.heading,
@@ -83,15 +89,15 @@ class GradePanel(w.VBox):
             layout=w.Layout(flex="1 1 28em", min_width="0"),
         )
         self.reader.add_class("mb-grade-reader")
+        return self.reader
+
+    def _marking(self) -> w.VBox:
         marking = w.VBox(
             [self.rubric, self.comments, self.save_button, self.message, self.spread],
             layout=w.Layout(flex="1 1 22em", min_width="0"),
         )
         marking.add_class("mb-grade-rubric")
-        bar = w.HBox([self.filter, self.previous_button, self.next_button], layout=_wrap())
-        body = w.HBox([self.reader, marking], layout=_wrap())
-        super().__init__([bar, self.position, body])
-        self.add_class("mb-grade")
+        return marking
 
     # ---- the queue ---------------------------------------------------------------
 

@@ -57,49 +57,52 @@ def chair_name(key: str, names: dict[str, str]) -> str:
     return names.get(key, key)
 
 
+def _grade(delegation, stored: list[dict], names: dict[str, str], info) -> Grade:
+    """One paper's grade from its chairs' stored reviews (not yet ranked)."""
+    how = info.rules.final_grade
+    reviews = [
+        chair_score(
+            r["chair"],
+            chair_name(r["chair"], names),
+            r["scores"],
+            r["comments"],
+            info,
+            r["updated_at"],
+        )
+        for r in stored
+    ]
+    reviews.sort(key=lambda r: (r.name.casefold(), r.key))
+    categories = (
+        {c.name: combined([r.scores[c.name] for r in reviews], how) for c in info.rubric}
+        if reviews
+        else {}
+    )
+    spread = total_spread(reviews)
+    return Grade(
+        delegation.id,
+        countries.lookup(delegation.country).name,
+        delegation.delegate,
+        delegation.school,
+        len(reviews),
+        categories,
+        combined([r.total for r in reviews], how) if reviews else None,
+        None,
+        [(r.name, r.comments) for r in reviews if r.comments.strip()],
+        tuple(reviews),
+        criterion_spread(reviews, info) if reviews else {},
+        spread,
+        len(reviews) > 1 and spread > info.rules.chair_spread,
+    )
+
+
 def grades(store: Store, committee: str) -> list[Grade]:
     """Every delegation's grade, ranked by final total (best first); unscored ones last."""
     info = committees.load(committee)
     rows = []
     every = store.committee_reviews(info.key)
     names = store.staff_names() if every else {}
-    how = info.rules.final_grade
     for delegation in store.delegations(info.key):
-        reviews = [
-            chair_score(
-                r["chair"],
-                chair_name(r["chair"], names),
-                r["scores"],
-                r["comments"],
-                info,
-                r["updated_at"],
-            )
-            for r in every.get(delegation.id, [])
-        ]
-        reviews.sort(key=lambda r: (r.name.casefold(), r.key))
-        categories = (
-            {c.name: combined([r.scores[c.name] for r in reviews], how) for c in info.rubric}
-            if reviews
-            else {}
-        )
-        spread = total_spread(reviews)
-        rows.append(
-            Grade(
-                delegation.id,
-                countries.lookup(delegation.country).name,
-                delegation.delegate,
-                delegation.school,
-                len(reviews),
-                categories,
-                combined([r.total for r in reviews], how) if reviews else None,
-                None,
-                [(r.name, r.comments) for r in reviews if r.comments.strip()],
-                tuple(reviews),
-                criterion_spread(reviews, info) if reviews else {},
-                spread,
-                len(reviews) > 1 and spread > info.rules.chair_spread,
-            )
-        )
+        rows.append(_grade(delegation, every.get(delegation.id, []), names, info))
     scored = sorted(
         (g for g in rows if g.total is not None), key=lambda g: (-(g.total or 0), g.country)
     )
