@@ -35,7 +35,18 @@ ARM = """
   });
 }
 """
-WORDS = "police medicine crime cyber border laboratory data notice regulator training".split()
+WORDS = [
+    "police",
+    "medicine",
+    "crime",
+    "cyber",
+    "border",
+    "laboratory",
+    "data",
+    "notice",
+    "regulator",
+    "training",
+]
 
 
 def _section(rng, words: int = 75) -> str:
@@ -45,13 +56,13 @@ def _section(rng, words: int = 75) -> str:
 
 def fill(store, n: int) -> str:
     """``n`` INTERPOL delegations, each with a submitted paper of about 600 words; a chair code."""
+    import random
+
     import nbformat
 
     from widgets.core import countries
     from widgets.paper.notebook import paper_notebook
     from widgets.workflows import staff
-
-    import random
 
     rng = random.Random(26)
     members = [c.alpha3 for c in countries.members("interpol")][:n]
