@@ -161,7 +161,7 @@ class GradePanel(w.VBox):
         )
         flags = [f for f in _flags(paper, self.info) if f]
         self.heading.value = (
-            f"<h3 class='mb-grade-title'>{escape(row.country)}{escape(who)}</h3>"
+            f"<h2 class='mb-grade-title'>{escape(row.country)}{escape(who)}</h2>"
             f"<p class='mb-quiet'>{escape(row.status)} · {_count(row.pages, 'page')} · "
             f"{_count(row.words, 'word')}{''.join(f' · {escape(f)}' for f in flags)}</p>"
         )

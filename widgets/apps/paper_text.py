@@ -37,7 +37,8 @@ class PaperText(w.HTML):
                 + (body or "<p class='mb-empty-section'>(empty)</p>")
                 + "</section>"
             )
-        self.value = "<article aria-label='The paper'>" + "".join(parts) + "</article>"
+        # Focusable: the keyboard scrolls it (it scrolls on its own past 75 % of the screen).
+        self.value = "<article aria-label='The paper' tabindex='0'>" + "".join(parts) + "</article>"
 
     def clear(self, note: str = "") -> None:
         self.sections = []
