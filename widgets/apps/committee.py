@@ -116,7 +116,8 @@ class CollectionPanel(w.VBox):
         self.sort.observe(lambda _: self.render(), names="value")
         self.summary, self.csv_link = w.HTML(), w.HTML()
         self.table = RowTable(label="Grade the paper of")
-        super().__init__([w.HBox([self.sort, refresh]), self.summary, self.table, self.csv_link])
+        bar = w.HBox([self.sort, refresh], layout=w.Layout(flex_flow="row wrap"))
+        super().__init__([bar, self.summary, self.table, self.csv_link])
 
     def show(self, found: Collection) -> None:
         self.rows = found.rows
