@@ -259,3 +259,34 @@ def test_grades_download_is_the_table_munbook_grades_writes(db: Store):
     assert "comments" in sheet[0] and any("Bo's note" in str(v) for v in sheet[2])
     grades = list(book["grades"].values)
     assert "comments" in grades[0] and "Ana Ruiz:" in str(grades[1][grades[0].index("comments")])
+
+
+def test_an_ingested_paper_in_a_blind_committee_shows_its_text_without_names(
+    db: Store, home: Path, tmp_path: Path
+):
+    import typst
+
+    from widgets.workflows import ingest
+
+    add_blind_committee(home)
+    db.add_delegation("blindpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    source = b"Position paper of Kenya by Wanjiru Kamau, Nairobi Academy.\n\nKenya backs Pangea."
+    (folder / "blindpol_Kenya_x.pdf").write_bytes(typst.compile(source, format="pdf"))
+    assert ingest.ingest("blindpol", folder, "{committee}_{country}_{any}.pdf").stored
+    ana, _ = staff.add(db, "chair", "Ana Ruiz", committee="blindpol")
+    grade = ChairPage(db, "blindpol", ana.identity).grade
+    ((title, text),) = grade.paper_text.sections
+    assert title == "Submitted PDF (text as read)" and "Kenya backs Pangea." in text
+    assert "[withheld]" in text and "Kamau" not in text and "Nairobi" not in text
+    grade.show_images()
+    assert grade.images.value.count("data:image/png;base64,") >= 1
+    assert "Page 1 of" in grade.images.value
+
+
+def test_page_images_on_demand(db: Store):
+    page, _ = chairs(db)
+    assert page.grade.images.value == ""  # nothing rendered until asked
+    page.grade.show_images()
+    assert "alt='Page 1 of 1'" in page.grade.images.value
