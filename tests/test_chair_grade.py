@@ -9,6 +9,7 @@ import csv
 import io
 import re
 import shutil
+from typing import ClassVar
 from pathlib import Path
 
 import nbformat
@@ -290,3 +291,21 @@ def test_page_images_on_demand(db: Store):
     assert page.grade.images.value == ""  # nothing rendered until asked
     page.grade.show_images()
     assert "alt='Page 1 of 1'" in page.grade.images.value
+
+
+def test_the_paper_text_slot_takes_another_reader(db: Store):
+    from widgets.apps.paper_text import PaperText
+
+    class Reader(PaperText):
+        shown: ClassVar[list] = []
+
+        def show(self, sections):
+            Reader.shown.append([title for title, _ in sections])
+            super().show(sections)
+
+    page, _ = chairs(db)
+    reader = Reader()
+    page.grade.set_paper_text(reader)
+    assert page.grade.paper_text is reader and reader in page.grade.reader.children
+    assert Reader.shown and "Topic A · Topic background" in Reader.shown[-1]
+    assert page.grade.next() and len(Reader.shown) == 2

@@ -99,6 +99,15 @@ class GradePanel(w.VBox):
         marking.add_class("mb-grade-rubric")
         return marking
 
+    def set_paper_text(self, reader: w.Widget) -> None:
+        """Put another reader in the paper's slot (anything with ``show`` and ``clear``)."""
+        children = list(self.reader.children)
+        children[children.index(self.paper_text)] = reader
+        self.paper_text = reader  # type: ignore[assignment]
+        self.reader.children = children
+        if self.current is not None:
+            self._display(self.current)
+
     # ---- the queue ---------------------------------------------------------------
 
     def show(self, found: Collection) -> None:
