@@ -9,8 +9,8 @@ import csv
 import io
 import re
 import shutil
-from typing import ClassVar
 from pathlib import Path
+from typing import ClassVar
 
 import nbformat
 import pytest
