@@ -103,7 +103,7 @@ class GradePanel(w.VBox):
         """Put another reader in the paper's slot (anything with ``show`` and ``clear``)."""
         children = list(self.reader.children)
         children[children.index(self.paper_text)] = reader
-        self.paper_text = reader  # type: ignore[assignment]
+        self.paper_text = reader
         self.reader.children = children
         if self.current is not None:
             self._display(self.current)
