@@ -899,6 +899,32 @@ def busy() -> None:
         server.kill(15)
 
 
+@benchmark
+def grade() -> None:
+    """The Grade tab's Next, click to next paper in chromium, on 22 and 196 papers (bench/grade.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    sys.path.insert(0, str(ROOT / "tests"))
+    import grade as body
+    from conftest import CHROMIUM, CHROMIUM_ARGS, Served
+
+    from widgets.store import Store
+
+    for n in (22, 196):
+        home = fresh_home()
+        store = Store()
+        code = body.fill(store, n)
+        kernel = body.kernel_next(store, n)
+        store.dispose()
+        server = Served(home, home / "serve.log")
+        server.start()
+        try:
+            url = server.url("apps/chair.ipynb", code)
+            browser = body.browser_next(url, str(CHROMIUM), CHROMIUM_ARGS)
+        finally:
+            server.kill(15)
+        body.figures(report, n, kernel, browser)
+
+
 def _bench_postgres() -> str:
     """A PostgreSQL URL for the load benchmark: $MUNBOOK_BENCH_PG or scripts/test-postgres."""
     url = (

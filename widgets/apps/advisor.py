@@ -4,7 +4,8 @@ Shown by notebooks/advisor.ipynb behind a staff code. The code's grant decides
 what the page holds:
 
 - the secretariat code: roster upload (with "reassign"), generation, every
-  delegation, every code file (chair codes included), extensions;
+  delegation, every code file (chair codes included), chairs and advisors with
+  codes of their own (``staff_panel``), extensions;
 - a school's advisor code: that school's delegations, that school's code files
   (its delegations' codes only), and "issue a new code" for them.
 
@@ -28,6 +29,7 @@ from .gate import CodeGate
 from .help_link import help_link
 from .html import STATUS_CLASS, frame_html, shows_errors, stylesheet, title
 from .roster_panel import REASSIGN_LABEL, RosterPanel, secretariat_only
+from .staff_panel import StaffPanel
 
 __all__ = ["REASSIGN_LABEL", "AdvisorPage", "advisor_app", "code_files", "status_table_html"]
 
@@ -129,6 +131,7 @@ class AdvisorPage(w.VBox):
         self.roster_message = self.roster.roster_message
         self.generate_message = self.roster.generate_message
         self.extensions = ExtensionsPanel(self.store, changed=self.refresh)
+        self.staff = StaffPanel(self.store, self.grant)
         return [
             w.HTML(title("munbook · secretariat")),
             help_link("secretariat"),
@@ -138,6 +141,8 @@ class AdvisorPage(w.VBox):
             *self.roster.generate_part,
             "Access codes",
             self.codes_panel,
+            "Chairs and advisors",
+            self.staff,
             "Delegations",
             self.refresh_button,
             self.table,

@@ -67,6 +67,10 @@ class Rules(Limits):
     ai_disclosure: bool = False
     blind_grading: bool = False
     min_sources: Annotated[int, Field(ge=0)] = 1
+    # Several chairs: a paper whose chairs' totals differ by more than this (of 100) is flagged;
+    # the final grade is the mean of their totals, or the median.
+    chair_spread: Annotated[float, Field(ge=0, le=100)] = 15
+    final_grade: Literal["mean", "median"] = "mean"
     # Which violations block submission; the others are warnings.
     blocking: list[
         Literal["pages", "words", "empty_section", "header", "sources", "disclosure"]

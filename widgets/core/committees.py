@@ -58,6 +58,8 @@ class Rules(Limits):
     ai_disclosure: bool = False
     blind_grading: bool = False
     min_sources: int = 1
+    chair_spread: float = 15  # of 100: chairs' totals further apart flag the paper
+    final_grade: str = "mean"  # or "median" of the chairs' totals
     blocking: list[str] = field(default_factory=lambda: ["pages", "header", "disclosure"])
 
     @property

@@ -71,6 +71,22 @@ access_codes = sa.Table(
     sa.Column("revoked_at", UtcDateTime()),
 )
 
+# Staff are people: each chair (of a committee) and advisor (of a school) with their own code.
+# Reviews and comments name ``staff:<id>``; a revoked member's row stays, as their work does.
+staff = sa.Table(
+    "staff",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),  # chair or advisor
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("committee", sa.String(64)),  # a chair's
+    sa.Column("school", sa.Text),  # an advisor's
+    sa.Column("salt", sa.String(64), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("revoked_at", UtcDateTime()),
+)
+
 drafts = sa.Table(
     "drafts",
     metadata,

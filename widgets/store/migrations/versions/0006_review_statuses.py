@@ -1,7 +1,7 @@
 """Review statuses: a chair's "changes requested" or "accepted" on one submission.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-07
 
 A new table, append-only (triggers refuse updates and deletes, per dialect);
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
