@@ -527,6 +527,24 @@ def similarity() -> None:
 
 
 @benchmark
+def diff() -> None:
+    """History's (and the chair's) diff of two 1,500-word submissions; 20 comments re-anchored."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import history_diff
+
+    t = history_diff.timings()
+    report(
+        "diff",
+        f"two {t['words']:,}-word papers: diff shown in {1000 * t['diff_median']:.0f} ms median, "
+        f"{1000 * t['diff_p95']:.0f} ms p95; 20 comments re-anchored in "
+        f"{1000 * t['anchor_median']:.0f} ms median, {1000 * t['anchor_p95']:.0f} ms p95; two "
+        f"unrelated papers {1000 * t['unrelated_median']:.0f} ms",
+        "a diff of two 1,500-word submissions in at most 100 ms",
+        t["diff_p95"] <= 0.1,
+    )
+
+
+@benchmark
 def binder() -> None:
     """The binder of 196 two-page papers vs poppler's pdfunite on the same PDFs."""
     import shutil
@@ -881,6 +899,32 @@ def busy() -> None:
         server.kill(15)
 
 
+@benchmark
+def grade() -> None:
+    """The Grade tab's Next, click to next paper in chromium, on 22 and 196 papers (bench/grade.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    sys.path.insert(0, str(ROOT / "tests"))
+    import grade as body
+    from conftest import CHROMIUM, CHROMIUM_ARGS, Served
+
+    from widgets.store import Store
+
+    for n in (22, 196):
+        home = fresh_home()
+        store = Store()
+        code = body.fill(store, n)
+        kernel = body.kernel_next(store, n)
+        store.dispose()
+        server = Served(home, home / "serve.log")
+        server.start()
+        try:
+            url = server.url("apps/chair.ipynb", code)
+            browser = body.browser_next(url, str(CHROMIUM), CHROMIUM_ARGS)
+        finally:
+            server.kill(15)
+        body.figures(report, n, kernel, browser)
+
+
 def _bench_postgres() -> str:
     """A PostgreSQL URL for the load benchmark: $MUNBOOK_BENCH_PG or scripts/test-postgres."""
     url = (
@@ -1098,6 +1142,27 @@ def steps() -> None:
     print(kernel_steps.table(rows))
     rss = rows[-1][1]["Rss"] / 1024
     report("steps", f"{rss:.0f} MB RSS after the steps", "at most 60 MB", rss <= 60)
+
+
+@benchmark
+def statuses() -> None:
+    """Review statuses on 196 delegations, SQLite and PostgreSQL (bench/statuses.py)."""
+    import statuses as statuses_bench
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from revising import add_revising_committee
+
+    from widgets import settings
+    from widgets.store import Store
+
+    home = fresh_home()
+    key = add_revising_committee(
+        home, "REVISEPOL", "2026-12-01T00:00:00+00:00", "2099-01-01T00:00:00+00:00"
+    )
+    statuses_bench.run(report, settings.db_url(), "SQLite", key)
+    url = _fresh_database(_bench_postgres(), "statuses")
+    Store.open_for_admin(url).dispose()
+    statuses_bench.run(report, url, "PostgreSQL", key)
 
 
 def main(names: list[str]) -> int:

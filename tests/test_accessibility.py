@@ -204,6 +204,10 @@ def test_axe_finds_nothing_serious_on_any_page(full_home, home: Path, browser, t
             scan.shot(page, f"chair-{width}")
             page.locator(".mb-figure").first.scroll_into_view_if_needed()
             scan.shot(page, f"chair-plots-{width}")
+            if width == "desktop":  # the Grade tab: the paper beside the rubric
+                page.get_by_role("tab", name="Grade", exact=True).click()
+                page.locator(".mb-paper-text article").first.wait_for(timeout=TIMEOUT)
+                scan.check(page, "chair Grade")
             context.close()
     finally:
         served.kill()

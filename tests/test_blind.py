@@ -57,8 +57,9 @@ def chair_link_pdf(db: Store, committee: str, delegation: int) -> tuple[bytes, s
     from widgets.apps.chair import ChairPage
 
     page = ChairPage(db, committee)
-    page.scoring.paper.value = delegation
-    link = page.scoring.paper_link.value
+    assert page.open_paper(delegation)
+    page.grade.pdf_link()
+    link = page.grade.pdf.value
     return base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", link).group(1)), link
 
 

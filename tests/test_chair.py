@@ -279,17 +279,17 @@ def test_chair_page_actions(db: Store):
     assert page.plots.timeline.png.startswith(b"\x89PNG")
     assert "No paper scored yet" in page.plots.category_note.value  # no empty frame
     kenya = db.find_delegation("interpol", "KEN").id
-    page.scoring.paper.value = kenya
-    assert "Open the paper (PDF)" in page.scoring.paper_link.value
+    assert page.open_paper(kenya) and page.tabs.selected_index == 1
+    page.grade.pdf_link()
+    assert "Open the paper (PDF)" in page.grade.pdf.value
     names = [c.name for c in committees.load("interpol").rubric]
-    assert not page.scoring.save_review(kenya, "", {n: 5 for n in names}, "")
-    assert "enter your name" in page.scoring.review_message.value
-    assert not page.scoring.save_review(kenya, "Ximena", {names[0]: 99}, "")
-    assert page.scoring.save_review(kenya, "Ximena", {n: 7 for n in names}, "Good.")
+    assert not page.grade.save(kenya, {names[0]: 99}, "")
+    assert "outside 0-10" in page.grade.message.value
+    assert page.grade.save(kenya, {n: 7 for n in names}, "Good.")
     assert (
-        "70 / 100 from you" in page.scoring.review_message.value
-        and "Ranking" in page.scoring.ranking.value
+        "70 / 100 from you" in page.grade.message.value and "Ranking" in page.grades.ranking.value
     )
+    assert [r["chair"] for r in db.reviews(kenya)] == ["chair-code:interpol"]
     page.collection.sort.value = "score"
     assert page.collection.rows[0].country == "Kenya"
     assert not page.feedback.release("someday") and page.feedback.release("2027-03-05 09:00")

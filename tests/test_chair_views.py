@@ -86,7 +86,7 @@ def test_no_empty_score_chart_before_a_score(db: Store):
     assert page.plots.timeline.png.startswith(b"\x89PNG")
     assert page.plots.timeline_note.value == ""
     kenya = db.find_delegation("interpol", "KEN").id
-    assert page.scoring.save_review(kenya, "Ximena", {n: 7 for n in NAMES}, "")
+    assert page.grade.save(kenya, {n: 7 for n in NAMES}, "")
     assert page.plots.category_plot.layout.display is None  # saving refreshes the page
     assert page.plots.category_plot.png.startswith(b"\x89PNG")
     assert page.plots.category_note.value == ""
@@ -123,21 +123,21 @@ def test_a_passage_widens_only_so_far():
 def test_a_score_above_the_maximum_is_refused_not_clamped(db: Store):
     page = ChairPage(db, "interpol")
     kenya = db.find_delegation("interpol", "KEN").id
-    page.scoring.paper.value = kenya
-    page.scoring.chair.value = "Ximena"
-    box = page.scoring.scores[NAMES[0]]
+    assert page.open_paper(kenya)
+    box = page.grade.rubric.boxes[NAMES[0]]
     box.value = 12
     assert box.value == 12  # the box keeps what was typed
+    assert "12 is outside 0 to 10" in page.grade.rubric.lines[NAMES[0]].value
     for name in NAMES[1:]:
-        page.scoring.scores[name].value = 7
-    assert not page.scoring.save_review(kenya, "Ximena", page.scoring.values(), "")
-    message = page.scoring.review_message.value
+        page.grade.rubric.boxes[name].value = 7
+    assert not page.grade.save(kenya, page.grade.rubric.values(), "")
+    message = page.grade.message.value
     assert f"{NAMES[0]}: 12.0 is outside 0-10" in message and "nothing was saved" in message
     assert db.reviews(kenya) == []
     box.value = -1
-    assert not page.scoring.save_review(kenya, "Ximena", page.scoring.values(), "")
+    assert not page.grade.save(kenya, page.grade.rubric.values(), "")
     box.value = 10
-    assert page.scoring.save_review(kenya, "Ximena", page.scoring.values(), "")
+    assert page.grade.save(kenya, page.grade.rubric.values(), "")
     assert db.reviews(kenya)[0]["scores"][NAMES[0]] == 10
 
 

@@ -4,7 +4,8 @@ Shown by notebooks/advisor.ipynb behind a staff code. The code's grant decides
 what the page holds:
 
 - the secretariat code: roster upload (with "reassign"), generation, every
-  delegation, every code file (chair codes included), extensions;
+  delegation, every code file (chair codes included), chairs and advisors with
+  codes of their own (``staff_panel``), extensions;
 - a school's advisor code: that school's delegations, that school's code files
   (its delegations' codes only), and "issue a new code" for them.
 
@@ -28,6 +29,7 @@ from .gate import CodeGate
 from .help_link import help_link
 from .html import STATUS_CLASS, frame_html, shows_errors, stylesheet, title
 from .roster_panel import REASSIGN_LABEL, RosterPanel, secretariat_only
+from .staff_panel import StaffPanel
 
 __all__ = ["REASSIGN_LABEL", "AdvisorPage", "advisor_app", "code_files", "status_table_html"]
 
@@ -40,6 +42,7 @@ COLUMNS = {
     "words": "Words",
     "last_saved": "Last saved (UTC)",
     "draft_changed": "Draft changed since submission",
+    "review_status": "Review",
 }
 FORMATS = {
     "delegate": lambda name: name or "–",
@@ -47,11 +50,14 @@ FORMATS = {
     "last_saved": lambda t: f"{t:%Y-%m-%d %H:%M}",
     "words": lambda n: f"{int(n)}",
     "draft_changed": lambda changed: CHANGED if changed else "no",
+    "review_status": lambda status: "–" if status == "not submitted" else status,  # Status says it
 }
 CHANGED = "yes"
+REVIEW_CLASS = {"changes requested": "mb-warn", "accepted": "mb-ok"}
 CLASSES = {
     "status": lambda text: STATUS_CLASS.get(text, ""),
     "draft_changed": lambda text: "mb-warn" if text == CHANGED else "",
+    "review_status": lambda text: REVIEW_CLASS.get(text, ""),
 }
 
 
@@ -70,7 +76,8 @@ def status_table_html(
         frame = frame[frame["school"].map(lambda s: grant.sees(s or "")).astype(bool)]
     caption = (
         "Each delegation: its status and the words of its paper (submitted, else the draft); "
-        "whether the draft changed since the paper was submitted."
+        "whether the draft changed since the paper was submitted; the chair's review "
+        "(submitted, changes requested, revised, accepted)."
     )
     return frame_html(frame, caption, COLUMNS, FORMATS, CLASSES)
 
@@ -124,6 +131,7 @@ class AdvisorPage(w.VBox):
         self.roster_message = self.roster.roster_message
         self.generate_message = self.roster.generate_message
         self.extensions = ExtensionsPanel(self.store, changed=self.refresh)
+        self.staff = StaffPanel(self.store, self.grant)
         return [
             w.HTML(title("munbook · secretariat")),
             help_link("secretariat"),
@@ -133,6 +141,8 @@ class AdvisorPage(w.VBox):
             *self.roster.generate_part,
             "Access codes",
             self.codes_panel,
+            "Chairs and advisors",
+            self.staff,
             "Delegations",
             self.refresh_button,
             self.table,

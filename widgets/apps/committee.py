@@ -1,4 +1,4 @@
-"""The chair page's views of a committee: the collection table, the plots, the overlaps.
+"""The chair page's views of a committee: the Submissions table and plots, the overlaps.
 
 Each panel shows one part of a ``workflows.collect.Collection`` (computed once
 per refresh by the page) and never reads the store itself.
@@ -17,6 +17,7 @@ from ..core.printable import printable
 from ..workflows.collect import Collection, Row, rows_csv, summary
 from . import plots
 from .html import STATUS_CLASS, data_link, figure_html, frame_html, table
+from .row_table import RowTable
 
 SORT_KEYS = {
     "country": lambda r: r.country,
@@ -62,7 +63,10 @@ CLASSES = {
 
 
 def collection_html(rows: list[Row], blind: bool, committee: str) -> str:
-    """One row per delegation, in the order given: the chair's DataFrame, shown."""
+    """One row per delegation, in the order given: the chair's DataFrame, shown.
+
+    A submitted paper's row carries its delegation id (``row_table`` opens it in Grade).
+    """
     from ..workflows.tables import collection_table
 
     frame = collection_table(None, committee, blind=blind, rows=rows)  # rows given: no reading
@@ -72,8 +76,13 @@ def collection_html(rows: list[Row], blind: bool, committee: str) -> str:
         for other, share in zip(frame["similar_to"], frame["similarity"], strict=True)
     ]
     labels = {c: label for c, label in COLUMNS.items() if c in frame.columns}
-    caption = "Every delegation of the committee, sorted as chosen above."
-    return frame_html(frame, caption, labels, FORMATS, CLASSES)
+    caption = (
+        "Every delegation of the committee, sorted as chosen above; "
+        "open a country to grade its paper."
+    )
+    ids = [r.delegation_id if r.submitted_at is not None else -1 for r in rows]
+    html = frame_html(frame, caption, labels, FORMATS, CLASSES, row_ids=ids)
+    return html.replace(" data-row='-1'", "")  # nothing to open before a paper is in
 
 
 def matches_html(matches: list[similarity.Match]) -> str:
@@ -105,8 +114,10 @@ class CollectionPanel(w.VBox):
         self.rows: list[Row] = []
         self.sort = w.Dropdown(options=list(SORT_KEYS), value="country", description="Sort by")
         self.sort.observe(lambda _: self.render(), names="value")
-        self.summary, self.table, self.csv_link = w.HTML(), w.HTML(), w.HTML()
-        super().__init__([w.HBox([self.sort, refresh]), self.summary, self.table, self.csv_link])
+        self.summary, self.csv_link = w.HTML(), w.HTML()
+        self.table = RowTable(label="Grade the paper of")
+        bar = w.HBox([self.sort, refresh], layout=w.Layout(flex_flow="row wrap"))
+        super().__init__([bar, self.summary, self.table, self.csv_link])
 
     def show(self, found: Collection) -> None:
         self.rows = found.rows
@@ -117,6 +128,7 @@ class CollectionPanel(w.VBox):
         self.rows = sorted(self.rows, key=SORT_KEYS[self.sort.value])
         counted = re.sub(r"(\d+)", r"<b>\1</b>", escape(summary(self.rows)))
         self.summary.value = f"<p>{counted}.</p>"
+        self.table.ids = [r.delegation_id for r in self.rows if r.submitted_at is not None]
         self.table.value = collection_html(self.rows, self.blind, self.info.key)
         self.csv_link.value = data_link(
             rows_csv(self.rows, self.blind).encode(),

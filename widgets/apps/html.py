@@ -75,6 +75,7 @@ def frame_html(
     formats: dict[str, Callable[[Any], str]] | None = None,
     classes: dict[str, Callable[[str], str]] | None = None,
     empty: str = "No delegations yet.",
+    row_ids: list[int] | None = None,
 ) -> str:
     """A pandas DataFrame (``workflows.tables``) as a ``mb-table``, every cell escaped.
 
@@ -83,6 +84,7 @@ def frame_html(
     CSS class from its text (status colours). Missing values read "–"; a
     newline in a value becomes a line break. pandas is imported only here and
     only when a staff page calls this: the delegate's kernel loads this module.
+    ``row_ids`` (one per row) become ``data-row`` attributes (``row_table`` opens them).
     """
     import pandas as pd
 
@@ -96,9 +98,12 @@ def frame_html(
         return f"<td class='{css}'>{said}</td>" if css else f"<td>{said}</td>"
 
     columns = list(labels)
+    ids = [f" data-row='{int(i)}'" for i in row_ids] if row_ids is not None else None
     rows = [
-        "<tr>" + "".join(cell(c, v) for c, v in zip(columns, values, strict=True)) + "</tr>"
-        for values in frame[columns].itertuples(index=False, name=None)
+        f"<tr{ids[n] if ids else ''}>"
+        + "".join(cell(c, v) for c, v in zip(columns, values, strict=True))
+        + "</tr>"
+        for n, values in enumerate(frame[columns].itertuples(index=False, name=None))
     ]
     return table(labels.values(), rows, empty=empty, caption=caption)
 

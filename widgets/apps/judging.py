@@ -1,4 +1,4 @@
-"""The chair page's actions: scoring on the rubric, releasing feedback, building the binder.
+"""The chair page's Feedback and binder tab: grades to download, release, the binder.
 
 Each panel is one job with its own message line; each action is a method (the
 button calls it, and so do the tests) and reports errors in that line.
@@ -6,136 +6,87 @@ button calls it, and so do the tests) and reports errors in that line.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from html import escape
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import ipywidgets as w
 
-from ..core import scoring
 from ..core.committees import Committee
-from ..core.printable import printable
 from ..core.times import now, parse_local_time
-from ..exceptions import MunbookError
 from ..store import Store
 from ..workflows import binder, review
-from ..workflows.blind import chair_pdf
 from ..workflows.collect import Collection
 from .html import bad, busy, data_link, ok, shows_errors, table
 
 BINDER_LINK_BYTES = 15 * 2**20  # larger binders are only written to disk
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def ranking_html(graded: list[review.Grade]) -> str:
     rows = [
-        f"<tr><td>{g.rank}</td><td>{escape(g.country)}</td><td>{g.total:g}</td><td>{g.chairs}</td></tr>"
+        f"<tr><td>{g.rank}</td><td>{escape(g.country)}</td><td>{g.total:g}</td><td>{g.chairs}</td>"
+        f"<td class='{'mb-bad' if g.flagged else ''}'>"
+        f"{f'chairs differ by {g.total_spread:g}' if g.flagged else '–'}</td></tr>"
         for g in graded
         if g.total is not None
     ]
     if not rows:
         return "<p>No paper scored yet.</p>"
-    header = ["Rank", "Country", "Total /100", "Chairs"]
+    header = ["Rank", "Country", "Final /100", "Chairs", "Spread"]
     return "<b>Ranking</b> (best position paper candidates first)" + table(header, rows)
 
 
-class ScoringPanel(w.VBox):
-    """One chair's scores and comments for one paper, its PDF, and the ranking."""
+class GradesPanel(w.VBox):
+    """The ranking, and the grades (final and per chair, with comments) to download.
 
-    def __init__(self, store: Store, info: Committee, saved: Callable[[], None]):
-        self.store, self.info, self.blind, self._saved = (
-            store,
-            info,
-            info.rules.blind_grading,
-            saved,
-        )
-        self.latest: dict[int, dict] = {}
-        self.countries: dict[int, str] = {}
-        self.chair = w.Text(description="Your name", placeholder="e.g. Ximena")
-        self.paper = w.Dropdown(description="Paper", layout=w.Layout(width="24em"))
-        self.paper.observe(lambda _: self.show_review(), names="value")
-        self.paper_link, self.review_message, self.ranking = w.HTML(), w.HTML(), w.HTML()
-        self.scores = {
-            # A FloatText, not a BoundedFloatText: that one turns a 12 into 10 without a word.
-            c.name: w.FloatText(
-                step=0.5,
-                description=f"{c.name} (/{c.max_points})",
-                style={"description_width": "16em"},
-                layout=w.Layout(width="24em"),
-            )
-            for c in info.rubric
-        }
-        self.comments = w.Textarea(
-            placeholder="Comments for the delegate", layout=w.Layout(width="100%", height="6em")
-        )
-        save = w.Button(description="Save scores", button_style="primary")
-        save.on_click(
-            lambda _: self.save_review(
-                self.paper.value, self.chair.value, self.values(), self.comments.value
-            )
-        )
-        boxes = [*self.scores.values(), self.comments, save, self.review_message, self.ranking]
-        super().__init__([self.chair, w.HBox([self.paper, self.paper_link]), *boxes])
+    The files are the tables ``munbook grades`` writes (``workflows.tables``), so the
+    page, the CSV and the XLSX show the same figures.
+    """
 
-    def values(self) -> dict[str, float]:
-        return {name: box.value for name, box in self.scores.items()}
+    def __init__(self, store: Store, info: Committee):
+        self.store, self.info = store, info
+        self.ranking, self.links = w.HTML(), w.HTML()
+        button = w.Button(description="Download the grades", icon="download")
+        button.on_click(lambda _: self.downloads())
+        intro = w.HTML(
+            "<p>The final grades (with every chair's comments, the spread and its flag) and "
+            "each chair's own scores, as CSV and as an Excel workbook: the tables "
+            "<code>munbook grades</code> writes.</p>"
+        )
+        super().__init__([self.ranking, intro, button, self.links])
 
     def show(self, found: Collection) -> None:
-        self.latest = found.latest
-        self.countries = {r.delegation_id: r.country for r in found.rows}
-        self.paper.options = [
-            (
-                r.country if self.blind else f"{r.country} · {printable(r.delegate) or '–'}",
-                r.delegation_id,
-            )
-            for r in sorted(found.rows, key=lambda r: r.country)
-            if r.submitted_at is not None
-        ]
         self.ranking.value = ranking_html(found.grades)
+        self.links.value = ""
 
-    @shows_errors("paper_link")
-    def show_review(self) -> None:
-        """Load this chair's earlier scores for the chosen paper, and its PDF link."""
-        delegation_id = self.paper.value
-        if delegation_id is None:
-            return
-        mine: dict[str, Any] = next(
-            (
-                r
-                for r in self.store.reviews(delegation_id)
-                if r["chair"] == self.chair.value.strip()
-            ),
-            {},
+    @shows_errors("links")
+    def downloads(self) -> str:
+        """Links to the grades CSV (final), the per-chair CSV and the XLSX with both sheets."""
+        from ..workflows import tables
+
+        key = self.info.key
+        per_chair = tables.frame_csv(tables.grades_table(self.store, key, per_chair=True))
+        self.links.value = (
+            data_link(
+                review.grades_csv(self.store, key).encode(),
+                f"{key}-grades.csv",
+                "Grades (CSV)",
+                "text/csv",
+            )
+            + data_link(
+                per_chair.encode(),
+                f"{key}-grades-per-chair.csv",
+                "Each chair's scores (CSV)",
+                "text/csv",
+            )
+            + data_link(
+                tables.grades_xlsx(self.store, key),
+                f"{key}-grades.xlsx",
+                "Grades and each chair's scores (XLSX)",
+                XLSX,
+            )
         )
-        for name, box in self.scores.items():
-            box.value = float(mine.get("scores", {}).get(name, 0))
-        self.comments.value = mine.get("comments", "")
-        latest = self.store.submission(self.latest[delegation_id]["id"])
-        try:  # blind: re-rendered without names (ingested: its text, names withheld)
-            pdf = chair_pdf(self.store.delegation(delegation_id), latest, self.blind)
-        except MunbookError as exc:
-            self.paper_link.value = bad(f"The blind copy could not be made: {exc}")
-            return
-        label = "Open the paper (PDF, names withheld)" if self.blind else "Open the paper (PDF)"
-        self.paper_link.value = data_link(pdf, f"{self.countries[delegation_id]}.pdf", label)
-
-    @shows_errors("review_message")
-    def save_review(
-        self, delegation_id: int | None, chair: str, scores: dict[str, float], comments: str
-    ) -> bool:
-        if delegation_id is None:
-            raise MunbookError("choose a paper first")
-        if not chair.strip():
-            raise MunbookError("enter your name, so that each chair's scores are kept apart")
-        try:
-            checked = scoring.validate_scores(scores, self.info)
-        except MunbookError as exc:
-            raise MunbookError(f"{exc}: correct the score; nothing was saved") from None
-        self.store.save_review(delegation_id, chair.strip(), checked, comments)
-        mine = scoring.total(scores, self.info)
-        self.review_message.value = ok(f"Saved: {mine:g} / 100 from you.")
-        self._saved()
-        return True
+        return self.links.value
 
 
 class ReleasePanel(w.VBox):

@@ -184,17 +184,11 @@ def grades_cmd(committee_name: str, out: Path | None, xlsx_out: Path | None) -> 
     path = review.write_grades(store, committee_name, out)
     click.echo(f"grades written to {path}")
     if xlsx_out:
-        import pandas as pd
-
         from ..workflows import tables
 
-        sheets = {
-            "grades": tables.grades_table(store, committee_name),
-            "per chair": tables.grades_table(store, committee_name, per_chair=True),
-        }
-        with settings.private_file(xlsx_out) as fh, pd.ExcelWriter(fh, engine="openpyxl") as book:
-            for name, frame in sheets.items():
-                tables.excel_ready(frame).to_excel(book, sheet_name=name, index=False)
+        # The chair app's download is these same bytes (tables.grades_xlsx).
+        with settings.private_file(xlsx_out) as fh:
+            fh.write(tables.grades_xlsx(store, committee_name))
         click.echo(f"grades written to {xlsx_out}")
 
 

@@ -14,6 +14,8 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
+from .staff import StaffIdentity
+
 # No 0/O, 1/I/L: codes are read aloud and copied from paper.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 GROUPS, GROUP_LENGTH = 3, 4
@@ -64,6 +66,7 @@ class Grant:
 
     role: str  # SECRETARIAT or ADVISOR
     school: str | None = None  # the school's name as first imported (advisors only)
+    identity: StaffIdentity | None = None  # the advisor, when the code is their own (staff table)
 
     @property
     def is_secretariat(self) -> bool:

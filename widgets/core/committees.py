@@ -54,9 +54,12 @@ class Rules(Limits):
     citation_style: str = "mla"
     deadline: datetime
     timezone: str = "UTC"
+    revisions_until: datetime | None = None  # aware; None: no revise and resubmit
     ai_disclosure: bool = False
     blind_grading: bool = False
     min_sources: int = 1
+    chair_spread: float = 15  # of 100: chairs' totals further apart flag the paper
+    final_grade: str = "mean"  # or "median" of the chairs' totals
     blocking: list[str] = field(default_factory=lambda: ["pages", "header", "disclosure"])
 
     @property
@@ -156,6 +159,8 @@ def _built(data: dict[str, Any]) -> Committee:
     rules = dict(data["rules"])
     rules["sections"] = [Section(**s) for s in rules["sections"]]
     rules["deadline"] = datetime.fromisoformat(rules["deadline"])
+    if rules.get("revisions_until"):
+        rules["revisions_until"] = datetime.fromisoformat(rules["revisions_until"])
     topics = [{**t, "rules": Limits(**t["rules"])} for t in data["topics"]]
     facts = [{**f, "as_of": date.fromisoformat(f["as_of"])} for f in data["facts"]]
     return Committee(

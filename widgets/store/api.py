@@ -24,13 +24,23 @@ from .held import HeldMethods
 from .records import Delegation
 from .reviews import ReviewMethods
 from .schema import SCHEMA_REVISION, delegations
+from .staff import StaffMethods
+from .statuses import StatusMethods
 from .submissions import SubmissionMethods
 
 
-class Store(CodeMethods, DraftMethods, HeldMethods, SubmissionMethods, ReviewMethods):
+class Store(
+    StaffMethods,
+    CodeMethods,
+    DraftMethods,
+    HeldMethods,
+    SubmissionMethods,
+    ReviewMethods,
+    StatusMethods,
+):
     """One database; create it with ``Store()`` for the configured URL.
 
-    Its methods are grouped by table in the mixins (codes, drafts, submissions, reviews).
+    Its methods are grouped by table in the mixins (staff, codes, drafts, submissions, reviews).
     ``Store()`` runs no DDL: it checks that the schema is at this munbook's
     revision and raises StoreError (engine.NOT_READY) otherwise. Staff commands
     use ``Store.open_for_admin()``, which makes or migrates the schema first.

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .records import FAILURE_WINDOW, Delegation, Draft
 
 if TYPE_CHECKING:
+    from ..core.review_status import Mark
     from .api import Store
 
 # The names below, for the tests and for KernelStore's message about the others.
@@ -37,6 +38,7 @@ METHODS = (
     "submissions",
     "extension_until",
     "feedback_release",
+    "status_marks",
     "dispose",
     "full_store",
 )
@@ -85,6 +87,7 @@ class StoreContract(Protocol):
     def submissions(self, delegation_id: int) -> list[dict[str, Any]]: ...
     def extension_until(self, delegation_id: int) -> datetime | None: ...
     def feedback_release(self, committee: str) -> datetime | None: ...
+    def status_marks(self, delegation_id: int) -> list[Mark]: ...
 
     # ---- the connection, and the full store for what the kernel's lacks
     def dispose(self) -> None: ...

@@ -31,6 +31,7 @@ from ..exceptions import StoreError, StoreUnreachable
 from . import drivers, records
 from .contract import METHODS
 from .lite_held import LiteHeldMethods
+from .lite_statuses import LiteStatusMethods
 from .records import FAILURE_WINDOW, Delegation, Draft, draft_body, unsaved
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ SUBMISSION_COLUMNS = (
 )
 
 
-class KernelStore(LiteHeldMethods):
+class KernelStore(LiteHeldMethods, LiteStatusMethods):
     """``StoreContract`` (``Store``'s methods a workbook page calls) on one DB-API connection."""
 
     def __init__(self, url: str | None = None):

@@ -71,6 +71,22 @@ access_codes = sa.Table(
     sa.Column("revoked_at", UtcDateTime()),
 )
 
+# Staff are people: each chair (of a committee) and advisor (of a school) with their own code.
+# Reviews and comments name ``staff:<id>``; a revoked member's row stays, as their work does.
+staff = sa.Table(
+    "staff",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),  # chair or advisor
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("committee", sa.String(64)),  # a chair's
+    sa.Column("school", sa.Text),  # an advisor's
+    sa.Column("salt", sa.String(64), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("revoked_at", UtcDateTime()),
+)
+
 drafts = sa.Table(
     "drafts",
     metadata,
@@ -132,6 +148,20 @@ reviews = sa.Table(
     sa.Column("comments", sa.Text, nullable=False, default=""),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("delegation_id", "chair"),
+)
+
+# A chair's word on one submission (changes_requested | accepted): rows are only added
+# (triggers refuse changes, ``append_only.py``); a submission's latest row is its status.
+review_statuses = sa.Table(
+    "review_statuses",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("submission_id", sa.ForeignKey("submissions.id"), nullable=False, index=True),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("set_by_key", sa.String(128), nullable=False),  # e.g. staff:3, chair-code:interpol
+    sa.Column("set_by_name", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("set_at", UtcDateTime(), nullable=False),
 )
 
 feedback_releases = sa.Table(

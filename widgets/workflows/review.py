@@ -1,22 +1,25 @@
 """Scoring on the committee's rubric: totals, ranks, the grades CSV, feedback PDFs.
 
-Each chair's scores are kept per paper (store.reviews). A paper's total is the
-weighted percentage Σ weight × points / max points; with several chairs, the
-mean of their totals. Feedback becomes visible to delegates only from the
-release time the chairs set.
+Each chair's scores are kept per paper under their identity key (store.reviews;
+``staff:<id>`` or ``chair-code:<committee>``). A paper's total is the weighted
+percentage Σ weight × points / max points; with several chairs, the mean of
+their totals (or the median: ``rules.final_grade``), and a spread past
+``rules.chair_spread`` flags it (``core.grading``). Feedback becomes visible to
+delegates only from the release time the chairs set.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import settings
 from ..core import committees, countries, csvsafe
-from ..core.scoring import total
+from ..core.grading import ChairScore, chair_score, combined, criterion_spread, total_spread
+from ..core.staff import COMMITTEE_CHAIR
 from ..exceptions import MunbookError
 from ..paper.feedback import render_feedback
 from ..store import now
@@ -33,43 +36,73 @@ class Grade:
     delegate: str
     school: str
     chairs: int
-    categories: dict[str, float]  # mean points per category
-    total: float | None
+    categories: dict[str, float]  # mean (or median) points per category
+    total: float | None  # the final grade: mean (or median) of the chairs' totals
     rank: int | None
-    comments: list[tuple[str, str]]  # (chair, comment)
+    comments: list[tuple[str, str]]  # (chair's name, comment)
+    reviews: tuple[ChairScore, ...] = ()  # each chair's own, in name order
+    spread: dict[str, float] = field(default_factory=dict)  # per criterion, points
+    total_spread: float = 0.0  # highest chair total minus lowest, of 100
+    flagged: bool = False  # total_spread past the committee's chair_spread
+
+    def mine(self, key: str) -> ChairScore | None:
+        """The review saved under identity ``key``, if any."""
+        return next((r for r in self.reviews if r.key == key), None)
+
+
+def chair_name(key: str, names: dict[str, str]) -> str:
+    """Whom a review key stands for: a staff member, the shared chair code, or a name of before."""
+    if key.startswith("chair-code:"):
+        return COMMITTEE_CHAIR
+    return names.get(key, key)
+
+
+def _grade(delegation, stored: list[dict], names: dict[str, str], info) -> Grade:
+    """One paper's grade from its chairs' stored reviews (not yet ranked)."""
+    how = info.rules.final_grade
+    reviews = [
+        chair_score(
+            r["chair"],
+            chair_name(r["chair"], names),
+            r["scores"],
+            r["comments"],
+            info,
+            r["updated_at"],
+        )
+        for r in stored
+    ]
+    reviews.sort(key=lambda r: (r.name.casefold(), r.key))
+    categories = (
+        {c.name: combined([r.scores[c.name] for r in reviews], how) for c in info.rubric}
+        if reviews
+        else {}
+    )
+    spread = total_spread(reviews)
+    return Grade(
+        delegation.id,
+        countries.lookup(delegation.country).name,
+        delegation.delegate,
+        delegation.school,
+        len(reviews),
+        categories,
+        combined([r.total for r in reviews], how) if reviews else None,
+        None,
+        [(r.name, r.comments) for r in reviews if r.comments.strip()],
+        tuple(reviews),
+        criterion_spread(reviews, info) if reviews else {},
+        spread,
+        len(reviews) > 1 and spread > info.rules.chair_spread,
+    )
 
 
 def grades(store: Store, committee: str) -> list[Grade]:
-    """Every delegation's grade, ranked by total (best first); unscored ones last."""
+    """Every delegation's grade, ranked by final total (best first); unscored ones last."""
     info = committees.load(committee)
     rows = []
     every = store.committee_reviews(info.key)
+    names = store.staff_names() if every else {}
     for delegation in store.delegations(info.key):
-        reviews = every.get(delegation.id, [])
-        totals = [total(r["scores"], info) for r in reviews]
-        categories = (
-            {
-                c.name: round(
-                    sum(float(r["scores"].get(c.name, 0)) for r in reviews) / len(reviews), 2
-                )
-                for c in info.rubric
-            }
-            if reviews
-            else {}
-        )
-        rows.append(
-            Grade(
-                delegation.id,
-                countries.lookup(delegation.country).name,
-                delegation.delegate,
-                delegation.school,
-                len(reviews),
-                categories,
-                round(sum(totals) / len(totals), 2) if totals else None,
-                None,
-                [(r["chair"], r["comments"]) for r in reviews if r["comments"].strip()],
-            )
-        )
+        rows.append(_grade(delegation, every.get(delegation.id, []), names, info))
     scored = sorted(
         (g for g in rows if g.total is not None), key=lambda g: (-(g.total or 0), g.country)
     )
@@ -88,7 +121,17 @@ def grades_csv(store: Store, committee: str, blind: bool | None = None) -> str:
     writer = csvsafe.writer(out, lineterminator="\n")
     names = [] if blind else ["delegate", "school"]
     writer.writerow(
-        ["rank", "country", *names, *[c.name for c in info.rubric], "total", "chairs", "comments"]
+        [
+            "rank",
+            "country",
+            *names,
+            *[c.name for c in info.rubric],
+            "total",
+            "chairs",
+            "spread",
+            "flagged",
+            "comments",
+        ]
     )
     for g in grades(store, committee):
         who = [] if blind else [g.delegate, g.school]
@@ -100,6 +143,8 @@ def grades_csv(store: Store, committee: str, blind: bool | None = None) -> str:
                 *[g.categories.get(c.name, "") for c in info.rubric],
                 "" if g.total is None else g.total,
                 g.chairs,
+                g.total_spread if g.chairs > 1 else "",
+                "yes" if g.flagged else "",
                 " | ".join(c for _, c in g.comments),
             ]
         )

@@ -15,7 +15,6 @@ import pandas as pd
 from .. import settings
 from ..core import committees, countries, similarity
 from ..core.csvsafe import neutralise
-from ..core.scoring import total
 from ..exceptions import MunbookError
 from ..store import Store
 from .collect import background_text, collect
@@ -50,6 +49,7 @@ def progress_table(
             "deadline": r.deadline,
             # None before a submission: nothing to have changed since.
             "draft_changed": r.draft_changed if r.submitted_at is not None else None,
+            "review_status": r.review_status,
         }
         for r in committee_status(store, key)
         if school is None or r.delegation.school == school
@@ -73,6 +73,7 @@ _PROGRESS = [
     "minutes_late",
     "deadline",
     "draft_changed",
+    "review_status",
 ]
 
 
@@ -146,23 +147,33 @@ def overlap_table(
 def grades_table(
     store: Store, committee: str, per_chair: bool = False, blind: bool | None = None
 ) -> pd.DataFrame:
-    """Rubric points per category, total and rank; one row per paper, or per chair and paper."""
+    """Rubric points per category, total and rank; one row per paper, or per chair and paper.
+
+    The final rows carry the chairs' spread (of 100), whether it is flagged, and every
+    chair's comment; the per-chair rows each chair's own points, total and comment.
+    """
     info = committees.load(committee)
     categories = [c.name for c in info.rubric]
+    graded = grades(store, info.key)
     if per_chair:
         rows = [
             {
                 "country": g.country,
                 "delegate": g.delegate,
                 "school": g.school,
-                "chair": review["chair"],
-                **{c: float(review["scores"].get(c, 0)) for c in categories},
-                "total": total(review["scores"], info),
+                "chair": r.name,
+                "chair_key": r.key,
+                **{c: r.scores.get(c, 0.0) for c in categories},
+                "total": r.total,
+                "comments": r.comments,
+                "updated_at": r.updated_at,
             }
-            for g in grades(store, info.key)
-            for review in store.reviews(g.delegation_id)
+            for g in graded
+            for r in g.reviews
         ]
-        columns = ["country", *NAMES, "chair", *categories, "total"]
+        columns = ["country", *NAMES, "chair", "chair_key", *categories, "total", "comments"]
+        frame = pd.DataFrame(rows, columns=[*columns, "updated_at"])
+        frame["updated_at"] = pd.to_datetime(frame["updated_at"], utc=True)
     else:
         rows = [
             {
@@ -173,14 +184,40 @@ def grades_table(
                 **{c: g.categories.get(c) for c in categories},
                 "total": g.total,
                 "chairs": g.chairs,
+                "spread": g.total_spread if g.chairs > 1 else None,
+                "flagged": g.flagged,
+                "comments": " | ".join(f"{name}: {text}" for name, text in g.comments),
             }
-            for g in grades(store, info.key)
+            for g in graded
         ]
-        columns = ["rank", "country", *NAMES, *categories, "total", "chairs"]
-    frame = pd.DataFrame(rows, columns=columns)
-    if "rank" in frame:
+        columns = ["rank", "country", *NAMES, *categories, "total", "chairs", "spread"]
+        frame = pd.DataFrame(rows, columns=[*columns, "flagged", "comments"])
         frame["rank"] = frame["rank"].astype("Int64")
     return _blind(frame, info.key, blind)
+
+
+def grades_sheets(store: Store, committee: str) -> dict[str, pd.DataFrame]:
+    """The grades workbook's sheets: the final grades, and each chair's scores."""
+    return {
+        "grades": grades_table(store, committee),
+        "per chair": grades_table(store, committee, per_chair=True),
+    }
+
+
+def grades_xlsx(store: Store, committee: str) -> bytes:
+    """The grades workbook (.xlsx) as bytes: what ``munbook grades --xlsx`` writes."""
+    import io
+
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as book:
+        for name, frame in grades_sheets(store, committee).items():
+            excel_ready(frame).to_excel(book, sheet_name=name, index=False)
+    return out.getvalue()
+
+
+def frame_csv(frame: pd.DataFrame) -> str:
+    """A table as CSV text, formula-like text neutralised, times as UTC wall times."""
+    return excel_ready(frame).to_csv(index=False)
 
 
 def extensions_table(store: Store, committee: str | None = None) -> pd.DataFrame:
