@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import loadgen
-from netns import MUNBOOK, Network, Postgres, wait_for
+from netns import MUNBOOK, SHARED_HOME, Network, Postgres, wait_for
 from workers import reopen_summary, wait_until_written
 
 PORT = 8866
@@ -60,7 +60,10 @@ class HostsCluster:
         try:
             self.pg = Postgres(self.net)
             self.db = self.pg.url
-            export, self.home = root / "export", root / "home"  # the share, and where hosts see it
+            export, self.home = (
+                root / "export",
+                root / SHARED_HOME,
+            )  # the share, and where hosts see it
             export.mkdir(parents=True, exist_ok=True)
             bind_mount(export, self.home)
             self.mounted = self.home

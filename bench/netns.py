@@ -5,7 +5,8 @@ host (``munbook-<name>``, its ``eth0`` at 10.251.29.<n>/24 on the bridge); this 
 joins the network too (``mbh0``, 10.251.29.1), so every hop between the load generator,
 HAProxy, the workers and PostgreSQL crosses a link that can be cut (``cut``/``mend``).
 Nothing leaves the made network: no route beyond it, no forwarding. ``clean_stale``
-removes what an earlier run left behind. Used by tests/test_hosts.py and the ``hosts``
+removes what an earlier run left behind (namespaces and their processes, the link,
+the shared mount, PostgreSQL's folder). Used by tests/test_hosts.py and the ``hosts``
 bench (bench/hosts.py).
 """
 
@@ -27,6 +28,8 @@ SWITCH = PREFIX + "net"
 OURS = "mbh0"  # this process's own link to the switch
 MUNBOOK = Path(sys.executable).parent / "munbook"
 STEP_SECONDS = 20  # any one `ip` command
+SHARED_HOME = "munbook-shared-home"  # the mount point of the home every host shares
+PG_FOLDER = "munbook-hosts-pg-"  # PostgreSQL's data and socket, under the temp folder
 
 
 def _ip(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -72,6 +75,12 @@ def clean_stale() -> list[str]:
         kill_all_in(namespace)
         _ip("netns", "del", namespace, check=False)
     _ip("link", "del", OURS, check=False)
+    for line in Path("/proc/mounts").read_text().splitlines():  # a shared home left mounted
+        target = line.split()[1]
+        if Path(target).name == SHARED_HOME:
+            subprocess.run(["umount", "-l", target], check=False, timeout=STEP_SECONDS)
+    for folder in Path(tempfile.gettempdir()).glob(f"{PG_FOLDER}*"):  # its server is gone now
+        shutil.rmtree(folder, ignore_errors=True)
     return stale
 
 
@@ -164,7 +173,7 @@ class Postgres:
         self.net, self.name = net, name
         version = sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: int(v.split(".")[0]))[-1]
         self.bin = Path("/usr/lib/postgresql") / version / "bin"
-        self.dir = Path(tempfile.mkdtemp(prefix="munbook-hosts-pg-"))
+        self.dir = Path(tempfile.mkdtemp(prefix=PG_FOLDER))
         shutil.chown(self.dir, "postgres", "postgres")
         data = self.dir / "data"
         self._as_postgres(
