@@ -123,6 +123,27 @@ def test_proxy_writes_a_config_haproxy_accepts(home: Path, tmp_path: Path):
 # ---- the hosts -------------------------------------------------------------------------
 
 
+def test_what_a_killed_run_left_is_cleaned_at_start(tmp_path: Path):
+    if why := netns.unavailable():
+        pytest.skip(why)
+    left = netns.Network({"w9": 99})  # as a run killed before its cleanup leaves it
+    sleeper = left.start("w9", ["sleep", "600"], tmp_path / "sleep.log", {})
+    share, seen = tmp_path / "export", tmp_path / netns.SHARED_HOME
+    share.mkdir()
+    hosts_bench.bind_mount(share, seen)
+    data = Path(netns.tempfile.mkdtemp(prefix=netns.PG_FOLDER))
+    try:
+        assert set(netns.clean_stale()) == {netns.SWITCH, "munbook-w9"}
+        assert sleeper.wait(timeout=10) == -9  # its processes killed with it
+        assert not [n for n in _namespaces() if n.startswith(netns.PREFIX)]
+        assert str(seen) not in Path("/proc/mounts").read_text()
+        assert not data.exists()
+        assert subprocess.run(["ip", "link", "show", netns.OURS], capture_output=True).returncode
+    finally:
+        left.close()
+        hosts_bench.unmount(seen)
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory):
     if why := _skip_reason():
