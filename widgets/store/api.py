@@ -19,6 +19,7 @@ from ..core.times import now
 from . import engine as engines
 from .base import new_id
 from .codes import CodeMethods
+from .comments import CommentMethods
 from .drafts import DraftMethods
 from .held import HeldMethods
 from .records import Delegation
@@ -27,7 +28,9 @@ from .schema import SCHEMA_REVISION, delegations
 from .submissions import SubmissionMethods
 
 
-class Store(CodeMethods, DraftMethods, HeldMethods, SubmissionMethods, ReviewMethods):
+class Store(
+    CodeMethods, DraftMethods, HeldMethods, SubmissionMethods, ReviewMethods, CommentMethods
+):
     """One database; create it with ``Store()`` for the configured URL.
 
     Its methods are grouped by table in the mixins (codes, drafts, submissions, reviews).

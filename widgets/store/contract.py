@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .comment_records import Comment
 from .records import FAILURE_WINDOW, Delegation, Draft
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ METHODS = (
     "submissions",
     "extension_until",
     "feedback_release",
+    "comments",
+    "add_reply",
     "dispose",
     "full_store",
 )
@@ -85,6 +88,10 @@ class StoreContract(Protocol):
     def submissions(self, delegation_id: int) -> list[dict[str, Any]]: ...
     def extension_until(self, delegation_id: int) -> datetime | None: ...
     def feedback_release(self, committee: str) -> datetime | None: ...
+
+    # ---- comments on the paper, and the delegate's replies
+    def comments(self, delegation_id: int, chairs_only: bool = False) -> list[Comment]: ...
+    def add_reply(self, comment_id: int, delegation_id: int, body: str) -> int: ...
 
     # ---- the connection, and the full store for what the kernel's lacks
     def dispose(self) -> None: ...

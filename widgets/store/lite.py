@@ -30,6 +30,7 @@ from ..core.times import now
 from ..exceptions import StoreError
 from . import drivers, records
 from .contract import METHODS
+from .lite_comments import LiteCommentMethods
 from .lite_held import LiteHeldMethods
 from .records import FAILURE_WINDOW, Delegation, Draft, draft_body, unsaved
 
@@ -49,7 +50,7 @@ SUBMISSION_COLUMNS = (
 )
 
 
-class KernelStore(LiteHeldMethods):
+class KernelStore(LiteHeldMethods, LiteCommentMethods):
     """``StoreContract`` (``Store``'s methods a workbook page calls) on one DB-API connection."""
 
     def __init__(self, url: str | None = None):

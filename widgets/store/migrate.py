@@ -94,6 +94,8 @@ def _legacy_revision(conn: Connection) -> str | None:
     if "alembic_version" in tables or "delegations" not in tables:
         return None
     columns = {c["name"] for c in sa.inspect(conn).get_columns("access_codes")}
+    if "comments" in tables:  # made with schema.py's tables of revision 0005
+        return "0005"
     if "held_drafts" in tables:  # made with schema.py's tables of revision 0003
         return "0003"
     if {"school", "revoked_at"} <= columns:

@@ -18,7 +18,7 @@ NOT_READY = "the store is not ready: ask the secretariat to run munbook db upgra
 # The Alembic revision the tables match (migrations/versions/). A kernel's store compares
 # the database's revision with this one and never imports Alembic itself;
 # tests/test_migrations.py checks that it names the newest migration.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0005"
 FAILURE_WINDOW = timedelta(minutes=15)  # wrong codes older than this no longer slow anyone
 
 
