@@ -1,0 +1,127 @@
+"""The advisor reads their school's drafts and submissions, read-only, and comments on them.
+
+One delegation at a time, chosen among those the grant sees; the latest saved
+draft or any submission, section by section, in ``PaperComments``. The grant is
+checked again in ``open_paper`` (a browser can send any id): an advisor opens only
+their own school's delegations. Their comments are labelled as the advisor's,
+show to the delegate at once and never to chairs. The secretariat reads only.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as w
+
+from ..core import committees
+from ..core.access import Grant, name_key
+from ..core.times import now
+from ..exceptions import AccessDenied, MunbookError
+from ..store import Store
+from ..store.comment_records import Author
+from ..workflows.paper_sections import draft_sections, submission_sections
+from .paper_comments import PaperComments
+
+LATEST = "draft"
+
+
+def advisor_author(grant: Grant) -> Author | None:
+    """The comment author an advisor code stands for (None for the secretariat: reads only)."""
+    if grant.is_secretariat or not grant.school:
+        return None
+    return Author(f"advisor-code:{name_key(grant.school)}", "advisor", f"Advisor, {grant.school}")
+
+
+class DraftReader(w.VBox):
+    """Pick a delegation and a version; read it and comment (advisors) with ``PaperComments``."""
+
+    def __init__(self, store: Store, grant: Grant, author: Author | None = None):
+        self.store, self.grant = store, grant
+        self.author = author or advisor_author(grant)
+        self.delegation = w.Dropdown(
+            description="Delegation", layout=w.Layout(width="min(100%, 34em)")
+        )
+        self.version = w.Dropdown(description="Version", layout=w.Layout(width="min(100%, 34em)"))
+        self.open_button = w.Button(description="Open", icon="book-open")
+        self.open_button.on_click(
+            lambda _: self.open_paper(self.delegation.value, self.version.value)
+        )
+        self.delegation.observe(lambda _: self._versions(), names="value")
+        self.message, self.reader = w.HTML(), w.VBox()
+        self.comments: PaperComments | None = None
+        super().__init__(
+            [
+                w.HTML(
+                    "<p class='mb-guidance'>Read a delegation's latest saved draft or any "
+                    "submission, read-only, and leave comments: the delegate sees yours at once; "
+                    "chairs never see them.</p>"
+                ),
+                self.delegation,
+                self.version,
+                self.open_button,
+                self.message,
+                self.reader,
+            ]
+        )
+
+    def show(self, options: list[tuple[str, int]]) -> None:
+        self.delegation.options = options
+        self._versions()
+
+    def _versions(self) -> None:
+        chosen = self.delegation.value
+        if chosen is None:
+            self.version.options = []
+            return
+        latest = self.store.latest_draft(chosen)
+        found = [
+            (f"Latest saved draft (version {latest.version})" if latest else "No draft yet", LATEST)
+        ]
+        for n, sub in enumerate(self.store.submissions(chosen), 1):
+            found.append(
+                (f"Submission {n} · {sub['submitted_at']:%Y-%m-%d %H:%M} UTC", str(sub["id"]))
+            )
+        self.version.options = found
+
+    def open_paper(self, delegation_id: int | None, version: str | None = LATEST) -> bool:
+        """Show one version of a delegation of this grant's school; AccessDenied otherwise."""
+        self.reader.children, self.comments = [], None
+        try:
+            if delegation_id is None:
+                raise AccessDenied("choose a delegation first")
+            delegation = self.store.delegation(int(delegation_id))
+            if not self.grant.sees(delegation.school):
+                raise AccessDenied("that delegation is not of your school: nothing was opened")
+            committee = committees.load(delegation.committee)
+            target: dict = {}
+            if version in (None, LATEST):
+                draft = self.store.latest_draft(delegation.id)
+                sections = draft_sections(committee, draft.content if draft else None)
+                target["draft_version"] = draft.version if draft else None
+            else:
+                sub = next(
+                    (s for s in self.store.submissions(delegation.id) if str(s["id"]) == version),
+                    None,
+                )
+                if sub is None:
+                    raise AccessDenied("no such submission of this delegation")
+                sections = submission_sections(committee, sub["notebook"])
+                target["submission_id"] = sub["id"]
+            release = self.store.feedback_release(committee.key)
+            self.comments = PaperComments(
+                self.store,
+                delegation,
+                sections,
+                self.author or Author("secretariat", "advisor", "Secretariat"),
+                committee,
+                released=release is not None and now() >= release,
+                read_only=self.author is None,
+                **target,
+            )
+        except MunbookError as exc:
+            self.message.value = f"<p class='mb-over'>{escape(str(exc))}</p>"
+            return False
+        who = f"{delegation.country} · {delegation.delegate or 'no name'}"
+        self.message.value = f"<p class='mb-ok'>Opened {escape(who)}.</p>"
+        self.reader.children = [self.comments]
+        return True

@@ -1,0 +1,129 @@
+"""The comments a delegate sees: beside the passages in the Write tab, listed in Feedback.
+
+Advisors' comments show at once; chairs' once the chairs released them
+(``chairs_released``: the feedback release time, to which the review status
+"changes requested" adds). A passage is marked where it is in the text as it
+is now (``core.comment_view.anchored``); one that changed is said so. The
+delegate replies to each comment; a reply is checked in the kernel against the
+comments this page shows, so a comment not yet released cannot be answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import TYPE_CHECKING
+
+import ipywidgets as w
+
+from ..core import comment_limits as cl
+from ..core.comment_view import anchored, numbered, visible
+from ..core.committees import Committee
+from ..core.times import now
+from ..exceptions import MunbookError
+from ..store import Delegation
+from ..store.comment_records import Comment
+from .comment_html import card_html, marked_html
+
+if TYPE_CHECKING:
+    from ..store.contract import StoreContract
+
+
+class CommentThread(w.VBox):
+    """One comment with its replies, a reply box and a Reply button."""
+
+    def __init__(self, card: str, comment_id: int, reply: Callable[[int, str], str]):
+        self.comment_id, self._reply = comment_id, reply
+        self.card = w.HTML(card)
+        self.box = w.Textarea(
+            placeholder=f"Reply (up to {cl.REPLY_CHARS:,} characters)",
+            rows=2,
+            layout=w.Layout(width="97%"),
+        )
+        self.button = w.Button(description="Reply")
+        self.button.on_click(lambda _: self.send())
+        self.message = w.HTML()
+        super().__init__([self.card, self.box, self.button, self.message])
+        self.add_class("mb-thread")
+
+    def send(self) -> bool:
+        problem = self._reply(self.comment_id, self.box.value)
+        if problem:
+            self.message.value = f"<p class='mb-over'>{escape(problem)}</p>"
+            return False
+        return True  # the page is drawn again with the reply in it
+
+
+class DelegateComments:
+    """Fills the Write tab's slots (by section) and the Feedback tab's list from the store."""
+
+    def __init__(
+        self,
+        store: StoreContract,
+        delegation: Delegation,
+        committee: Committee,
+        slots: dict[str, w.Box],
+        listing: w.Box,
+        titles: dict[str, str],
+    ):
+        self.store, self.delegation, self.committee = store, delegation, committee
+        self.slots, self.listing, self.titles = slots, listing, titles
+        self.shown: list[Comment] = []
+        self.texts: dict[str, str] = {}
+
+    def chairs_released(self) -> bool:
+        release = self.store.feedback_release(self.committee.key)
+        return release is not None and now() >= release
+
+    def refresh(self, texts: dict[str, str]) -> None:
+        """Read the comments again and draw them against the sections' ``texts`` now."""
+        self.texts = dict(texts)
+        released = self.chairs_released()
+        found = self.store.comments(self.delegation.id)
+        self.shown = [c for c in found if visible(c, "delegate", released)]
+        numbers = numbered(self.shown)
+        for key, slot in self.slots.items():
+            here = [c for c in self.shown if c.section == key]
+            slot.children = self._beside(key, here, numbers) if here else []
+        self.listing.children = self._list(numbers)
+
+    def _card(self, comment: Comment, number: int) -> str:
+        text = self.texts.get(comment.section or "", "")
+        moved = bool(comment.quote) and anchored(text, comment) is None
+        return card_html(comment, number, self.titles, moved)
+
+    def _beside(self, key: str, here: list[Comment], numbers: dict[int, int]) -> list[w.Widget]:
+        text = w.HTML(
+            "<div class='mb-guidance'>Your comments on this section, beside the passages "
+            "they point at:</div>" + marked_html(self.texts.get(key, ""), here, numbers)
+        )
+        text.add_class("mb-beside-text")
+        threads = w.VBox([self._thread(c, numbers[c.id]) for c in here])
+        threads.add_class("mb-beside-notes")
+        row = w.Box([text, threads])
+        row.add_class("mb-beside")
+        return [row]
+
+    def _list(self, numbers: dict[int, int]) -> list[w.Widget]:
+        if not self.shown:
+            return [w.HTML("<p class='mb-guidance'>No comments on your paper yet.</p>")]
+        head = w.HTML(
+            "<h2 class='mb-title'>Comments on your paper</h2>"
+            f"<p class='mb-guidance'>{len(self.shown)} comments. {escape(cl.REPLY_TEXT)} "
+            "Advisors' comments show at once, chairs' when they release them.</p>"
+        )
+        return [head, *(self._thread(c, numbers[c.id]) for c in self.shown)]
+
+    def _thread(self, comment: Comment, number: int) -> CommentThread:
+        return CommentThread(self._card(comment, number), comment.id, self.reply)
+
+    def reply(self, comment_id: int, body: str) -> str:
+        """Save a reply to a comment shown on this page; "" when saved, else why not."""
+        if comment_id not in {c.id for c in self.shown}:
+            return "that comment is not on this page; nothing was saved"
+        try:
+            self.store.add_reply(comment_id, self.delegation.id, body)
+        except MunbookError as exc:
+            return str(exc)
+        self.refresh(self.texts)
+        return ""
