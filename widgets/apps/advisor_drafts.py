@@ -20,6 +20,7 @@ from ..exceptions import AccessDenied, MunbookError
 from ..store import Store
 from ..store.comment_records import Author
 from ..workflows.paper_sections import draft_sections, submission_sections
+from .html import set_options
 from .paper_comments import PaperComments
 
 LATEST = "draft"
@@ -63,15 +64,16 @@ class DraftReader(w.VBox):
                 self.reader,
             ]
         )
+        self.add_class("mb-draft-reader")
 
     def show(self, options: list[tuple[str, int]]) -> None:
-        self.delegation.options = options
+        set_options(self.delegation, options)
         self._versions()
 
     def _versions(self) -> None:
         chosen = self.delegation.value
         if chosen is None:
-            self.version.options = []
+            set_options(self.version, [])
             return
         latest = self.store.latest_draft(chosen)
         found = [
@@ -81,7 +83,7 @@ class DraftReader(w.VBox):
             found.append(
                 (f"Submission {n} · {sub['submitted_at']:%Y-%m-%d %H:%M} UTC", str(sub["id"]))
             )
-        self.version.options = found
+        set_options(self.version, found)
 
     def open_paper(self, delegation_id: int | None, version: str | None = LATEST) -> bool:
         """Show one version of a delegation of this grant's school; AccessDenied otherwise."""

@@ -68,7 +68,7 @@ class DelegateComments:
     ):
         self.store, self.delegation, self.committee = store, delegation, committee
         self.slots, self.listing, self.titles = slots, listing, titles
-        self.shown: list[Comment] = []
+        self.shown: list[Comment] | None = None  # None: never drawn
         self.texts: dict[str, str] = {}
 
     def chairs_released(self) -> bool:
@@ -77,10 +77,13 @@ class DelegateComments:
 
     def refresh(self, texts: dict[str, str]) -> None:
         """Read the comments again and draw them against the sections' ``texts`` now."""
-        self.texts = dict(texts)
         released = self.chairs_released()
         found = self.store.comments(self.delegation.id)
-        self.shown = [c for c in found if visible(c, "delegate", released)]
+        shown = [c for c in found if visible(c, "delegate", released)]
+        commented = {c.section for c in shown}
+        if shown == self.shown and all(texts.get(k) == self.texts.get(k) for k in commented if k):
+            return  # nothing new: a reply being typed is not drawn away
+        self.texts, self.shown = dict(texts), shown
         numbers = numbered(self.shown)
         for key, slot in self.slots.items():
             here = [c for c in self.shown if c.section == key]
@@ -119,11 +122,12 @@ class DelegateComments:
 
     def reply(self, comment_id: int, body: str) -> str:
         """Save a reply to a comment shown on this page; "" when saved, else why not."""
-        if comment_id not in {c.id for c in self.shown}:
+        if comment_id not in {c.id for c in self.shown or []}:
             return "that comment is not on this page; nothing was saved"
         try:
             self.store.add_reply(comment_id, self.delegation.id, body)
         except MunbookError as exc:
             return str(exc)
+        self.shown = None  # draw again, with the reply
         self.refresh(self.texts)
         return ""

@@ -121,7 +121,9 @@ function render({ model, el }) {
     const move = keys[e.key];
     if (move) { e.preventDefault(); act(move); }
   });
-  area.addEventListener("mouseup", () => {
+  // On the document, capturing: the page's widget containers may stop a mouseup from bubbling.
+  const onUp = () => {
+    if (!area.isConnected) { document.removeEventListener("mouseup", onUp, true); return; }
     const sel = window.getSelection();
     if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return;
     const range = sel.getRangeAt(0);
@@ -130,7 +132,8 @@ function render({ model, el }) {
     const b = offsetIn(area, range.endContainer, range.endOffset);
     sel.removeAllRanges();
     choose(Math.min(a, b), Math.max(a, b));
-  });
+  };
+  document.addEventListener("mouseup", onUp, true);
   function draw() {
     const text = model.get("text") || "";
     const marks = (model.get("marks") || []).filter(
