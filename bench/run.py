@@ -1082,6 +1082,15 @@ def steps() -> None:
     report("steps", f"{rss:.0f} MB RSS after the steps", "at most 60 MB", rss <= 60)
 
 
+@benchmark
+def comments() -> None:
+    """Saving a comment pinned to a passage: p95 on SQLite and PostgreSQL (bench/comments.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import comments as body
+
+    body.main(report, fresh_home, _bench_postgres(), _fresh_database)
+
+
 def main(names: list[str]) -> int:
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from ..exceptions import CommentRefused
 
-COMMENT_CHARS = 2_000
-QUOTE_CHARS = 1_000
-COMMENTS_PER_PAPER = 200
-REPLY_CHARS = 2_000
-REPLIES_PER_COMMENT = 50
-BANK_PER_COMMITTEE = 100
-AUTHOR_NAME_CHARS = 200
-SECTION_KEY_CHARS = 64
-ROLES = ("chair", "advisor")
+COMMENT_CHARS = 2_000  # characters of one comment (and of one comment-bank entry)
+QUOTE_CHARS = 1_000  # characters of the passage a comment quotes
+COMMENTS_PER_PAPER = 200  # comments on one delegation's paper, drafts and submissions together
+REPLY_CHARS = 2_000  # characters of one reply by the delegate
+REPLIES_PER_COMMENT = 50  # replies to one comment
+BANK_PER_COMMITTEE = 100  # entries in a committee's comment bank (the file's and the chairs')
+AUTHOR_NAME_CHARS = 200  # characters of a comment author's name as shown
+SECTION_KEY_CHARS = 64  # characters of a section's key (A.background), as the table holds it
+ROLES = ("chair", "advisor")  # who writes comments; delegates reply
 
 LIMITS_TEXT = (
     f"A comment holds up to {COMMENT_CHARS:,} characters and quotes up to {QUOTE_CHARS:,}; "
