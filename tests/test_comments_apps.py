@@ -176,3 +176,30 @@ def test_the_delegate_sees_comments_beside_passages_and_replies(store: Store, sc
     marked = app.write.comment_slots["A.background"].children[0].children[0].value
     assert "<mark" not in marked
     assert "no longer in the text" in app.feedback_panel.comments_box.children[1].card.value
+
+
+def test_a_chair_comments_on_the_submitted_paper_of_their_committee_only(
+    store: Store, school: dict
+):
+    from widgets.apps.paper_versions import paper_comments_for
+    from widgets.exceptions import AccessDenied
+    from widgets.workflows import submit
+
+    kenya = school["kenya"]
+    receipt = submit.submit(store, kenya)
+    sub = store.submissions(kenya)[-1]
+    chair = Author("staff:2", "chair", "Luis Díaz", committee="interpol")
+    view = paper_comments_for(store, kenya, chair, submission_id=sub["id"])
+    assert view.texts["A.background"] == TEXT  # exactly what was submitted
+    assert view.choose("A.background", 26, 42)
+    view.body.value = "Numbers?"
+    assert view.add()
+    assert store.comments(kenya)[0].submission_id == sub["id"]
+    with pytest.raises(AccessDenied, match="not of your committee"):
+        paper_comments_for(store, kenya, Author("staff:9", "chair", "Other", committee="unodc"))
+    with pytest.raises(AccessDenied, match="no such submission"):
+        paper_comments_for(store, kenya, chair, submission_id=sub["id"] + 99)
+    other = Author("advisor-code:tokyo high", "advisor", "Advisor", school="Tokyo High")
+    with pytest.raises(AccessDenied, match="not of your school"):
+        paper_comments_for(store, kenya, other)
+    assert receipt

@@ -13,15 +13,13 @@ from html import escape
 
 import ipywidgets as w
 
-from ..core import committees
 from ..core.access import Grant, name_key
-from ..core.times import now
 from ..exceptions import AccessDenied, MunbookError
 from ..store import Store
 from ..store.comment_records import Author
-from ..workflows.paper_sections import draft_sections, submission_sections
 from .html import set_options
 from .paper_comments import PaperComments
+from .paper_versions import paper_comments_for
 
 LATEST = "draft"
 
@@ -30,7 +28,8 @@ def advisor_author(grant: Grant) -> Author | None:
     """The comment author an advisor code stands for (None for the secretariat: reads only)."""
     if grant.is_secretariat or not grant.school:
         return None
-    return Author(f"advisor-code:{name_key(grant.school)}", "advisor", f"Advisor, {grant.school}")
+    key = f"advisor-code:{name_key(grant.school)}"
+    return Author(key, "advisor", f"Advisor, {grant.school}", school=grant.school)
 
 
 class DraftReader(w.VBox):
@@ -94,31 +93,13 @@ class DraftReader(w.VBox):
             delegation = self.store.delegation(int(delegation_id))
             if not self.grant.sees(delegation.school):
                 raise AccessDenied("that delegation is not of your school: nothing was opened")
-            committee = committees.load(delegation.committee)
-            target: dict = {}
-            if version in (None, LATEST):
-                draft = self.store.latest_draft(delegation.id)
-                sections = draft_sections(committee, draft.content if draft else None)
-                target["draft_version"] = draft.version if draft else None
-            else:
-                sub = next(
-                    (s for s in self.store.submissions(delegation.id) if str(s["id"]) == version),
-                    None,
-                )
-                if sub is None:
-                    raise AccessDenied("no such submission of this delegation")
-                sections = submission_sections(committee, sub["notebook"])
-                target["submission_id"] = sub["id"]
-            release = self.store.feedback_release(committee.key)
-            self.comments = PaperComments(
+            submission = None if version in (None, LATEST) else int(version)
+            self.comments = paper_comments_for(
                 self.store,
-                delegation,
-                sections,
+                delegation.id,
                 self.author or Author("secretariat", "advisor", "Secretariat"),
-                committee,
-                released=release is not None and now() >= release,
+                submission_id=submission,
                 read_only=self.author is None,
-                **target,
             )
         except MunbookError as exc:
             self.message.value = f"<p class='mb-over'>{escape(str(exc))}</p>"

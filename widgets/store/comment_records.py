@@ -35,6 +35,8 @@ class Author:
     key: str
     role: str
     name: str
+    committee: str | None = None  # a chair's: opens only this committee's papers
+    school: str | None = None  # an advisor's: opens only this school's delegations
 
 
 @dataclass(frozen=True)
