@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import full_content, seed_kenya
+from test_accessibility import ALSO_REFUSED, BLOCKING, describe, findings
 
 from widgets.store import Store
 
@@ -16,6 +17,13 @@ KENYA = "workbooks/interpol/kenya.ipynb"
 TIMEOUT = 90_000
 TEXT = "Kenya works with AFRIPOL. Operation Pangea seized fake medicines in 2023. More follows."
 SHOTS = Path(__file__).parent.parent / "docs" / "screenshots"
+
+
+def no_serious_findings(page) -> None:
+    """axe-core finds nothing critical or serious (nor the rules the house refuses)."""
+    page.wait_for_timeout(300)
+    found = [v for v in findings(page) if v["impact"] in BLOCKING or v["id"] in ALSO_REFUSED]
+    assert not found, describe(found)
 
 
 def drag_over(page, quote: str) -> None:
@@ -84,6 +92,13 @@ def test_advisor_comments_by_mouse_and_keyboard_and_the_delegate_replies(
     comments.get_by_role("button", name="Add comment").focus()
     page.keyboard.press("Enter")
     page.locator(".mb-picker-n", has_text="2").wait_for(timeout=TIMEOUT)
+    no_serious_findings(page)  # the picker, its marks and the comment cards
+    for width in (1280, 390):  # looked at: the picker and the comments, desktop and phone
+        page.set_viewport_size({"width": width, "height": 900})
+        comments.scroll_into_view_if_needed()
+        page.screenshot(
+            path=str(served.log.parent / f"advisor-comments-{width}.png"), full_page=True
+        )
     found = store.comments(kenya)
     assert [(c.quote, c.start, c.author_role) for c in found] == [
         ("AFRIPOL", 17, "advisor"),
@@ -101,6 +116,8 @@ def test_advisor_comments_by_mouse_and_keyboard_and_the_delegate_replies(
         beside = page.locator(".mb-beside").first
         beside.locator("mark.mb-passage", has_text="AFRIPOL").wait_for(timeout=TIMEOUT)
         assert "Which year did Kenya join AFRIPOL?" in beside.inner_text()
+        if width == 390:
+            no_serious_findings(page)  # the commented section, on a phone
         if width == 1280:
             thread = beside.locator(".mb-thread").first
             thread.locator("textarea").fill("In 2019, with its NCB in Nairobi.")

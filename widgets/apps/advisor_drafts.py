@@ -39,9 +39,11 @@ class DraftReader(w.VBox):
         self.store, self.grant = store, grant
         self.author = author or advisor_author(grant)
         self.delegation = w.Dropdown(
-            description="Delegation", layout=w.Layout(width="min(100%, 34em)")
+            description="Delegation", layout=w.Layout(width="100%", max_width="34em")
         )
-        self.version = w.Dropdown(description="Version", layout=w.Layout(width="min(100%, 34em)"))
+        self.version = w.Dropdown(
+            description="Version", layout=w.Layout(width="100%", max_width="34em")
+        )
         self.open_button = w.Button(description="Open", icon="book-open")
         self.open_button.on_click(
             lambda _: self.open_paper(self.delegation.value, self.version.value)

@@ -77,7 +77,7 @@ class PaperComments(w.VBox):
         self.section = w.Dropdown(
             options=[(WHOLE_PAPER, "")] + [(t, k) for k, t, _ in sections],
             description="Section",
-            layout=w.Layout(width="min(100%, 32em)"),
+            layout=w.Layout(width="100%", max_width="32em"),
         )
         self.picker = PassagePicker()
         self.scope = w.HTML()
@@ -85,7 +85,9 @@ class PaperComments(w.VBox):
             placeholder="Your comment (plain text)", rows=4, layout=w.Layout(width="97%")
         )
         self.add_button = w.Button(description="Add comment", button_style="primary")
-        self.bank_button = w.Button(description="Save to my comment bank")
+        self.bank_button = w.Button(
+            description="Save to my comment bank", layout=w.Layout(width="auto")
+        )
         self.message, self.listing = w.HTML(), w.HTML()
         self.bank_box = w.VBox(layout=w.Layout(max_height="14em", overflow="auto"))
         self.bank_texts: list[str] = []
@@ -135,11 +137,9 @@ class PaperComments(w.VBox):
         elif self.picker.passage:
             said = f"This comment goes on <b>the selected passage</b> ({len(self.picker.passage[2]):,} characters)."
         else:
-            said = (
-                "This comment goes on <b>the whole section</b>; select a passage to pin it there."
-            )
+            said = ""  # the picker says so under the text (and to a screen reader)
         problem = self.picker.problem
-        self.scope.value = f"<div class='mb-guidance'>{said}</div>" + (
+        self.scope.value = (f"<div class='mb-guidance'>{said}</div>" if said else "") + (
             f"<div class='mb-over'>{escape(problem)}</div>" if problem else ""
         )
 
