@@ -70,7 +70,12 @@ function render({ model, el }) {
     b.addEventListener("click", () => act(move));
     bar.appendChild(b);
   }
-  el.append(area, bar, said);
+  const hint = document.createElement("div");
+  hint.className = "mb-picker-hint";
+  hint.textContent = "Select with the mouse, or Tab to the text: ArrowDown / ArrowUp next / "
+    + "previous sentence, Shift+ArrowRight / Shift+ArrowLeft a word more / less, "
+    + "Shift+ArrowDown a sentence more, Escape clears.";
+  el.append(area, bar, said, hint);
 
   const current = () => {
     const s = model.get("selection") || {};

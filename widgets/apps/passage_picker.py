@@ -32,7 +32,7 @@ CSS = """
 .mb-picker-n{color:#8a6d00;font-weight:bold;margin:0 2px}
 .mb-picker-bar{display:flex;flex-wrap:wrap;gap:4px;margin:4px 0}
 .mb-picker-move{font-size:13px;padding:2px 8px}
-.mb-picker-said{font-size:13px;color:#3d4854}
+.mb-picker-said{font-size:13px;color:#3d4854}.mb-picker-hint{font-size:12px;color:#4d5966}
 """
 
 
