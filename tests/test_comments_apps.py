@@ -203,3 +203,18 @@ def test_a_chair_comments_on_the_submitted_paper_of_their_committee_only(
     with pytest.raises(AccessDenied, match="not of your school"):
         paper_comments_for(store, kenya, other)
     assert receipt
+
+
+def test_changes_requested_shows_the_chairs_comments_before_release(store: Store, school: dict):
+    from widgets.workflows import submit
+
+    kenya = school["kenya"]
+    submit.submit(store, kenya)
+    sub = store.submissions(kenya)[-1]["id"]
+    store.add_comment(kenya, CHAIR, "Add the 2023 figures.", "A.background", submission_id=sub)
+    app = open_workbook(store.url, kenya)
+    assert app.write.comment_slots["A.background"].children == ()
+    store.add_status(sub, "changes_requested", "staff:1", "Ana Ruiz", "See my comments.")
+    app.show_comments()
+    (beside,) = app.write.comment_slots["A.background"].children
+    assert "Add the 2023 figures." in beside.children[1].children[0].card.value

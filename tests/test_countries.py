@@ -152,3 +152,13 @@ def test_build_script_rebuilds_the_same_csv(tmp_path: Path):
     rebuilt = list(csv.reader(out.open(encoding="utf-8")))
     shipped = list(csv.reader(settings.COUNTRIES_CSV.open(encoding="utf-8")))
     assert rebuilt == shipped
+
+
+def test_subregion_corrections_are_in_the_table():
+    """Every M49 correction in data/sources.yaml is what the CSV holds (Nauru: Micronesia)."""
+    corrections = yaml.safe_load((settings.DATA_DIR / "sources.yaml").read_text())[
+        "subregion_corrections"
+    ]
+    for alpha3, fix in corrections.items():
+        assert countries.lookup(alpha3).subregion == fix["value"]
+    assert countries.lookup("Nauru").subregion == "Micronesia"

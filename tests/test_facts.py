@@ -12,6 +12,7 @@ import pytest
 from widgets.apps.reading import CountryProfile, topic_html
 from widgets.apps.workbook import WorkbookApp
 from widgets.core import committees, countries, fact_tables, facts
+from widgets.core.times import now
 from widgets.exceptions import CommitteeError
 from widgets.store import Store
 
@@ -50,6 +51,9 @@ def test_profiles_read_right():
         by_label.setdefault(fact.label, []).append(fact.value)
     assert by_label["Capital"] == ["Nairobi"]
     assert by_label["Official languages"] == ["Swahili, English"]
+    bosnia = {f.label: f.value for f in facts.profile(countries.lookup("Bosnia")).facts}
+    assert bosnia["Official languages"] == "Bosnian, Croatian, Serbian"  # CLDR lists two scripts
+    assert bosnia["Widely spoken"].count("Bosnian") == 1
     assert by_label["Currency"] == ["Kenyan Shilling (KES)"]
     assert by_label["UN member since"] == ["1963"]
     assert "Tanzania" in by_label["Land borders"][0] and "Uganda" in by_label["Land borders"][0]
@@ -178,6 +182,8 @@ def test_add_to_sources_saves_once(store: Store):
     saved = db.latest_draft(delegation).content["sources"]
     assert [s["title"] for s in saved] == ["EU countries"]
     assert saved[0]["url"].startswith("https://european-union.europa.eu/")
+    today = app.zone.bare(now(), "%Y-%m-%d")  # the day it was added, not the data's date
+    assert saved[0]["accessed"] == today != eu.as_of
     index = profile.profile.sources.index(eu)
     assert (
         profile.buttons[index].disabled and profile.buttons[index].description == "In your sources"

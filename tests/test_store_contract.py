@@ -137,6 +137,20 @@ def test_submissions_extensions_and_feedback_release(subject: StoreContract, wri
     assert subject.feedback_release("interpol") == until
 
 
+def test_review_statuses(subject: StoreContract, writer: Store):
+    kenya, _ = delegation_with_code(writer)
+    assert subject.status_marks(kenya) == []
+    sub = writer.add_submission(kenya, pdf=b"%PDF-1.7 x", sha256="a" * 64)
+    writer.add_status(sub, "changes_requested", "staff:1", "Chair A", "Cite.", at=AT)
+    writer.add_status(sub, "accepted", "chair-code:interpol", "", at=AT + timedelta(seconds=1))
+    marks = subject.status_marks(kenya)
+    assert marks == writer.status_marks(kenya)
+    assert [(m.status, m.set_by_key, m.set_at) for m in marks] == [
+        ("changes_requested", "staff:1", AT),
+        ("accepted", "chair-code:interpol", AT + timedelta(seconds=1)),
+    ]
+
+
 def test_the_full_store_is_on_the_same_database(subject: StoreContract, writer: Store):
     kenya, _ = delegation_with_code(writer)
     full = subject.full_store()

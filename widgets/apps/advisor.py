@@ -41,6 +41,7 @@ COLUMNS = {
     "words": "Words",
     "last_saved": "Last saved (UTC)",
     "draft_changed": "Draft changed since submission",
+    "review_status": "Review",
 }
 FORMATS = {
     "delegate": lambda name: name or "–",
@@ -48,11 +49,14 @@ FORMATS = {
     "last_saved": lambda t: f"{t:%Y-%m-%d %H:%M}",
     "words": lambda n: f"{int(n)}",
     "draft_changed": lambda changed: CHANGED if changed else "no",
+    "review_status": lambda status: "–" if status == "not submitted" else status,  # Status says it
 }
 CHANGED = "yes"
+REVIEW_CLASS = {"changes requested": "mb-warn", "accepted": "mb-ok"}
 CLASSES = {
     "status": lambda text: STATUS_CLASS.get(text, ""),
     "draft_changed": lambda text: "mb-warn" if text == CHANGED else "",
+    "review_status": lambda text: REVIEW_CLASS.get(text, ""),
 }
 
 
@@ -71,7 +75,8 @@ def status_table_html(
         frame = frame[frame["school"].map(lambda s: grant.sees(s or "")).astype(bool)]
     caption = (
         "Each delegation: its status and the words of its paper (submitted, else the draft); "
-        "whether the draft changed since the paper was submitted."
+        "whether the draft changed since the paper was submitted; the chair's review "
+        "(submitted, changes requested, revised, accepted)."
     )
     return frame_html(frame, caption, COLUMNS, FORMATS, CLASSES)
 

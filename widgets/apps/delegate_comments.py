@@ -1,8 +1,8 @@
 """The comments a delegate sees: beside the passages in the Write tab, listed in Feedback.
 
 Advisors' comments show at once; chairs' once the chairs released them
-(``chairs_released``: the feedback release time, to which the review status
-"changes requested" adds). A passage is marked where it is in the text as it
+(``chairs_released``: the feedback release time has passed, or a chair
+marked a submission "changes requested"). A passage is marked where it is in the text as it
 is now (``core.comment_view.anchored``); one that changed is said so. The
 delegate replies to each comment; a reply is checked in the kernel against the
 comments this page shows, so a comment not yet released cannot be answered.
@@ -19,6 +19,7 @@ import ipywidgets as w
 from ..core import comment_limits as cl
 from ..core.comment_view import anchored, numbered, visible
 from ..core.committees import Committee
+from ..core.review_status import CHANGES_REQUESTED
 from ..core.times import now
 from ..exceptions import MunbookError
 from ..store import Delegation
@@ -72,8 +73,12 @@ class DelegateComments:
         self.texts: dict[str, str] = {}
 
     def chairs_released(self) -> bool:
+        """Chairs' comments show once feedback is released or changes were requested."""
         release = self.store.feedback_release(self.committee.key)
-        return release is not None and now() >= release
+        if release is not None and now() >= release:
+            return True
+        marks = self.store.status_marks(self.delegation.id)
+        return any(m.status == CHANGES_REQUESTED for m in marks)
 
     def refresh(self, texts: dict[str, str]) -> None:
         """Read the comments again and draw them against the sections' ``texts`` now."""

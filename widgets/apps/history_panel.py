@@ -1,7 +1,8 @@
-"""The History tab: every stored version, a preview of the one picked, the submitted one marked.
+"""The History tab: writing sessions, a diff of any two versions or submissions, restore.
 
 It opens on the latest version (never blank); restoring is the workbook's job
-(``on_restore``), so restoring saves the old text as a new version.
+(``on_restore``), so restoring saves the old text as a new version. The
+comparing part is ``history_compare.py``.
 """
 
 from __future__ import annotations
@@ -13,14 +14,22 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from ..core.committees import Committee
+from ..core.sessions import sessions
 from ..core.zones import ReaderZone
+from ..workflows.history import sent
+from .history_compare import Compare, submission_option
 from .html import shows_errors
 
 if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
     from ..store.contract import StoreContract
 
-SHOWN = 200  # versions listed (older ones stay in the store)
+SHOWN = 250  # versions listed: every one the store keeps (50 recent + at most 200 older)
 PREVIEW_CHARS = 2_000  # per section in the preview; the restore brings back every character
+KEPT = (
+    "Every save is a version. The latest 50 are all kept; of older ones, the last of each "
+    "writing session and one an hour are kept (up to 200). What you submitted is always "
+    "kept with the submission."
+)
 
 
 def version_preview_html(content: dict, titles: dict[str, str]) -> str:
@@ -37,7 +46,7 @@ def version_preview_html(content: dict, titles: dict[str, str]) -> str:
 
 
 class HistoryPanel(w.VBox):
-    """Every stored version; a preview of the picked one; the submitted version marked."""
+    """Sessions, the diff of two versions or submissions, and one version to read or restore."""
 
     def __init__(
         self,
@@ -48,8 +57,9 @@ class HistoryPanel(w.VBox):
         titles: dict[str, str],
     ):
         self.store, self.delegation_id, self._on_restore = store, delegation_id, on_restore
-        self.zone, self.titles = ReaderZone(committee.rules.timezone), titles  # the page sets it
+        self._zone, self.titles = ReaderZone(committee.rules.timezone), titles  # the page sets it
         self.submitted_version: int | None = None  # the workbook keeps this up to date
+        self.compare = Compare(store, delegation_id, committee)
         self.history = w.Dropdown(  # its own row on a phone: the labels are long
             options=[],
             description="Version",
@@ -67,35 +77,63 @@ class HistoryPanel(w.VBox):
         self.message, self.preview, self.zone_line = w.HTML(), w.HTML(), w.HTML()
         super().__init__(
             [
+                w.HTML(f"<p class='mb-guidance'>{KEPT}</p>"),
+                self.zone_line,
+                self.compare,
                 w.HTML(
-                    "<p class='mb-guidance'>Every save is kept as a version (older ones are thinned "
-                    "to one per hour). Pick one to read it below. Restoring saves the old text as a "
-                    f"new version: nothing is lost. The latest {SHOWN} versions are listed.</p>"
+                    "<h2 class='mb-section-title mb-h-small'>Read or restore a version</h2>"
+                    "<p class='mb-guidance'>Restoring saves the old text as a new version: "
+                    "nothing is lost.</p>"
                 ),
                 w.HBox([self.history, restore, refresh], layout=w.Layout(flex_flow="row wrap")),
-                self.zone_line,
                 self.message,
                 self.preview,
             ]
         )
 
-    def _label(self, version: int, saved_at, words: int) -> str:
+    @property
+    def zone(self) -> ReaderZone:
+        return self._zone
+
+    @zone.setter
+    def zone(self, zone: ReaderZone) -> None:  # the page's: one zone for every time shown
+        self._zone = self.compare.zone = zone
+
+    def _label(self, version: int, saved_at, words: int, ends: set[int]) -> str:
         mark = " · submitted" if version == self.submitted_version else ""
-        return f"version {version} · {self.zone.bare(saved_at)} · {words} words{mark}"
+        mark += " · end of a session" if version in ends else ""
+        return f"version {version} · {self.zone.bare(saved_at)} · {words:,} words{mark}"
 
     def fill(self) -> None:
-        """List the versions and show the latest (or keep the one picked, if still listed)."""
+        """List sessions and versions; show the latest (or keep what was picked, if still listed)."""
         entries = self.store.draft_history(self.delegation_id)[:SHOWN]
+        groups = sessions(entries)
+        ends = {s.last for s in groups[1:]}  # the newest session may not have ended
         self.zone_line.value = (
             f"<p class='mb-guidance mb-zone'>Times: {escape(self.zone.label())}.</p>"
         )
         picked = self.history.value
-        options = [(self._label(v, t, n), v) for v, t, n in entries]
+        options = [(self._label(v, t, n, ends), v) for v, t, n in entries]
         self.history.options = options  # resets the value; set it again below
         versions = [v for _, v in options]
         value = picked if picked in versions else (versions[0] if versions else None)
         self.history.value = value
         self.show(value)
+        subs = sent(self.store, self.delegation_id)
+        both = [submission_option(s, self.zone) for s in reversed(subs)]
+        both += [(label, f"v{v}") for label, v in options]
+        self.compare.fill(groups, both, self._default(groups, subs))
+
+    def _default(self, groups, subs) -> tuple[str, str]:
+        """What to compare first: the last submission (or the session before) with the latest."""
+        if not groups:
+            return ("", "")
+        latest = f"v{groups[0].last}"
+        if subs and subs[-1].version != groups[0].last:
+            return (f"s{subs[-1].id}", latest)
+        if len(groups) > 1:
+            return (f"v{groups[1].last}", latest)
+        return (f"v{groups[0].first}", latest)
 
     def show(self, version: int | None) -> None:
         """The preview of ``version`` (what restoring it would bring back)."""

@@ -18,6 +18,7 @@ import ipywidgets as w
 from .. import settings
 from ..core.committees import Committee
 from ..core.countries import Country
+from ..core.times import now
 from ..exceptions import MunbookError
 from ..kernel.memory import give_back
 from ..store import Delegation
@@ -44,6 +45,23 @@ def page_image_html(png: bytes, number: int, pages: int) -> str:
     encoded = base64.b64encode(png).decode()
     alt = f"Preview of page {number} of {pages} of your paper as it will print"
     return f"<img class='mb-paper-page' src='data:image/png;base64,{encoded}' alt='{alt}'>"
+
+
+def _guidance(committee: Committee) -> str:
+    """What the tab is for, and when a resubmission counts as late (revisions too, if any)."""
+    from ..core.review_status import local_until
+
+    text = (
+        "The PDF your chair will read. Fix what the checklist flags, then submit. You may "
+        "resubmit until the deadline; later submissions are marked late."
+    )
+    if committee.rules.revisions_until is not None:
+        text += (
+            " If your chair asks for changes, revise and submit again here until "
+            f"{local_until(committee)}. A requested revision keeps the on-time or late mark of "
+            "the paper your chair read."
+        )
+    return f"<p class='mb-guidance'>{escape(text)}</p>"
 
 
 def _items(violations) -> str:
@@ -92,10 +110,7 @@ class PaperPanel(w.VBox):
         self.buttons, self.busy = (refresh, submit), w.HTML()  # the wait, said at once
         super().__init__(
             [
-                w.HTML(
-                    "<p class='mb-guidance'>The PDF your chair will read. Fix what the checklist flags, then "
-                    "submit. You may resubmit until the deadline; later submissions are marked late.</p>"
-                ),
+                w.HTML(_guidance(committee)),
                 self.receipt,
                 self.checklist,
                 w.HBox([refresh, submit]),
@@ -178,9 +193,12 @@ class PaperPanel(w.VBox):
                 self.busy, "Checking your paper against the committee's rules…", *self.buttons
             ):
                 # Imported inside the busy state: the first import takes a noticeable while.
+                from ..workflows.revisions import submission_late
                 from ..workflows.submit import review
 
                 self._before()
+                # A revision after the committee's revisions_until is refused before any work.
+                submission_late(self.store, self.delegation.id, now())
                 checked = review(self.store, self.delegation.id)
         except MunbookError as exc:
             self._say(f"<div class='mb-conflict'><b>Not submitted:</b> {escape(str(exc))}</div>")

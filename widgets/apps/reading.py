@@ -17,6 +17,7 @@ from ..core import committees, facts
 from ..core.citations import works_cited
 from ..core.committees import Committee
 from ..core.countries import Country
+from ..core.times import now
 from ..core.zones import ReaderZone
 
 
@@ -133,8 +134,11 @@ class CountryProfile(w.VBox):
         country: Country,
         on_add: Callable[[dict[str, str]], bool] | None = None,
         is_added: Callable[[dict[str, str]], bool] | None = None,
+        today: Callable[[], str] | None = None,
     ):
         self.committee, self.country = committee, country
+        zone = ReaderZone(committee.rules.timezone)
+        self._today = today or (lambda: zone.bare(now(), "%Y-%m-%d"))  # the access date
         self._on_add, self._is_added = on_add, is_added or (lambda _: False)
         self.profile: facts.Profile | None = None
         self.buttons: list[w.Button] = []
@@ -149,7 +153,9 @@ class CountryProfile(w.VBox):
         style = self.committee.rules.citation_style
         rows = []
         for number, source in enumerate(self.profile.sources, start=1):
-            entry = (works_cited([source.citation()], style) or [escape(source.title)])[0]
+            entry = (
+                works_cited([source.citation(self._today())], style) or [escape(source.title)]
+            )[0]
             button = w.Button(
                 description="Add to sources", icon="plus", layout=w.Layout(width="11em")
             )
@@ -180,7 +186,7 @@ class CountryProfile(w.VBox):
     def add(self, source: facts.Source) -> bool:
         """Add ``source`` to the delegate's Sources (once); False if it was there already."""
         self.show()
-        added = bool(self._on_add and self._on_add(source.citation()))
+        added = bool(self._on_add and self._on_add(source.citation(self._today())))
         self.refresh()
         return added
 
@@ -189,7 +195,7 @@ class CountryProfile(w.VBox):
         for button, source in zip(
             self.buttons, self.profile.sources if self.profile else [], strict=True
         ):
-            done = self._is_added(source.citation())
+            done = self._is_added(source.citation(self._today()))
             button.description = "In your sources" if done else "Add to sources"
             button.icon = "check" if done else "plus"
             button.disabled = done
@@ -243,18 +249,20 @@ def reading_pages(
     country: Country,
     on_add: Callable[[dict[str, str]], bool] | None = None,
     is_added: Callable[[dict[str, str]], bool] | None = None,
+    today: Callable[[], str] | None = None,
 ) -> w.Tab:
     """Tabs with the committee, each topic and the country profile (read-only).
 
     ``on_add`` adds a profile source to the delegate's Sources; ``is_added`` says
-    whether they hold it already (the workbook passes its Sources panel's).
+    whether they hold it already (the workbook passes its Sources panel's); ``today``
+    is the access date of a source added now, in the reader's zone.
     """
     children: list[w.Widget] = [w.HTML(committee_html(committee))]
     titles = ["Committee"]
     for topic in committee.topics:
         children.append(w.HTML(topic_html(topic, committee, country)))
         titles.append(f"Topic {topic.key}")
-    profile = CountryProfile(committee, country, on_add, is_added)
+    profile = CountryProfile(committee, country, on_add, is_added, today)
     children.append(profile)
     titles.append(country.name)
     tabs = w.Tab(children=children)

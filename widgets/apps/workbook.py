@@ -20,6 +20,7 @@ from ..core import committees, countries, limits
 from ..core.committees import Committee
 from ..core.countries import Country
 from ..core.limits import Problem
+from ..core.times import now
 from ..core.words import section_key
 from ..core.zones import ReaderZone
 from ..exceptions import MunbookError, StoreError
@@ -28,7 +29,8 @@ from ..store import Delegation, KernelStore
 from ..store.contract import StoreContract
 from ..workflows.autosave import DraftSession
 from ..workflows.progress import deadline_for
-from ..workflows.status import draft_change, latest_submission, status_html
+from ..workflows.revisions import standing_of
+from ..workflows.status import draft_change, latest_submission, review_html, status_html
 from .autosaving import Autosaving
 from .browser_zone import BrowserZone
 from .delegate_comments import DelegateComments
@@ -67,6 +69,7 @@ class WorkbookApp(Autosaving, w.VBox):
         self.status, self.banner = self.save_status.line, self.save_status.banner
         self.submission = w.HTML()  # "Submitted version N at ..." or "Not submitted"
         self._submitted = latest_submission(store, delegation.id)
+        self._standing = standing_of(store, delegation.id)  # the chair's word, read with it
         self._make_panels()
         self.tabs = self._make_tabs()
         self.header = w.HTML()
@@ -121,7 +124,11 @@ class WorkbookApp(Autosaving, w.VBox):
             self.titles,
         )
         self.reading = reading_pages(
-            committee, country, on_add=self.add_source, is_added=self.sources_panel.has_source
+            committee,
+            country,
+            on_add=self.add_source,
+            is_added=self.sources_panel.has_source,
+            today=lambda: self.zone.bare(now(), "%Y-%m-%d"),
         )
         self.profile = self.reading.children[-1]  # the country profile (Read tab, last page)
 
@@ -190,15 +197,17 @@ class WorkbookApp(Autosaving, w.VBox):
     def show_submission(self) -> None:
         """Read the latest submission from the store again (after submitting) and show it."""
         self._submitted = latest_submission(self.store, self.delegation.id)
+        self._standing = standing_of(self.store, self.delegation.id)
         self._show_submission()
 
     def _show_submission(self) -> None:
         """The header's status line, the Paper tab's receipt and History's mark agree."""
         sub = self._submitted
         change = draft_change(self.store, self.delegation.id, sub) if sub else None
-        self.submission.value = f"<div class='mb-header-status'>{status_html(sub, change, self.committee, zone=self.zone)}</div>"
+        review = review_html(self._standing, self.committee, self.zone)
+        self.submission.value = f"<div class='mb-header-status'>{status_html(sub, change, self.committee, zone=self.zone)}{review}</div>"
         self.paper_panel.show_status(
-            status_html(sub, None, self.committee, live=False, zone=self.zone),
+            status_html(sub, None, self.committee, live=False, zone=self.zone) + review,
             sub.sha256 if sub else "",
             changed=bool(change),
         )

@@ -63,6 +63,8 @@ class Rules(Limits):
     citation_style: Literal["mla", "apa", "chicago"] = "mla"
     deadline: datetime
     timezone: Text = "UTC"
+    # Off when None: chairs may ask for changes and delegates revise until this time.
+    revisions_until: datetime | None = None
     ai_disclosure: bool = False
     blind_grading: bool = False
     min_sources: Annotated[int, Field(ge=0)] = 1
@@ -85,6 +87,28 @@ class Rules(Limits):
                 f"unknown time zone {value!r} (use a name like Europe/Paris)"
             ) from None
         return value
+
+    @field_validator("revisions_until")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError(
+                "needs a time zone offset, like 2027-03-05T18:00:00-06:00 (or Z for UTC)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _revisions_after_deadline(self) -> Rules:
+        if self.revisions_until is None:
+            return self
+        zone = ZoneInfo(self.timezone)
+        deadline = self.deadline if self.deadline.tzinfo else self.deadline.replace(tzinfo=zone)
+        if self.revisions_until <= deadline:
+            raise ValueError(
+                f"revisions_until ({self.revisions_until.isoformat()}) must be after "
+                f"the deadline ({deadline.isoformat()})"
+            )
+        return self
 
     @field_validator("sections")
     @classmethod

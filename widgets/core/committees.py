@@ -54,6 +54,7 @@ class Rules(Limits):
     citation_style: str = "mla"
     deadline: datetime
     timezone: str = "UTC"
+    revisions_until: datetime | None = None  # aware; None: no revise and resubmit
     ai_disclosure: bool = False
     blind_grading: bool = False
     min_sources: int = 1
@@ -157,6 +158,8 @@ def _built(data: dict[str, Any]) -> Committee:
     rules = dict(data["rules"])
     rules["sections"] = [Section(**s) for s in rules["sections"]]
     rules["deadline"] = datetime.fromisoformat(rules["deadline"])
+    if rules.get("revisions_until"):
+        rules["revisions_until"] = datetime.fromisoformat(rules["revisions_until"])
     topics = [{**t, "rules": Limits(**t["rules"])} for t in data["topics"]]
     facts = [{**f, "as_of": date.fromisoformat(f["as_of"])} for f in data["facts"]]
     return Committee(

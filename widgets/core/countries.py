@@ -13,7 +13,7 @@ import csv
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from .. import settings
@@ -37,6 +37,17 @@ class Bloc:
     as_of: str
     notes: dict[str, str]
     through: tuple[str, ...] = ()  # blocs that are members as bodies (G20: EU, AU)
+    suspended: dict[str, Suspension] = field(default_factory=dict)  # members, kept out for now
+
+
+@dataclass(frozen=True)
+class Suspension:
+    """A member kept out of a bloc's activities since ``since``, with the decision's source."""
+
+    since: str  # YYYY-MM-DD
+    publisher: str
+    title: str
+    url: str
 
 
 @cache
@@ -59,6 +70,10 @@ def bloc_info() -> dict[str, Bloc]:
             as_of=str(b["as_of"]),
             notes=dict(b.get("notes") or {}),
             through=tuple(b.get("through") or ()),
+            suspended={
+                code: Suspension(str(s["since"]), s["publisher"], s["title"], s.get("url", ""))
+                for code, s in (b.get("suspended") or {}).items()
+            },
         )
         for key, b in raw.items()
     }

@@ -25,7 +25,7 @@ WIDELY_SPOKEN = 10.0  # percent of the population (CLDR's estimate)
 
 @dataclass(frozen=True)
 class Source:
-    """Where a fact comes from: cited like a web page accessed on ``as_of``."""
+    """Where a fact comes from: a web page whose data is true as of ``as_of``."""
 
     publisher: str
     title: str
@@ -33,15 +33,16 @@ class Source:
     as_of: str
     via: str = field(default="", compare=False)  # the library the data came through (not cited)
 
-    def citation(self) -> dict[str, str]:
-        """The source as a Sources-panel entry (fields of core.citations)."""
+    def citation(self, accessed: str) -> dict[str, str]:
+        """The source as a Sources-panel entry (fields of core.citations), accessed on
+        ``accessed`` (YYYY-MM-DD: the day the delegate adds it, not the data's date)."""
         return {
             "author": self.publisher,
             "title": self.title,
             "publisher": "",
             "date": "",
             "url": self.url,
-            "accessed": self.as_of,
+            "accessed": accessed,
         }
 
 
@@ -115,7 +116,15 @@ def membership_facts(country: Country) -> list[Fact]:
     for bloc in bloc_info().values():
         source = Source(bloc.publisher, bloc.title, bloc.url, bloc.as_of)
         note = bloc.notes.get(country.alpha3, "")
-        if country.is_member(bloc.key):
+        held = bloc.suspended.get(country.alpha3)
+        if country.is_member(bloc.key) and held:
+            said = Source(held.publisher, held.title, held.url, held.since)
+            value = f"{bloc.name} (suspended since {held.since})"
+            why = (
+                note or f"A member, suspended from the {bloc.name}'s activities since {held.since}."
+            )
+            facts.append(Fact("Member of", value, said, why))
+        elif country.is_member(bloc.key):
             facts.append(Fact("Member of", bloc.name, source, note))
         elif note:
             facts.append(Fact("Not a member of", bloc.name, source, note))
@@ -164,13 +173,14 @@ def cldr_facts(country: Country, language: str = "en") -> list[Fact]:
 
     def by_status(*statuses: str) -> str:
         codes = [c for c, i in info.items() if i.get("official_status") in statuses]
-        return ", ".join(name(c) for c in codes)
+        return ", ".join(dict.fromkeys(name(c) for c in codes))  # one script each: say it once
 
-    spoken = [
-        f"{name(code)} ({i['population_percent']:g}%)"
-        for code, i in info.items()
-        if _number(i.get("population_percent")) >= WIDELY_SPOKEN
-    ]
+    share: dict[str, float] = {}  # the highest share of any script of a language
+    for code, i in info.items():
+        percent = _number(i.get("population_percent"))
+        if percent >= WIDELY_SPOKEN:
+            share[name(code)] = max(percent, share.get(name(code), 0.0))
+    spoken = [f"{language} ({percent:g}%)" for language, percent in share.items()]
     currencies = get_territory_currencies(country.alpha2, tender=True)
     money = [f"{get_currency_name(c, locale=locale)} ({c})" for c in currencies]
     facts = [

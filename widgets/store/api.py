@@ -25,11 +25,18 @@ from .held import HeldMethods
 from .records import Delegation
 from .reviews import ReviewMethods
 from .schema import SCHEMA_REVISION, delegations
+from .statuses import StatusMethods
 from .submissions import SubmissionMethods
 
 
 class Store(
-    CodeMethods, DraftMethods, HeldMethods, SubmissionMethods, ReviewMethods, CommentMethods
+    CodeMethods,
+    DraftMethods,
+    HeldMethods,
+    SubmissionMethods,
+    ReviewMethods,
+    StatusMethods,
+    CommentMethods,
 ):
     """One database; create it with ``Store()`` for the configured URL.
 

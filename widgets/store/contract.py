@@ -18,6 +18,7 @@ from .comment_records import Comment
 from .records import FAILURE_WINDOW, Delegation, Draft
 
 if TYPE_CHECKING:
+    from ..core.review_status import Mark
     from .api import Store
 
 # The names below, for the tests and for KernelStore's message about the others.
@@ -38,6 +39,7 @@ METHODS = (
     "submissions",
     "extension_until",
     "feedback_release",
+    "status_marks",
     "comments",
     "add_reply",
     "dispose",
@@ -88,6 +90,7 @@ class StoreContract(Protocol):
     def submissions(self, delegation_id: int) -> list[dict[str, Any]]: ...
     def extension_until(self, delegation_id: int) -> datetime | None: ...
     def feedback_release(self, committee: str) -> datetime | None: ...
+    def status_marks(self, delegation_id: int) -> list[Mark]: ...
 
     # ---- comments on the paper, and the delegate's replies
     def comments(self, delegation_id: int, chairs_only: bool = False) -> list[Comment]: ...

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..exceptions import StoreError
 from . import engine as engines
+from .append_only import APPEND_ONLY
 from .lock import LOCK_KEY, schema_lock
 from .schema import SCHEMA_REVISION, metadata
 
@@ -65,6 +66,8 @@ def make_if_empty(url: str | None = None) -> bool:
                 return False
             metadata.create_all(conn)
             for statement in WRITE_ONCE.get(engine.dialect.name, []):
+                conn.exec_driver_sql(statement)
+            for statement in APPEND_ONLY.get(engine.dialect.name, []):
                 conn.exec_driver_sql(statement)
             version = _version_table()
             version.create(conn)

@@ -96,6 +96,8 @@ def _legacy_revision(conn: Connection) -> str | None:
     columns = {c["name"] for c in sa.inspect(conn).get_columns("access_codes")}
     if "comments" in tables:  # made with schema.py's tables of revision 0005
         return "0005"
+    if "review_statuses" in tables:  # made with schema.py's tables of revision 0006
+        return "0006"
     if "held_drafts" in tables:  # made with schema.py's tables of revision 0003
         return "0003"
     if {"school", "revoked_at"} <= columns:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..core.limits import DRAFT_BYTES
+from ..core.sessions import session_ends
 from ..exceptions import StoreError
 
 NOT_READY = "the store is not ready: ask the secretariat to run munbook db upgrade"
@@ -45,12 +46,20 @@ def thinned(
     history: list[tuple[int, datetime, int]], keep_recent: int, keep_hourly: int
 ) -> list[int]:
     """The versions to delete from ``history`` (newest first): all but the newest
-    ``keep_recent`` and then the newest of each hour (at most ``keep_hourly`` hours)."""
+    ``keep_recent``, then the last of each writing session and the newest of each hour
+    (at most ``keep_hourly`` of those, newest first).
+
+    Every save is a version; keeping each one for a day of typing (about 13 a minute)
+    would be hundreds of megabytes a delegate, so older ones are thinned, and the page
+    says so. What History compares stays: where each writing session ended.
+    """
     keep = {v for v, _, _ in history[:keep_recent]}
-    hours: dict[str, int] = {}
-    for version, saved_at, _ in history[keep_recent:]:
-        hours.setdefault(f"{saved_at:%Y%m%d%H}", version)  # newest of each hour
-    keep |= set(sorted(hours.values(), reverse=True)[:keep_hourly])
+    older = history[keep_recent:]
+    marks: dict[str, int] = {}
+    for version, saved_at, _ in older:
+        marks.setdefault(f"{saved_at:%Y%m%d%H}", version)  # newest of each hour
+    ends = set(session_ends(history)) & {v for v, _, _ in older}
+    keep |= set(sorted(set(marks.values()) | ends, reverse=True)[:keep_hourly])
     return [v for v, _, _ in history if v not in keep]
 
 

@@ -134,6 +134,20 @@ reviews = sa.Table(
     sa.UniqueConstraint("delegation_id", "chair"),
 )
 
+# A chair's word on one submission (changes_requested | accepted): rows are only added
+# (triggers refuse changes, ``append_only.py``); a submission's latest row is its status.
+review_statuses = sa.Table(
+    "review_statuses",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("submission_id", sa.ForeignKey("submissions.id"), nullable=False, index=True),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("set_by_key", sa.String(128), nullable=False),  # e.g. staff:3, chair-code:interpol
+    sa.Column("set_by_name", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("set_at", UtcDateTime(), nullable=False),
+)
+
 feedback_releases = sa.Table(
     "feedback_releases",
     metadata,

@@ -34,6 +34,8 @@ class Row:
     similarity: float
     score: float | None
     ingested: bool
+    # core.review_status.DERIVED: submitted, changes requested, revised, accepted (or not submitted)
+    review_status: str = "not submitted"
 
 
 def _violations(submission: dict, info, fits: int | None) -> list[str]:
@@ -93,6 +95,7 @@ def collection(
     scores = {g.delegation_id: g.total for g in graded}
     best = _most_similar(matches)
     deadlines = _deadlines(store, info)
+    standings = store.standings(info.key)
     limit = info.rules.max_pages
     too_long = limit and any((s["pages"] or 0) > limit for s in latest.values())
     fits = words_that_fit(info) if too_long else None  # measured only when a message needs it
@@ -102,7 +105,9 @@ def collection(
         row = _row(d, names[d.id], latest.get(d.id), info, scores.get(d.id), fits)
         if row.status == "missing" and now() <= deadlines.get(d.id, info.rules.deadline_utc):
             row = replace(row, status=NOT_YET)  # nobody is missing before their deadline
-        rows.append(replace(row, similar_to=other if score >= threshold else "", similarity=score))
+        review = standings[d.id].status if d.id in standings else row.review_status
+        shared = other if score >= threshold else ""
+        rows.append(replace(row, similar_to=shared, similarity=score, review_status=review))
     return Collection(sorted(rows, key=lambda r: r.country), latest, matches, graded)
 
 

@@ -28,6 +28,8 @@ class DelegationStatus:
     deadline: datetime
     pages: int | None = None  # of the submitted paper (None before a submission)
     draft_changed: bool = False  # the draft was changed since the latest submission
+    # core.review_status.DERIVED: not submitted, submitted, changes requested, revised, accepted
+    review_status: str = "not submitted"
 
 
 def deadline_for(store: StoreContract, delegation: Delegation) -> datetime:
@@ -58,9 +60,10 @@ def committee_status(store: Store, committee: str | None = None) -> list[Delegat
     """One row per delegation (of ``committee``, or all), in country-name order.
 
     One store query (``Store.progress``) for every delegation's latest draft,
-    submission and extension.
+    submission and extension, and two for the review statuses (``Store.standings``).
     """
     rows = []
+    standings = store.standings(committee)
     for row in store.progress(committee):
         delegation = Delegation(**{f: row[f] for f in Delegation.__dataclass_fields__})
         deadline = _later(delegation.committee, row["extension_until"])
@@ -81,6 +84,9 @@ def committee_status(store: Store, committee: str | None = None) -> list[Delegat
                 deadline=deadline,
                 pages=row["submitted_pages"],
                 draft_changed=bool(row["draft_changed"]),
+                review_status=standings[delegation.id].status
+                if delegation.id in standings
+                else "not submitted",
             )
         )
     return sorted(rows, key=lambda r: (r.delegation.committee, r.country_name))

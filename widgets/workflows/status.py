@@ -15,8 +15,10 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from ..core import committees
+from ..core import committees, times
+from ..core import review_status as rs
 from ..core.committees import Committee
+from ..core.review_status import Standing
 from ..core.words import normalized, paper_words, section_key
 from ..core.zones import ReaderZone
 from .papers import latest_paper
@@ -196,3 +198,49 @@ def status_html(
     if change:
         html += f"<div class='mb-changed'>{escape(change_text(change))}</div>"
     return html
+
+
+def review_text(standing: Standing, committee: Committee, zone: ReaderZone | None = None) -> str:
+    """What the chair's latest status means for the delegate, in words; "" before any.
+
+    "changes requested" says until when they may resubmit (or that revisions closed).
+    """
+    mark = standing.mark
+    if mark is None:
+        return ""
+    by = f"{mark.set_by_name or 'your chair'}, {local_time(mark.set_at, committee, zone)}"
+    note = f" Their note: “{mark.note}”" if mark.note.strip() else ""
+    until = committee.rules.revisions_until
+    if standing.status == rs.CHANGES:
+        if until is not None and rs.revisions_open(committee, times.now()):
+            when = local_time(until, committee, zone)
+            return (
+                f"Changes requested by {by}.{note} Revise your paper and submit it again "
+                f"(Paper & submit) by {when}. A requested revision keeps the on-time or late "
+                "mark of the paper your chair read."
+            )
+        closed = (
+            f"Revisions closed on {local_time(until, committee, zone)}."
+            if until
+            else "The committee takes no revisions now."
+        )
+        return f"Changes requested by {by}.{note} {closed}"
+    if standing.status == rs.REVISED:
+        return (
+            f"Revised: you submitted again after changes were requested by {by}; "
+            "the chair will read it."
+        )
+    if standing.status == rs.ACCEPTED_TEXT:
+        return f"Accepted by {by}.{note}"
+    return ""  # a paper submitted after an accepted one: the plain status says it
+
+
+def review_html(standing: Standing, committee: Committee, zone: ReaderZone | None = None) -> str:
+    """``review_text`` as the header's line (escaped), or ""."""
+    text = review_text(standing, committee, zone)
+    if not text:
+        return ""
+    css = {rs.CHANGES: "mb-revise", rs.ACCEPTED_TEXT: "mb-accepted"}.get(standing.status, "")
+    lead = next((w for w in ("Changes requested", "Revised", "Accepted") if text.startswith(w)), "")
+    said = f"<b>{lead}</b>{escape(text[len(lead) :])}"
+    return f"<div class='mb-review-status {css}' role='status'>{said}</div>"

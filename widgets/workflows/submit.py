@@ -1,7 +1,9 @@
 """Submission: checks, then a write-once record (paper notebook, PDF, sha256, UTC time).
 
 Resubmitting adds a new submission; after the deadline (plus any extension)
-it is accepted and marked late. The PDF is also written once, never
+it is accepted and marked late, except a revision a chair asked for
+(``revisions.submission_late``: not late until the committee's
+``revisions_until``, refused after it). The PDF is also written once, never
 overwritten, under outputs/submissions/<committee>/.
 """
 
@@ -24,7 +26,7 @@ from ..paper.export import render
 from ..paper.fit import words_that_fit
 from ..store import Store, now
 from .papers import latest_paper
-from .progress import seconds_late
+from .revisions import submission_late
 
 if TYPE_CHECKING:
     from ..store.contract import StoreContract
@@ -110,6 +112,8 @@ def submit(
     the draft changed since (another tab), nothing is submitted and they look again.
     """
     delegation = store.delegation(delegation_id)
+    at = at or now()
+    late = submission_late(store, delegation_id, at)  # a closed revision window refuses here
     checked = review(store, delegation_id)
     if expect_version is not None and checked.version != expect_version:
         raise DraftChanged(
@@ -118,10 +122,8 @@ def submit(
         )
     if checked.blocking:
         raise SubmissionBlocked(list(checked.blocking))
-    at = at or now()
     pdf = checked.rendered.pdf
     sha = hashlib.sha256(pdf).hexdigest()
-    late = seconds_late(store, delegation, at)
     path = _write_once(delegation.committee, delegation.country, at, pdf)
     submission_id = store.add_submission(
         delegation_id,

@@ -50,6 +50,7 @@ def progress_table(
             "deadline": r.deadline,
             # None before a submission: nothing to have changed since.
             "draft_changed": r.draft_changed if r.submitted_at is not None else None,
+            "review_status": r.review_status,
         }
         for r in committee_status(store, key)
         if school is None or r.delegation.school == school
@@ -73,6 +74,7 @@ _PROGRESS = [
     "minutes_late",
     "deadline",
     "draft_changed",
+    "review_status",
 ]
 
 

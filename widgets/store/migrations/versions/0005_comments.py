@@ -1,7 +1,7 @@
 """Comments pinned to passages, the delegates' replies, and each committee's comment bank.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-07
 
 New tables only; existing rows are untouched.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
