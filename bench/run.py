@@ -1113,6 +1113,7 @@ def steps() -> None:
 def comments() -> None:
     """Saving a comment pinned to a passage: p95 on SQLite and PostgreSQL (bench/comments.py)."""
     sys.path.insert(0, str(ROOT / "bench"))
+    sys.path.insert(0, str(ROOT / "tests"))
     import comments as body
 
     body.main(report, fresh_home, _bench_postgres(), _fresh_database)
