@@ -218,3 +218,27 @@ def test_changes_requested_shows_the_chairs_comments_before_release(store: Store
     app.show_comments()
     (beside,) = app.write.comment_slots["A.background"].children
     assert "Add the 2023 figures." in beside.children[1].children[0].card.value
+
+
+def test_an_edited_passage_is_marked_where_it_is_now_and_said_changed(store: Store, school: dict):
+    kenya = school["kenya"]
+    advisor = Author("advisor-code:nairobi academy", "advisor", "Advisor, Nairobi Academy")
+    quote = "Operation Pangea seized fake medicines"
+    start = TEXT.index(quote)
+    store.add_comment(
+        kenya, advisor, "Numbers?", "A.background", quote, start, start + len(quote),
+        draft_version=1,
+    )  # fmt: skip
+    app = open_workbook(store.url, kenya)
+    marked = app.write.comment_slots["A.background"].children[0].children[0].value
+    assert f"<mark class='mb-passage'>{quote}</mark>" in marked
+    app.sections["A.background"].value = "In 2023 " + TEXT.replace(
+        "seized fake", "seized 2 t of fake"
+    )
+    assert app.save_now()
+    app.show_comments()
+    beside = app.write.comment_slots["A.background"].children[0]
+    assert "<mark class='mb-passage'>Operation Pangea seized 2 t of fake medicines</mark>" in (
+        beside.children[0].value
+    )
+    assert "You have changed this passage" in beside.children[1].children[0].card.value

@@ -9,8 +9,6 @@ from __future__ import annotations
 from html import escape
 from itertools import pairwise
 
-from ..core.comment_view import anchored
-
 ROLE_LABEL = {"chair": "Chair", "advisor": "Advisor"}
 
 
@@ -26,7 +24,13 @@ def where(comment, titles: dict[str, str]) -> str:
     return title if comment.quote is None else f"a passage in {title}"
 
 
-def card_html(comment, number: int, titles: dict[str, str], moved: bool = False) -> str:
+MOVED = {
+    "gone": "This passage is no longer in the text as it is now.",
+    "changed": "You have changed this passage since the comment.",
+}
+
+
+def card_html(comment, number: int, titles: dict[str, str], moved: str = "") -> str:
     """One comment: its number, author and role, where it is, the quote, the text, replies."""
     role = ROLE_LABEL.get(comment.author_role, comment.author_role)
     head = (
@@ -37,11 +41,8 @@ def card_html(comment, number: int, titles: dict[str, str], moved: bool = False)
     quote = ""
     if comment.quote:
         quote = f"<blockquote class='mb-comment-quote'>“{plain(comment.quote)}”</blockquote>"
-        if moved:
-            quote += (
-                "<div class='mb-warn mb-comment-moved'>This passage is no longer in the text "
-                "as it is now.</div>"
-            )
+        if moved in MOVED:
+            quote += f"<div class='mb-warn mb-comment-moved'>{MOVED[moved]}</div>"
     replies = "".join(
         f"<div class='mb-comment-reply'><b>You replied:</b> {plain(r.body)}</div>"
         for r in comment.replies
@@ -53,13 +54,11 @@ def card_html(comment, number: int, titles: dict[str, str], moved: bool = False)
     )
 
 
-def marked_html(text: str, comments: list, numbers: dict[int, int]) -> str:
-    """``text`` with each comment's passage (where it still is) marked and numbered."""
-    spans = []
-    for c in comments:
-        at = anchored(text, c)
-        if at:
-            spans.append((at[0], at[1], numbers[c.id]))
+def marked_html(
+    text: str, places: dict[int, tuple[int, int, str] | None], numbers: dict[int, int]
+) -> str:
+    """``text`` with each comment's passage (``places``, by comment id) marked and numbered."""
+    spans = [(p[0], p[1], numbers[cid]) for cid, p in places.items() if p]
     cuts = sorted({0, len(text), *(a for a, _, _ in spans), *(b for _, b, _ in spans)})
     out = []
     for a, b in pairwise(cuts):

@@ -3,7 +3,8 @@
 Advisors' comments show at once; chairs' once the chairs released them
 (``chairs_released``: the feedback release time has passed, or a chair
 marked a submission "changes requested"). A passage is marked where it is in the text as it
-is now (``core.comment_view.anchored``); one that changed is said so. The
+is now (``core.comment_view.placed``: re-anchored from the version it was made
+on); one that was edited or is gone is said so. The
 delegate replies to each comment; a reply is checked in the kernel against the
 comments this page shows, so a comment not yet released cannot be answered.
 """
@@ -17,13 +18,14 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from ..core import comment_limits as cl
-from ..core.comment_view import anchored, numbered, visible
+from ..core.comment_view import numbered, placed, visible
 from ..core.committees import Committee
 from ..core.review_status import CHANGES_REQUESTED
 from ..core.times import now
 from ..exceptions import MunbookError
 from ..store import Delegation
 from ..store.comment_records import Comment
+from ..workflows.paper_sections import version_texts
 from .comment_html import card_html, marked_html
 
 if TYPE_CHECKING:
@@ -71,6 +73,7 @@ class DelegateComments:
         self.slots, self.listing, self.titles = slots, listing, titles
         self.shown: list[Comment] | None = None  # None: never drawn
         self.texts: dict[str, str] = {}
+        self.places: dict[int, tuple[int, int, str] | None] = {}
 
     def chairs_released(self) -> bool:
         """Chairs' comments show once feedback is released or changes were requested."""
@@ -89,6 +92,12 @@ class DelegateComments:
         if shown == self.shown and all(texts.get(k) == self.texts.get(k) for k in commented if k):
             return  # nothing new: a reply being typed is not drawn away
         self.texts, self.shown = dict(texts), shown
+        old = version_texts(self.store, self.committee, self.delegation.id, shown)
+        self.places = {
+            c.id: placed(c, (old[c.id] or {}).get(c.section or "") if old[c.id] else None,
+                         self.texts.get(c.section or "", ""))
+            for c in shown
+        }  # fmt: skip
         numbers = numbered(self.shown)
         for key, slot in self.slots.items():
             here = [c for c in self.shown if c.section == key]
@@ -96,14 +105,17 @@ class DelegateComments:
         self.listing.children = self._list(numbers)
 
     def _card(self, comment: Comment, number: int) -> str:
-        text = self.texts.get(comment.section or "", "")
-        moved = bool(comment.quote) and anchored(text, comment) is None
+        place = self.places.get(comment.id)
+        moved = "" if not comment.quote else "gone" if place is None else place[2]
         return card_html(comment, number, self.titles, moved)
 
     def _beside(self, key: str, here: list[Comment], numbers: dict[int, int]) -> list[w.Widget]:
         text = w.HTML(
             "<div class='mb-guidance'>Your comments on this section, beside the passages "
-            "they point at:</div>" + marked_html(self.texts.get(key, ""), here, numbers)
+            "they point at:</div>"
+            + marked_html(
+                self.texts.get(key, ""), {c.id: self.places.get(c.id) for c in here}, numbers
+            )
         )
         text.add_class("mb-beside-text")
         threads = w.VBox([self._thread(c, numbers[c.id]) for c in here])

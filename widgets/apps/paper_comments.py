@@ -120,9 +120,10 @@ class PaperComments(w.VBox):
                 marks.append({"start": at[0], "end": at[1], "n": numbers[c.id]})
         self.picker.marks = marks
 
-    def _moved(self, comment: Comment) -> bool:
+    def _moved(self, comment: Comment) -> str:
         text = self.texts.get(comment.section or "")
-        return bool(comment.quote) and text is not None and anchored(text, comment) is None
+        gone = bool(comment.quote) and text is not None and anchored(text, comment) is None
+        return "gone" if gone else ""
 
     def _show_section(self) -> None:
         key = self.section.value

@@ -54,6 +54,33 @@ def anchored(text: str, comment: Commented) -> tuple[int, int] | None:
     return best, best + len(quote)
 
 
+def placed(comment: Commented, old_text: str | None, text: str) -> tuple[int, int, str] | None:
+    """(start, end, how) of the comment's passage in ``text``: how is "same" (its words as
+    quoted) or "changed" (edited since); None when it is gone or there is none.
+
+    ``old_text``: the section as it was when the comment was made (None when that version
+    is no longer kept): re-anchored through the word diff (``core.anchors``), else found
+    by its quote (``anchored``).
+    """
+    from .anchors import reanchor
+    from .textdiff import DiffTooLong
+
+    quote, start, end = comment.quote, comment.start, comment.end
+    if not quote or start is None or end is None:
+        return None
+    if old_text is not None and old_text[start:end] == quote:
+        try:
+            anchor = reanchor(quote, start, end, old_text, text)
+        except DiffTooLong:
+            anchor = None
+        if anchor is not None:
+            if anchor.gone:
+                return None
+            return anchor.start, anchor.end, "changed" if anchor.changed else "same"
+    found = anchored(text, comment)
+    return (*found, "same") if found else None
+
+
 def numbered(comments: list[Any]) -> dict[int, int]:
     """Comment id -> its number on the page (1, 2, ... in the order given)."""
     return {c.id: n for n, c in enumerate(comments, 1)}

@@ -47,3 +47,36 @@ def submission_sections(committee: Committee, notebook: str | None) -> Sections:
             text = "".join(source) if isinstance(source, list) else str(source)
             found[section_key(meta["topic"], meta["section"])] = text
     return [(key, title, found[key]) for key, title in known.items() if key in found]
+
+
+def version_texts(
+    store: Any, committee: Committee, delegation_id: int, comments: list[Any]
+) -> dict[int, dict[str, str] | None]:
+    """Comment id -> its version's sections (key -> text): the submission or draft version it
+    was made on, each read once; None when that version is no longer kept (thinned drafts)."""
+    cache: dict[tuple[str, int], dict[str, str] | None] = {}
+    subs: dict[int, Any] | None = None
+    found: dict[int, dict[str, str] | None] = {}
+    for c in comments:
+        if c.submission_id is not None:
+            key = ("submission", c.submission_id)
+            if key not in cache:
+                if subs is None:
+                    subs = {s["id"]: s for s in store.submissions(delegation_id)}
+                sub = subs.get(c.submission_id)
+                sections = submission_sections(committee, sub["notebook"]) if sub else []
+                cache[key] = {k: t for k, _, t in sections} or None
+        elif c.draft_version is not None:
+            key = ("draft", c.draft_version)
+            if key not in cache:
+                draft = store.draft(delegation_id, c.draft_version)
+                cache[key] = (
+                    {k: t for k, _, t in draft_sections(committee, draft.content)}
+                    if draft
+                    else None
+                )
+        else:
+            found[c.id] = None
+            continue
+        found[c.id] = cache[key]
+    return found
