@@ -1145,6 +1145,15 @@ def steps() -> None:
 
 
 @benchmark
+def comments() -> None:
+    """Saving a comment pinned to a passage: p95 on SQLite and PostgreSQL (bench/comments.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    sys.path.insert(0, str(ROOT / "tests"))
+    import comments as body
+
+    body.main(report, fresh_home, _bench_postgres(), _fresh_database)
+
+
 def statuses() -> None:
     """Review statuses on 196 delegations, SQLite and PostgreSQL (bench/statuses.py)."""
     import statuses as statuses_bench

@@ -196,3 +196,16 @@ def test_a_kernels_feedback_panel_reads_the_grades_through_the_full_store(writer
     assert "90 / 100" in panel.html.value and "Cite more sources." in panel.html.value
     assert "feedback.pdf" in panel.html.value and kernel._full is not None
     kernel.dispose()
+
+
+def test_comments_and_replies(subject: StoreContract, writer: Store):
+    from widgets.store.comment_records import Author
+
+    kenya, _ = delegation_with_code(writer)
+    assert subject.comments(kenya) == []
+    chair = writer.add_comment(kenya, Author("staff:1", "chair", "Ana"), "Cite it.", "A.background")
+    writer.add_comment(kenya, Author("advisor-code:x", "advisor", "Mr Otieno"), "Nice.")
+    assert subject.add_reply(chair, kenya, "Done: WHO 2017. 北京") > 0
+    assert subject.comments(kenya) == writer.comments(kenya)
+    assert [c.body for c in subject.comments(kenya, chairs_only=True)] == ["Cite it."]
+    assert subject.comments(kenya)[0].replies[0].body == "Done: WHO 2017. 北京"

@@ -79,3 +79,7 @@ class StoreUnreachable(StoreError):
 
 class AccessDenied(MunbookError):
     """An access code did not open what it was used for."""
+
+
+class CommentRefused(MunbookError):
+    """A comment, reply or comment-bank entry past a limit or malformed: nothing was saved."""

@@ -23,6 +23,7 @@ import ipywidgets as w
 
 from ..core.access import Grant
 from ..store import Store
+from .advisor_drafts import DraftReader
 from .codes_panel import CodesPanel, code_files
 from .extensions_panel import ExtensionsPanel
 from .gate import CodeGate
@@ -91,6 +92,7 @@ class AdvisorPage(w.VBox):
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.refresh_button.on_click(lambda _: self.refresh())
         self.codes_panel = CodesPanel(store, grant, changed=self.refresh)
+        self.drafts = DraftReader(store, grant)  # read drafts and comment on them
         # The parts tests and notebooks reach through the page, as before the split.
         self.codes, self.delegation = self.codes_panel.codes, self.codes_panel.delegation
         self.code_message = self.codes_panel.code_message
@@ -119,6 +121,8 @@ class AdvisorPage(w.VBox):
             "Delegations",
             self.refresh_button,
             self.table,
+            "Read drafts and comment",
+            self.drafts,
         ]
 
     def _secretariat_parts(self) -> list:
@@ -146,6 +150,8 @@ class AdvisorPage(w.VBox):
             "Delegations",
             self.refresh_button,
             self.table,
+            "Read drafts",
+            self.drafts,
             "Extensions",
             self.extensions,
         ]
@@ -205,6 +211,7 @@ class AdvisorPage(w.VBox):
             if self.grant.sees(d.school)
         ]
         self.codes_panel.show(options)
+        self.drafts.show(options)
         if self.grant.is_secretariat:
             self.extensions.show(options)
 

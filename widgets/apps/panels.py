@@ -38,7 +38,8 @@ class FeedbackPanel(w.VBox):
     def __init__(self, store: StoreContract, delegation: Delegation, committee: Committee):
         self.store, self.delegation, self.committee = store, delegation, committee
         self.html = w.HTML()
-        super().__init__([self.html])
+        self.comments_box = w.VBox()  # the comments on the paper (apps.delegate_comments)
+        super().__init__([self.html, self.comments_box])
 
     @shows_errors("html")
     def show(self) -> bool:

@@ -33,6 +33,7 @@ from ..workflows.revisions import standing_of
 from ..workflows.status import draft_change, latest_submission, review_html, status_html
 from .autosaving import Autosaving
 from .browser_zone import BrowserZone
+from .delegate_comments import DelegateComments
 from .gate import CodeGate
 from .help_link import help_html
 from .html import shows_errors, stylesheet
@@ -85,6 +86,7 @@ class WorkbookApp(Autosaving, w.VBox):
         self._show_status()
         self.restore_held()
         self._show_submission()
+        self.show_comments()
         # Closing the page now shuts its kernel down at once: save the last second of typing.
         atexit.register(self._flush)
         give_back(every=TRIM_EVERY)  # what building the page freed, and from now on
@@ -113,6 +115,14 @@ class WorkbookApp(Autosaving, w.VBox):
             on_submitted=self.show_submission,
         )
         self.feedback_panel = FeedbackPanel(store, self.delegation, committee)
+        self.comments = DelegateComments(
+            store,
+            self.delegation,
+            committee,
+            self.write.comment_slots,
+            self.feedback_panel.comments_box,
+            self.titles,
+        )
         self.reading = reading_pages(
             committee,
             country,
@@ -133,9 +143,10 @@ class WorkbookApp(Autosaving, w.VBox):
 
     def _tab_opened(self, change: dict) -> None:
         opened = {
+            2: self.show_comments,
             4: self.history_panel.fill,
             5: self.paper_panel.refresh,
-            6: self.feedback_panel.show,
+            6: self._feedback_opened,
         }
         action = opened.get(change["new"])
         if action:
@@ -201,6 +212,14 @@ class WorkbookApp(Autosaving, w.VBox):
             changed=bool(change),
         )
         self.history_panel.submitted_version = sub.version if sub else None
+
+    def _feedback_opened(self) -> None:
+        self.feedback_panel.show()
+        self.show_comments()
+
+    def show_comments(self) -> None:
+        """The comments on the paper, drawn again against the sections as they are now."""
+        self.comments.refresh({k: box.value for k, box in self.sections.items()})
 
     @shows_errors("status")
     def restore(self, version: int) -> bool:

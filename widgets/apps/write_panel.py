@@ -104,6 +104,8 @@ class WritePanel(w.VBox):
         self.sections: dict[str, w.Textarea] = {}
         self.by_class: dict[str, str] = {}  # a box's CSS class -> its section key (pastes)
         self.section_counts: dict[str, w.HTML] = {}
+        # Each section's comments, beside their passages (apps.delegate_comments fills them).
+        self.comment_slots: dict[str, w.Box] = {}
         self.topic_counts: dict[str, w.HTML] = {}  # only topics with a limit of their own
         # ``fits``: the words that fit the page limit (paper.fit), for the one meter.
         self.total_count, self.disclosure_count = Meter(committee, fits), w.HTML()
@@ -156,11 +158,12 @@ class WritePanel(w.VBox):
         box.add_class("mb-writing")
         self.sections[key] = box
         self.section_counts[key] = w.HTML()
+        self.comment_slots[key] = w.VBox()
         title = (
             f"<div class='mb-section-title'>{escape(section.title)}</div>"
             f"<div class='mb-guidance'>{escape(section.guidance)}</div>"
         )
-        return [w.HTML(title), box, self.section_counts[key]]
+        return [w.HTML(title), box, self.section_counts[key], self.comment_slots[key]]
 
     def pasted(self, css_class: str, value: str) -> bool:
         """A paste turned into ``value`` for the box with ``css_class`` (saved as typing is)."""

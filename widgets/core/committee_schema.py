@@ -25,6 +25,7 @@ from pydantic import (
 
 from ..exceptions import CommitteeError
 from . import yaml_problems
+from .comment_limits import BANK_PER_COMMITTEE, COMMENT_CHARS
 from .fact_tables import FIELDS
 
 Text = Annotated[str, Field(min_length=1)]
@@ -171,6 +172,11 @@ class Committee(Model):
     # CLDR language code for names on the country profile (e.g. es, fr, pt_BR).
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z][A-Za-z]{1,3})?$")] = "en"
     facts: list[FactTable] = []
+    # Comments a chair inserts in one click (the Grade tab's comment bank), before their own.
+    comment_bank: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=COMMENT_CHARS)]],
+        Field(max_length=BANK_PER_COMMITTEE),
+    ] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> Committee:

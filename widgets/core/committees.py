@@ -119,6 +119,7 @@ class Committee:
     rubric: list[RubricCategory]
     language: str = "en"  # CLDR language code for names on the country profile
     facts: list[FactTable] = field(default_factory=list)
+    comment_bank: list[str] = field(default_factory=list)  # one-click comments for chairs
     _rows: dict[str, dict[str, FactRow]] = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -19,6 +19,7 @@ from ..core.times import now
 from . import engine as engines
 from .base import new_id
 from .codes import CodeMethods
+from .comments import CommentMethods
 from .drafts import DraftMethods
 from .held import HeldMethods
 from .records import Delegation
@@ -37,6 +38,7 @@ class Store(
     SubmissionMethods,
     ReviewMethods,
     StatusMethods,
+    CommentMethods,
 ):
     """One database; create it with ``Store()`` for the configured URL.
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .comment_records import Comment
 from .records import FAILURE_WINDOW, Delegation, Draft
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ METHODS = (
     "extension_until",
     "feedback_release",
     "status_marks",
+    "comments",
+    "add_reply",
     "dispose",
     "full_store",
 )
@@ -88,6 +91,10 @@ class StoreContract(Protocol):
     def extension_until(self, delegation_id: int) -> datetime | None: ...
     def feedback_release(self, committee: str) -> datetime | None: ...
     def status_marks(self, delegation_id: int) -> list[Mark]: ...
+
+    # ---- comments on the paper, and the delegate's replies
+    def comments(self, delegation_id: int, chairs_only: bool = False) -> list[Comment]: ...
+    def add_reply(self, comment_id: int, delegation_id: int, body: str) -> int: ...
 
     # ---- the connection, and the full store for what the kernel's lacks
     def dispose(self) -> None: ...

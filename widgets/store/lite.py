@@ -10,8 +10,7 @@ any other raises AttributeError. What only ``Store`` does (submitting,
 feedback grades and PDFs) the caller asks ``full_store()`` for: a ``Store``
 on the same database, opened on first use without a pool of its own.
 
-One connection, kept open between statements and checked before each use (as
-``Store``'s pool does: ``pool_pre_ping``, replaced after ``POOL_RECYCLE``).
+One connection, kept open and checked before each use (as ``Store``'s pool does).
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from ..core.times import now
 from ..exceptions import StoreError, StoreUnreachable
 from . import drivers, records
 from .contract import METHODS
+from .lite_comments import LiteCommentMethods
 from .lite_held import LiteHeldMethods
 from .lite_statuses import LiteStatusMethods
 from .records import FAILURE_WINDOW, Delegation, Draft, draft_body, unsaved
@@ -50,7 +50,7 @@ SUBMISSION_COLUMNS = (
 )
 
 
-class KernelStore(LiteHeldMethods, LiteStatusMethods):
+class KernelStore(LiteHeldMethods, LiteStatusMethods, LiteCommentMethods):
     """``StoreContract`` (``Store``'s methods a workbook page calls) on one DB-API connection."""
 
     def __init__(self, url: str | None = None):

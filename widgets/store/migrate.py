@@ -94,8 +94,10 @@ def _legacy_revision(conn: Connection) -> str | None:
     if "alembic_version" in tables or "delegations" not in tables:
         return None
     columns = {c["name"] for c in sa.inspect(conn).get_columns("access_codes")}
-    if "review_statuses" in tables:  # made with schema.py's tables of revision 0006
+    if "comments" in tables:  # made with schema.py's tables of revision 0006
         return "0006"
+    if "review_statuses" in tables:  # made with schema.py's tables of revision 0005
+        return "0005"
     if "staff" in tables:  # made with schema.py's tables of revision 0004
         return "0004"
     if "held_drafts" in tables:  # made with schema.py's tables of revision 0003

@@ -179,3 +179,45 @@ access_failures = sa.Table(
     sa.Column("scope", sa.String(128), nullable=False, index=True),
     sa.Column("at", UtcDateTime(), nullable=False),
 )
+
+# Comments pinned to passages (store/comments.py): ``section`` None is the whole paper,
+# ``quote`` None the whole section; offsets are in the section's text of that version.
+# Advisors' comments are not visible to chairs: the chairs' queries never read them.
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("delegation_id", sa.ForeignKey("delegations.id"), nullable=False, index=True),
+    sa.Column("submission_id", sa.ForeignKey("submissions.id")),  # None: a draft's
+    sa.Column("draft_version", sa.Integer),
+    sa.Column("section", sa.String(64)),
+    sa.Column("quote", sa.Text),
+    sa.Column("start_offset", sa.Integer),
+    sa.Column("end_offset", sa.Integer),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("author_key", sa.String(128), nullable=False),
+    sa.Column("author_name", sa.Text, nullable=False),
+    sa.Column("author_role", sa.String(16), nullable=False),  # chair, advisor
+    sa.Column("visible_to_chairs", sa.Boolean, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+comment_replies = sa.Table(
+    "comment_replies",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("comment_id", sa.ForeignKey("comments.id"), nullable=False, index=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("author", sa.String(16), nullable=False),  # delegate
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+comment_bank = sa.Table(
+    "comment_bank",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("committee", sa.String(64), nullable=False, index=True),
+    sa.Column("author_key", sa.String(128), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)

@@ -1,6 +1,6 @@
 """Review statuses: a chair's "changes requested" or "accepted" on one submission.
 
-Revision ID: 0006
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-07
 
@@ -11,7 +11,7 @@ existing drafts and submissions are untouched.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
