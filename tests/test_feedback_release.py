@@ -114,3 +114,56 @@ def test_a_paper_scored_without_a_submission_still_gets_its_pdf(store: Store):
 
 def release(store: Store, ago: timedelta = timedelta(minutes=1)) -> None:
     store.set_feedback_release("interpol", datetime.now(UTC) - ago)
+
+
+def pdf_in(html: str) -> bytes:
+    """The PDF a data link in ``html`` carries."""
+    import base64
+    import re
+
+    found = re.search(r"href='data:application/pdf;base64,([^']+)'", html)
+    assert found, "no PDF link"
+    return base64.b64decode(found.group(1))
+
+
+def open_workbook(url: str, delegation: int):
+    from widgets.apps.workbook import WorkbookApp
+    from widgets.core import countries
+    from widgets.store import KernelStore
+
+    kernel = KernelStore(url)  # what a delegate's kernel uses
+    return WorkbookApp(
+        kernel, kernel.delegation(delegation), committees.load("interpol"), countries.lookup("KEN")
+    )
+
+
+def test_the_delegate_reads_scores_comments_and_the_pdf_once_released(store: Store, scored: dict):
+    app = open_workbook(store.url, scored["kenya"])
+    app.tabs.selected_index = 6  # Feedback
+    html = app.feedback_panel.html.value
+    assert "once they release it" in html and "77" not in html
+    cards = [getattr(t, "card", t).value for t in app.feedback_panel.comments_box.children]
+    assert not any("Cite the source." in c for c in cards)  # chairs' not yet
+    assert any(ADVISOR_SAYS in c for c in cards)  # the advisor's at once
+    release(store)
+    app.tabs.selected_index = 0
+    app.tabs.selected_index = 6
+    html = app.feedback_panel.html.value
+    for row in (
+        "<td>Topic background</td><td>15 %</td><td>8 / 10</td><td>12</td>",
+        "<td>Country policy</td><td>30 %</td><td>7 / 10</td><td>21</td>",
+        "<b>77 / 100</b>",
+        "With 2 chairs",
+        "Strong research.",
+    ):
+        assert row in html
+    assert "JAPAN" not in html
+    cards = [t.card.value for t in app.feedback_panel.comments_box.children[1:]]
+    assert len(cards) == 5  # four chairs' comments and the advisor's, none of Japan's
+    passage = next(c for c in cards if "Cite the source." in c)
+    assert "“12 million doses”" in passage and "Ana Ruiz" in passage
+    edited = next(c for c in cards if "How many a year?" in c)
+    assert "“kill patients every year”" in edited
+    assert not any("JAPAN" in c for c in cards)
+    words = pdf_words(pdf_in(html))
+    assert "Total 77 / 100" in words and "12 million doses3" in words
