@@ -8,15 +8,15 @@ re-exported from here.
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
 from ..core.committees import Committee
 from ..store import Delegation
+from .feedback_html import scores_html
 from .history_panel import HistoryPanel
-from .html import data_link, shows_errors, table
+from .html import data_link, shows_errors
 from .paper_panel import PaperPanel, checklist_html
 from .sources import SourcesPanel
 
@@ -59,37 +59,10 @@ class FeedbackPanel(w.VBox):
         if grade is None or grade.total is None:
             self.html.value = "<p class='mb-guidance'>Your paper has not been scored.</p>"
             return False
-        from ..paper.feedback import weighted_row
-
-        rows = [
-            weighted_row(c.name, c.weight, grade.categories.get(c.name, 0), c.max_points)
-            for c in self.committee.rubric
-        ]
-        body = "".join(
-            f"<tr><td>{escape(r['name'])}</td><td>{r['weight']}</td><td>{r['score']}</td>"
-            f"<td>{r['weighted']}</td></tr>"
-            for r in rows
-        )
-        body += (
-            f"<tr><td><b>Total</b></td><td></td><td></td><td><b>{grade.total:g} / 100</b></td></tr>"
-        )
-        chairs = (
-            f" With {grade.chairs} chairs, each category shows the mean of their points."
-            if grade.chairs > 1
-            else ""
-        )
-        comments = "".join(f"<blockquote>{escape(text)}</blockquote>" for _, text in grade.comments)
         pdf = review.feedback_pdf(self.store.full_store(), self.delegation.id)
         self.html.value = (
             "<div class='mb-card mb-feedback'><h2>Feedback</h2>"
-            + table(
-                ["Category", "Weight", "Points", "Points × weight"],
-                [body],
-                caption="Your chairs' scores per rubric category",
-            )
-            + "<p class='mb-guidance'>Points × weight: a category's points as a share of its "
-            f"maximum, times its weight; the total is their sum, out of 100.{chairs}</p>"
-            + comments
+            + scores_html(grade, self.committee, "Your chairs' scores per rubric category")
             + data_link(pdf, "feedback.pdf", "Download the feedback (PDF)")
             + "<p class='mb-guidance'>The PDF prints your paper with each comment's number "
             "beside its passage. Every comment is listed below, with the passage it is on.</p>"
