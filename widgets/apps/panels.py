@@ -64,8 +64,8 @@ class FeedbackPanel(w.VBox):
             "<div class='mb-card mb-feedback'><h2>Feedback</h2>"
             + scores_html(grade, self.committee, "Your chairs' scores per rubric category")
             + data_link(pdf, "feedback.pdf", "Download the feedback (PDF)")
-            + "<p class='mb-guidance'>The PDF prints your paper with each comment's number "
-            "beside its passage. Every comment is listed below, with the passage it is on.</p>"
-            + "</div>"
+            + "<p class='mb-guidance'>The PDF prints your paper with the chairs' comments beside "
+            "their passages, numbered in reading order. Every comment is listed below, with the "
+            "passage it is on.</p>" + "</div>"
         )
         return True
