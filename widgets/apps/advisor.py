@@ -24,6 +24,7 @@ import ipywidgets as w
 from ..core.access import Grant
 from ..store import Store
 from .advisor_drafts import DraftReader
+from .advisor_feedback import ReleasedFeedback
 from .codes_panel import CodesPanel, code_files
 from .extensions_panel import ExtensionsPanel
 from .gate import CodeGate
@@ -93,6 +94,7 @@ class AdvisorPage(w.VBox):
         self.refresh_button.on_click(lambda _: self.refresh())
         self.codes_panel = CodesPanel(store, grant, changed=self.refresh)
         self.drafts = DraftReader(store, grant)  # read drafts and comment on them
+        self.feedback = ReleasedFeedback(store, grant)  # once the chairs released it
         # The parts tests and notebooks reach through the page, as before the split.
         self.codes, self.delegation = self.codes_panel.codes, self.codes_panel.delegation
         self.code_message = self.codes_panel.code_message
@@ -123,6 +125,8 @@ class AdvisorPage(w.VBox):
             self.table,
             "Read drafts and comment",
             self.drafts,
+            "Released feedback",
+            self.feedback,
         ]
 
     def _secretariat_parts(self) -> list:
@@ -152,6 +156,8 @@ class AdvisorPage(w.VBox):
             self.table,
             "Read drafts",
             self.drafts,
+            "Released feedback",
+            self.feedback,
             "Extensions",
             self.extensions,
         ]
@@ -212,6 +218,7 @@ class AdvisorPage(w.VBox):
         ]
         self.codes_panel.show(options)
         self.drafts.show(options)
+        self.feedback.show(options)
         if self.grant.is_secretariat:
             self.extensions.show(options)
 

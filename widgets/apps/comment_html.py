@@ -30,8 +30,11 @@ MOVED = {
 }
 
 
-def card_html(comment, number: int, titles: dict[str, str], moved: str = "") -> str:
-    """One comment: its number, author and role, where it is, the quote, the text, replies."""
+def card_html(
+    comment, number: int, titles: dict[str, str], moved: str = "", replier: str = "You"
+) -> str:
+    """One comment: its number, author and role, where it is, the quote, the text, replies
+    (``replier``: who they are to the reader, "You" for the delegate)."""
     role = ROLE_LABEL.get(comment.author_role, comment.author_role)
     head = (
         f"<span class='mb-comment-n'>{number}</span> <b>{escape(comment.author_name)}</b> "
@@ -44,7 +47,7 @@ def card_html(comment, number: int, titles: dict[str, str], moved: str = "") -> 
         if moved in MOVED:
             quote += f"<div class='mb-warn mb-comment-moved'>{MOVED[moved]}</div>"
     replies = "".join(
-        f"<div class='mb-comment-reply'><b>You replied:</b> {plain(r.body)}</div>"
+        f"<div class='mb-comment-reply'><b>{escape(replier)} replied:</b> {plain(r.body)}</div>"
         for r in comment.replies
     )
     return (

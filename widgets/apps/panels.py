@@ -8,15 +8,15 @@ re-exported from here.
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
 from ..core.committees import Committee
 from ..store import Delegation
+from .feedback_html import scores_html
 from .history_panel import HistoryPanel
-from .html import data_link, shows_errors, table
+from .html import data_link, shows_errors
 from .paper_panel import PaperPanel, checklist_html
 from .sources import SourcesPanel
 
@@ -59,25 +59,13 @@ class FeedbackPanel(w.VBox):
         if grade is None or grade.total is None:
             self.html.value = "<p class='mb-guidance'>Your paper has not been scored.</p>"
             return False
-        rows = "".join(
-            f"<tr><td>{escape(c.name)}</td><td>{c.weight:g} %</td>"
-            f"<td>{grade.categories.get(c.name, 0):g} / {c.max_points}</td></tr>"
-            for c in self.committee.rubric
-        )
-        comments = "".join(f"<blockquote>{escape(text)}</blockquote>" for _, text in grade.comments)
         pdf = review.feedback_pdf(self.store.full_store(), self.delegation.id)
         self.html.value = (
             "<div class='mb-card mb-feedback'><h2>Feedback</h2>"
-            + table(
-                ["Category", "Weight", "Score"],
-                [
-                    rows
-                    + f"<tr><td><b>Total</b></td><td></td><td><b>{grade.total:g} / 100</b></td></tr>"
-                ],
-                caption="Your chairs' scores per rubric category",
-            )
-            + comments
+            + scores_html(grade, self.committee, "Your chairs' scores per rubric category")
             + data_link(pdf, "feedback.pdf", "Download the feedback (PDF)")
-            + "</div>"
+            + "<p class='mb-guidance'>The PDF prints your paper with the chairs' comments beside "
+            "their passages, numbered in reading order. Every comment is listed below, with the "
+            "passage it is on.</p>" + "</div>"
         )
         return True

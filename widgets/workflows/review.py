@@ -21,7 +21,7 @@ from ..core import committees, countries, csvsafe
 from ..core.grading import ChairScore, chair_score, combined, criterion_spread, total_spread
 from ..core.staff import COMMITTEE_CHAIR
 from ..exceptions import MunbookError
-from ..paper.feedback import render_feedback
+from ..paper.feedback import render_feedback, weighted_row
 from ..store import now
 
 if TYPE_CHECKING:  # a KernelStore in a delegate's kernel, a Store elsewhere
@@ -167,7 +167,10 @@ def feedback_released(store: StoreContract, committee: str, at: datetime | None 
 
 
 def feedback_pdf(store: Store, delegation_id: int) -> bytes:
-    """The feedback PDF of one paper: rubric points per category, total, comments."""
+    """The feedback PDF of one paper: the score table (points × weight), the total, the
+    chairs' comments and the latest submission with numbered notes beside their passages."""
+    from .feedback_paper import paper_notes
+
     delegation = store.delegation(delegation_id)
     info = committees.load(delegation.committee)
     grade = next(g for g in grades(store, info.key) if g.delegation_id == delegation_id)
@@ -178,17 +181,16 @@ def feedback_pdf(store: Store, delegation_id: int) -> bytes:
         "committee": info.acronym,
         "committee_name": info.name,
         "rows": [
-            {
-                "name": c.name,
-                "weight": f"{c.weight:g} %",
-                "score": f"{grade.categories.get(c.name, 0):g} / {c.max_points}",
-            }
+            weighted_row(c.name, c.weight, grade.categories.get(c.name, 0), c.max_points)
             for c in info.rubric
         ],
         "total": f"{grade.total:g} / 100",
         "comments": [
-            {"text": text}  # signed by the committee, not a chair
+            {"text": text}  # the scoring form's overall comment, signed by the committee
             for _, text in grade.comments
         ],
+        "chairs": grade.chairs,
+        "lang": info.language.split("_")[0],
+        "notes": paper_notes(store, info, delegation_id),
     }
     return render_feedback(data)
