@@ -95,7 +95,7 @@ def test_advisor_app_shows_the_delegations(served, page, demo_home):
     open_page(page, served.url("apps/advisor.ipynb"))
     enter_code(page, demo_home["secretariat"])
     page.get_by_text("munbook · secretariat").wait_for(timeout=TIMEOUT)
-    table = page.locator(".mb-table").first  # the delegations (the extensions come after)
+    table = page.locator(".mb-delegations .mb-table")
     assert "Kenya" in table.inner_text() and "Japan" in table.inner_text()
     page.screenshot(path=str(served.log.parent / "advisor.png"), full_page=True)
 
@@ -177,4 +177,4 @@ def test_advisor_uploads_a_roster(served, page, demo_home, files: Path):
     page.get_by_text("1 created").wait_for(timeout=TIMEOUT)
     page.get_by_role("button", name="Generate workbooks").click()
     page.get_by_text("Workbooks: 1 written, 2 unchanged, 0 failed").wait_for(timeout=TIMEOUT)
-    assert "Ama Owusu" in page.locator(".mb-table").first.inner_text()
+    assert "Ama Owusu" in page.locator(".mb-delegations .mb-table").inner_text()

@@ -90,6 +90,7 @@ class AdvisorPage(w.VBox):
     def __init__(self, store: Store, grant: Grant):
         self.store, self.grant = store, grant
         self.table = w.HTML()
+        self.table.add_class("mb-delegations")  # the progress table (pages and tests find it)
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.refresh_button.on_click(lambda _: self.refresh())
         self.codes_panel = CodesPanel(store, grant, changed=self.refresh)
