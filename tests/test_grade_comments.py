@@ -106,7 +106,9 @@ def test_blind_papers_show_no_names_in_the_comment_reader(store: Store, home: Pa
     reader.comments.section.value = "A.background"
     shown = reader.comments.picker.text
     assert "Kenya background" in shown and "Delegate Kenya" not in shown
-    assert "Delegate Kenya" not in reader.value and "School of Kenya" not in page.grade.heading.value
+    assert (
+        "Delegate Kenya" not in reader.value and "School of Kenya" not in page.grade.heading.value
+    )
 
 
 @pytest.fixture
