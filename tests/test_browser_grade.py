@@ -92,7 +92,7 @@ def test_a_chair_opens_a_row_scores_and_moves_on(served, page):
 
 
 def test_a_chair_comments_on_a_passage_in_the_grade_tab(served, page):
-    from test_browser_comments import drag_over
+    from test_browser_comments import drag_over, no_serious_findings
 
     store = Store()
     submit(store, "KEN", KENYA, "Wanjiru Kamau", "Nairobi Academy")
@@ -127,6 +127,7 @@ def test_a_chair_comments_on_a_passage_in_the_grade_tab(served, page):
         .get_by_role("button", name="Accept")
         .is_visible()
     )
+    no_serious_findings(page)  # the reader, the bank, the cards and the status controls
     if SHOTS:
         page.screenshot(path=str(SHOTS / "chair-grade-comments-1280.png"), full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
