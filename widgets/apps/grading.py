@@ -181,9 +181,9 @@ class GradePanel(w.VBox):
         self.rubric.load(mine.scores if mine else {})
         self.comments.value = mine.comments if mine else ""
         self.spread.value = spread_html(paper.grade, self.identity.key, self.info)
-        self._position()
         for told in self.on_paper:
             told(paper)
+        self._position()  # last: what the browser bench waits for
 
     def _position(self) -> None:
         assert self.found is not None
