@@ -136,6 +136,17 @@ def test_status_beside_the_rubric_and_in_the_table(store: Store, revising: str):
     assert rows["Kenya"] == "changes requested"
     assert page.grade_status.controls is controls  # the refresh kept it
     assert "Review: changes requested" in controls.current.value
+    page.grade.filter.value = "changes"
+    assert page.grade.ids == [store.find_delegation(revising, "KEN").id]
+    page.grade.filter.value = "revised"
+    assert page.grade.ids == [] and page.grade_status.controls is None
+    assert "No paper has been revised yet." in page.grade.paper_text.value
+    submit(store, revising, "KEN", solutions="{country} proposes regional labs.")
+    page.refresh()
+    assert page.grade.ids == [store.find_delegation(revising, "KEN").id]
+    revised = page.grade_status.controls
+    assert revised is not None and revised is not controls  # the new submission's
+    assert "Review: revised" in revised.current.value
     # A committee without revisions: Accept only.
     plain = ChairPage(store, "interpol")
     store.add_delegation("interpol", "GHA", "Delegate Ghana", "School of Ghana")

@@ -206,6 +206,8 @@ class GradePanel(w.VBox):
         said = {
             "mine": "You have scored every submitted paper.",
             "all": "No paper submitted yet.",
+            "changes": "No paper awaits the changes a chair asked for.",
+            "revised": "No paper has been revised yet.",
         }.get(self.filter.value, "No paper is flagged so.")
         self.heading.value = self.spread.value = self.images.value = self.pdf.value = ""
         self.paper_text.clear(said)
