@@ -89,3 +89,50 @@ def test_a_chair_opens_a_row_scores_and_moves_on(served, page):
     store = Store()
     saved = store.reviews(store.find_delegation("interpol", "KEN").id)
     assert [(r["chair"], r["scores"]["Topic background"]) for r in saved] == [("staff:1", 8.0)]
+
+
+def test_a_chair_comments_on_a_passage_in_the_grade_tab(served, page):
+    from test_browser_comments import drag_over, no_serious_findings
+
+    store = Store()
+    submit(store, "KEN", KENYA, "Wanjiru Kamau", "Nairobi Academy")
+    _, code = staff.add(store, "chair", "Ana Ruiz", committee="interpol")
+    store.dispose()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(served.url("apps/chair.ipynb", code), timeout=TIMEOUT)
+    page.get_by_text("Signed in as Ana Ruiz").wait_for(timeout=TIMEOUT)
+    page.get_by_role("tab", name="Grade").click()
+    comments = page.locator(".mb-grade .mb-paper-comments")
+    comments.locator("select").first.select_option(label="Topic A · Topic background")
+    picker = comments.locator(".mb-picker-text")
+    picker.get_by_text("Kenya works", exact=False).wait_for(timeout=TIMEOUT)
+    # One reader: the whole paper's text is hidden while a section is shown to select in.
+    assert not page.locator(".mb-grade .mb-paper-text").is_visible()
+    drag_over(page, "Pharmacy and Poisons Board")
+    page.get_by_text("Selected: “Pharmacy and Poisons Board”").wait_for(timeout=TIMEOUT)
+    bank = comments.locator(".mb-bank-entry").first
+    said = bank.get_attribute("title") or bank.inner_text()
+    bank.click()
+    textarea = comments.locator("textarea")
+    page.wait_for_function(
+        "el => el.value.length > 0", arg=textarea.element_handle(), timeout=TIMEOUT
+    )
+    comments.get_by_role("button", name="Add comment").click()
+    page.get_by_text("Comment saved.").wait_for(timeout=TIMEOUT)
+    card = comments.locator(".mb-comment", has_text="Pharmacy and Poisons Board")
+    card.wait_for(timeout=TIMEOUT)
+    assert said.strip()[:30] in card.inner_text()
+    assert (
+        page.locator(".mb-grade .mb-status-controls")
+        .get_by_role("button", name="Accept")
+        .is_visible()
+    )
+    no_serious_findings(page)  # the reader, the bank, the cards and the status controls
+    if SHOTS:
+        page.screenshot(path=str(SHOTS / "chair-grade-comments-1280.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(SHOTS / "chair-grade-comments-390.png"), full_page=True)
+    store = Store()
+    saved = store.comments(store.find_delegation("interpol", "KEN").id, chairs_only=True)
+    assert [(c.quote, c.author_key) for c in saved] == [("Pharmacy and Poisons Board", "staff:1")]

@@ -21,6 +21,7 @@ from ..store import Store
 from ..workflows.collect import collection
 from .committee import CollectionPanel, OverlapsPanel, PlotsPanel
 from .gate import CodeGate
+from .grade_reader import attach
 from .grading import GradePanel
 from .help_link import help_link
 from .html import busy, shows_errors, stylesheet, title
@@ -45,6 +46,7 @@ class ChairPage(w.VBox):
         self.plots = PlotsPanel(self.info)
         self.overlaps = OverlapsPanel()
         self.grade = GradePanel(store, self.info, self.identity, saved=self.refresh)
+        self.grade_reader, self.grade_status, self.grade_compare = attach(self.grade, store)
         self.grades = GradesPanel(store, self.info)
         self.feedback = ReleasePanel(store, self.info)
         self.binder = BinderPanel(store, self.info)

@@ -40,6 +40,7 @@ COLUMNS = {  # the collection table's columns (workflows.tables.collection_table
     "delegate": "Delegate",
     "school": "School",
     "status": "Status",
+    "review_status": "Review",
     "submitted_at": "Submitted (UTC)",
     "minutes_late": "Late by",
     "pages": "Pages",

@@ -44,6 +44,7 @@ class GradePanel(w.VBox):
         self.found: Collection | None = None
         self.current: int | None = None
         self.ids: list[int] = []
+        self.on_paper: list[Callable[[grading.Paper | None], None]] = []  # told each paper shown
         self.filter = w.Dropdown(
             options=[(label, key) for key, label in grading.FILTERS.items()],
             value="mine",
@@ -92,7 +93,7 @@ class GradePanel(w.VBox):
         return self.reader
 
     def _marking(self) -> w.VBox:
-        marking = w.VBox(
+        self.marking = marking = w.VBox(
             [self.rubric, self.comments, self.save_button, self.message, self.spread],
             layout=w.Layout(flex="1 1 22em", min_width="0"),
         )
@@ -180,7 +181,9 @@ class GradePanel(w.VBox):
         self.rubric.load(mine.scores if mine else {})
         self.comments.value = mine.comments if mine else ""
         self.spread.value = spread_html(paper.grade, self.identity.key, self.info)
-        self._position()
+        for told in self.on_paper:
+            told(paper)
+        self._position()  # last: what the browser bench waits for
 
     def _position(self) -> None:
         assert self.found is not None
@@ -203,11 +206,15 @@ class GradePanel(w.VBox):
         said = {
             "mine": "You have scored every submitted paper.",
             "all": "No paper submitted yet.",
+            "changes": "No paper awaits the changes a chair asked for.",
+            "revised": "No paper has been revised yet.",
         }.get(self.filter.value, "No paper is flagged so.")
         self.heading.value = self.spread.value = self.images.value = self.pdf.value = ""
         self.paper_text.clear(said)
         self.rubric.load({})
         self.comments.value = ""
+        for told in self.on_paper:
+            told(None)
         if self.found is not None:
             self._position()
             self.position.value = self.position.value.replace("Not in this list any more", said)

@@ -10,6 +10,8 @@ checked here, in the kernel, against the author: a chair's identity with a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..core import committees
 from ..core.access import name_key
 from ..core.times import now
@@ -27,11 +29,13 @@ def paper_comments_for(
     submission_id: int | None = None,
     read_only: bool = False,
     released: bool | None = None,
+    shown: Callable[[str], str] | None = None,
 ) -> PaperComments:
     """The comments widget on the latest draft, or on submission ``submission_id``.
 
     ``released``: whether chairs' comments are shown to an advisor (default: the
-    committee's feedback release time has passed).
+    committee's feedback release time has passed). ``shown``: each section's text as
+    this reader sees it (a blind committee's chair: names withheld), offsets in it.
     """
     delegation = store.delegation(int(delegation_id))
     committee_key = getattr(author, "committee", None)
@@ -52,6 +56,8 @@ def paper_comments_for(
             raise AccessDenied("no such submission of this delegation: nothing was opened")
         sections = submission_sections(committee, sub["notebook"])
         target["submission_id"] = sub["id"]
+    if shown is not None:
+        sections = [(key, title, shown(text)) for key, title, text in sections]
     if released is None:
         release = store.feedback_release(committee.key)
         released = release is not None and now() >= release

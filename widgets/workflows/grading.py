@@ -24,6 +24,8 @@ FILTERS = {  # the queue's choices, in the order the page offers them
     "long": "Flagged: too long",
     "similar": "Flagged: similar text",
     "spread": "Flagged: chairs differ",
+    "changes": "Review: changes requested",
+    "revised": "Review: revised",
 }
 INGESTED_TITLE = "Submitted PDF (text as read)"
 
@@ -57,6 +59,8 @@ def queue(found: Collection, info: Committee, key: str, choice: str) -> list[int
         "long": lambda r, g: too_long(r, info),
         "similar": lambda r, g: bool(r.similar_to),
         "spread": lambda r, g: g is not None and g.flagged,
+        "changes": lambda r, g: r.review_status == "changes requested",
+        "revised": lambda r, g: r.review_status == "revised",
     }[choice]
     return [
         r.delegation_id

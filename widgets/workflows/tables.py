@@ -100,6 +100,7 @@ def collection_table(
             "similarity": r.similarity,
             "score": r.score,
             "ingested": r.ingested,
+            "review_status": r.review_status,
         }
         for r in (collect(store, committee) if rows is None else rows)
     ]
@@ -125,6 +126,7 @@ _COLLECTION = [
     "similarity",
     "score",
     "ingested",
+    "review_status",
 ]
 
 
