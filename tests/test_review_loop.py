@@ -154,12 +154,14 @@ def advisor_sees_the_released_grade(served, browser) -> str:
     page.goto(served.url("apps/advisor.ipynb", "ADVI-SORL-IMA1"), timeout=TIMEOUT)
     part = page.locator(".mb-released-feedback")
     part.get_by_role("button", name="Show feedback").click(timeout=TIMEOUT)
+    part.get_by_text("Total", exact=False).first.wait_for(timeout=TIMEOUT)
     text = part.inner_text(timeout=TIMEOUT)
     context.close()
     return text
 
 
 def feedback_pdf_text(key: str, peru: int) -> str:
+    from widgets import settings
     from widgets.store import Store
     from widgets.workflows import review
 
@@ -167,6 +169,7 @@ def feedback_pdf_text(key: str, peru: int) -> str:
     store.set_feedback_release(key, datetime.now(UTC) - timedelta(minutes=1))
     pdf = review.feedback_pdf(store, peru)
     store.dispose()
+    (settings.home() / "feedback-loop.pdf").write_bytes(pdf)  # to look at (pdftoppm)
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
 
 
@@ -211,7 +214,7 @@ def chair_comments_scores_and_requests_changes(page) -> str:
     status.locator(".mb-status-note textarea").fill("Please add a figure for the seizure.")
     page.wait_for_timeout(500)
     status.get_by_role("button", name="Request changes").click()
-    page.get_by_text("Review: changes requested").wait_for(timeout=TIMEOUT)
+    status.get_by_text("Review: changes requested").wait_for(timeout=TIMEOUT)
     return said
 
 
@@ -237,13 +240,16 @@ def test_the_whole_review_loop(served, browser, home):
     moved = page.locator(".mb-compare-comments")
     moved.get_by_text("passage changed").wait_for(timeout=TIMEOUT)
     assert comment[:30] in moved.inner_text()
-    page.locator(".mb-grade .mb-status-controls").get_by_role("button", name="Accept").click()
-    page.get_by_text("Review: accepted").wait_for(timeout=TIMEOUT)
+    status = page.locator(".mb-grade .mb-status-controls")
+    status.get_by_role("button", name="Accept").click()
+    status.get_by_text("Review: accepted").wait_for(timeout=TIMEOUT)
     context.close()
 
     context, page = open_grade(served, browser, bo, "Bo Chen")
     score(page, ["2", "2", "2", "2", "2"])  # 90 and 20: far past the 15-point spread
-    page.get_by_text("chairs differ", exact=False).first.wait_for(timeout=TIMEOUT)
+    flag = page.locator(".mb-spread-flag")
+    flag.wait_for(timeout=TIMEOUT)
+    assert "differ by 70" in flag.inner_text()  # 90 from Ana, 20 from Bo
     context.close()
 
     store = Store()
