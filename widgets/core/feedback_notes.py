@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..exceptions import MunbookError
-from . import limits
+from . import comment_limits, limits
 from .passages import Span, locate, marked_runs
 
 # The same limits as the comments themselves have when they are written.
-BODY_CHARS = 2_000  # characters of one comment
-QUOTE_CHARS = 1_000  # characters of the passage a comment quotes
-COMMENTS = 200  # comments on one paper
+BODY_CHARS = comment_limits.COMMENT_CHARS  # characters of one comment
+QUOTE_CHARS = comment_limits.QUOTE_CHARS  # characters of the passage a comment quotes
+COMMENTS = comment_limits.COMMENTS_PER_PAPER  # comments on one paper
 AUTHOR_CHARS = limits.HEADER_FIELD_CHARS  # characters of a comment's author's name
 TITLE_CHARS = limits.HEADER_FIELD_CHARS  # characters of a section's title
 SECTIONS = limits.PAPER_CELLS  # sections of the paper printed with the notes
