@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -177,3 +178,18 @@ def test_hadolint_passes_the_containerfile(tmp_path: Path):
     bad = tmp_path / "Containerfile"  # and it does refuse: root and a floating base
     bad.write_text("FROM debian\nRUN apt-get install curl\nCMD munbook serve\n")
     assert subprocess.run([hadolint, bad], capture_output=True).returncode != 0
+
+
+def test_kustomize_renders_the_folder_the_docs_apply():
+    """`kubectl apply -k deploy/kubernetes` (the docs' command) renders every resource."""
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("no kubectl here: the manifests are still validated one by one above")
+    done = subprocess.run([kubectl, "kustomize", str(KUBE)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    rendered = [d for d in yaml.safe_load_all(done.stdout) if d]
+    assert sorted((d["kind"], d["metadata"]["name"]) for d in rendered) == sorted(
+        (d["kind"], d["metadata"]["name"]) for d in resources()
+    )
+    for doc in rendered:  # the common label, as kustomization.yaml sets it
+        assert doc["metadata"]["labels"]["app.kubernetes.io/part-of"] == "munbook"
