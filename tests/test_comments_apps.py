@@ -242,3 +242,17 @@ def test_an_edited_passage_is_marked_where_it_is_now_and_said_changed(store: Sto
         beside.children[0].value
     )
     assert "You have changed this passage" in beside.children[1].children[0].card.value
+
+
+def test_an_advisor_with_their_own_code_comments_as_themselves(store: Store):
+    """A named advisor's comments carry their staff identity, not the school's shared one."""
+    from widgets.apps.advisor_drafts import advisor_author
+    from widgets.core.access import ADVISOR, Grant
+
+    member, code = store.add_staff("advisor", "Bo Li", school="Nairobi Academy")
+    grant = store.staff_grant(code)
+    assert grant is not None and grant.identity is not None
+    author = advisor_author(grant)
+    assert author is not None and author.key == f"staff:{member.id}" and "Bo Li" in author.name
+    shared = advisor_author(Grant(ADVISOR, "Nairobi Academy"))
+    assert shared is not None and shared.key.startswith("advisor-code:")

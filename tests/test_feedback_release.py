@@ -215,3 +215,43 @@ def test_a_released_committee_shows_an_unscored_paper_as_not_scored(store: Store
     assert "No comments on this paper." in panel.comments.value
     release(store, ago=-timedelta(hours=1))  # moved to later: hidden again
     assert not panel.open_feedback(kenya) and panel.scores.value == ""
+
+
+def test_a_passage_grown_by_a_revision_still_prints(store: Store):
+    """Words typed inside a commented passage grow its span past a quote's limit: the
+    note still prints, its mark cut at the limit (the PDF, the tab and the batch need it)."""
+    from widgets.core import comment_limits
+
+    kenya = store.add_delegation("interpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
+    ana, _ = store.add_staff("chair", "Ana Ruiz", committee="interpol")
+    a = Author(f"staff:{ana.id}", "chair", "Ana Ruiz", committee="interpol")
+    text = "Counterfeit medicines. Alpha beta gamma delta. Kenya acts."
+    first = _submit(store, kenya, text)
+    at = text.index("Alpha beta gamma delta.")
+    store.add_comment(
+        kenya, a, "Say more.", "A.background", "Alpha beta gamma delta.", at, at + 23,
+        submission_id=first["id"],
+    )  # fmt: skip
+    grown = text.replace("beta gamma", "beta " + "very " * 300 + "gamma")
+    _submit(store, kenya, grown)
+    store.save_review(kenya, a.key, {c.name: 9 for c in committees.load("interpol").rubric})
+    words = pdf_words(review.feedback_pdf(store, kenya))
+    assert "Say more." in words and "Total 90 / 100" in words
+    assert len(grown) - len(text) > comment_limits.QUOTE_CHARS  # past the limit, truly
+
+
+def test_changes_requested_shows_that_submissions_comments_only(store: Store, scored: dict):
+    """A chair's "changes requested" on submission 1 shows its comments, not the ones a
+    chair writes on a later submission before the feedback is released."""
+    import ipywidgets as w
+
+    from widgets.apps.delegate_comments import DelegateComments
+
+    first = store.submissions(scored["kenya"])[0]["id"]
+    store.add_status(first, "changes_requested", scored["a"].key, "Ana Ruiz", "Revise.")
+    info = committees.load("interpol")
+    panel = DelegateComments(store, store.delegation(scored["kenya"]), info, {}, w.VBox(), {})
+    panel.refresh({})
+    bodies = {c.body for c in panel.shown}
+    assert {"Cite the source.", "How many a year?", "Name the partners."} <= bodies
+    assert "Well argued overall." not in bodies  # on submission 2, not yet released

@@ -28,6 +28,9 @@ def advisor_author(grant: Grant) -> Author | None:
     """The comment author an advisor code stands for (None for the secretariat: reads only)."""
     if grant.is_secretariat or not grant.school:
         return None
+    if grant.identity is not None:  # an advisor's own code: their comments carry their name
+        me = grant.identity
+        return Author(me.key, "advisor", f"{me.name}, advisor, {grant.school}", school=grant.school)
     key = f"advisor-code:{name_key(grant.school)}"
     return Author(key, "advisor", f"Advisor, {grant.school}", school=grant.school)
 

@@ -1,8 +1,8 @@
 """The comments a delegate sees: beside the passages in the Write tab, listed in Feedback.
 
 Advisors' comments show at once; chairs' once the chairs released them
-(``chairs_released``: the feedback release time has passed, or a chair
-marked a submission "changes requested"). A passage is marked where it is in the text as it
+(``chairs_released``: the feedback release time has passed; or, for the
+comments on one submission, a chair marked that submission "changes requested"). A passage is marked where it is in the text as it
 is now (``core.comment_view.placed``: re-anchored from the version it was made
 on); one that was edited or is gone is said so. The
 delegate replies to each comment; a reply is checked in the kernel against the
@@ -78,16 +78,20 @@ class DelegateComments:
     def chairs_released(self) -> bool:
         """Chairs' comments show once feedback is released or changes were requested."""
         release = self.store.feedback_release(self.committee.key)
-        if release is not None and now() >= release:
-            return True
+        return (release is not None and now() >= release) or bool(self._requested())
+
+    def _requested(self) -> set[int]:
+        """The submissions a chair marked "changes requested": their comments are the request."""
         marks = self.store.status_marks(self.delegation.id)
-        return any(m.status == CHANGES_REQUESTED for m in marks)
+        return {m.submission_id for m in marks if m.status == CHANGES_REQUESTED}
 
     def refresh(self, texts: dict[str, str]) -> None:
         """Read the comments again and draw them against the sections' ``texts`` now."""
-        released = self.chairs_released()
+        release = self.store.feedback_release(self.committee.key)
+        released = release is not None and now() >= release
+        asked = self._requested()
         found = self.store.comments(self.delegation.id)
-        shown = [c for c in found if visible(c, "delegate", released)]
+        shown = [c for c in found if visible(c, "delegate", released or c.submission_id in asked)]
         commented = {c.section for c in shown}
         if shown == self.shown and all(texts.get(k) == self.texts.get(k) for k in commented if k):
             return  # nothing new: a reply being typed is not drawn away

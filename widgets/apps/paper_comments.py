@@ -108,7 +108,10 @@ class PaperComments(w.VBox):
         found = self.comments()
         numbers = numbered(found)
         self.listing.value = (
-            "".join(card_html(c, numbers[c.id], self.titles, self._moved(c)) for c in found)
+            "".join(
+                card_html(c, numbers[c.id], self.titles, self._moved(c), replier="The delegate")
+                for c in found
+            )
             or "<p class='mb-quiet'>No comments yet.</p>"
         )
         key = self.section.value

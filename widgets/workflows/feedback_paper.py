@@ -50,6 +50,9 @@ def _anchored(comments: list[Comment], old: dict, texts: dict[str, str]) -> list
                 note.update(start=None, end=None)  # found by its words, or "not found"
             else:
                 start, end, how = place
+                end = min(
+                    end, start + feedback_notes.QUOTE_CHARS
+                )  # words typed inside it may have grown it
                 note.update(start=start, end=end, quote=text[start:end])
                 if how == "changed":
                     note["edited"] = c.quote
