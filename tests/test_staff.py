@@ -160,3 +160,23 @@ def test_the_secretariat_adds_and_revokes_staff_on_its_page(store: Store):
     assert forged.add("chair", "Mallory", "interpol") is None
     assert "only the secretariat" in forged.message.value
     assert [m.name for m in staff.members(store)] == ["Ana Ruiz", "Bo Li"]
+
+
+def test_a_revoked_code_cannot_save_from_a_page_it_opened(store: Store):
+    """Revoking works at once, also for a page opened before: every write is refused."""
+    from widgets.exceptions import AccessDenied
+    from widgets.store.comment_records import Author
+
+    kenya = store.add_delegation("interpol", "KEN", "Wanjiru Kamau", "Nairobi Academy")
+    member, _ = store.add_staff("chair", "Ana Ruiz", committee="interpol")
+    me = Author(f"staff:{member.id}", "chair", "Ana Ruiz", committee="interpol")
+    store.save_review(kenya, me.key, {"Topic background": 8})  # live: saved
+    store.revoke_staff(member.id)
+    with pytest.raises(AccessDenied, match="revoked"):
+        store.save_review(kenya, me.key, {"Topic background": 2})
+    with pytest.raises(AccessDenied, match="revoked"):
+        store.add_comment(kenya, me, "Too late.")
+    with pytest.raises(AccessDenied, match="revoked"):
+        store.add_to_bank("interpol", me.key, "Too late.")
+    assert store.reviews(kenya)[0]["scores"] == {"Topic background": 8}  # the earlier work stays
+    assert store.comments(kenya) == []

@@ -23,8 +23,8 @@ INTRO = (
     "<p>Each chair and advisor can have their own code, so their scores and comments carry "
     f"their name. Names have at most {NAME_CHARS} characters; a committee or school has at "
     f"most {STAFF_PER_SCOPE} people with live codes. A code is shown once, when it is made: "
-    "hand it over then. A revoked code opens nothing from then on (a page it already "
-    "opened works until it is closed); the person's work stays.</p>"
+    "hand it over then. A revoked code opens nothing from then on, and a page it opened "
+    "before can no longer save; the person's work stays.</p>"
 )
 
 

@@ -27,6 +27,7 @@ from .comment_records import (
     comment_from_row,
 )
 from .schema import comment_bank, comment_replies, comments
+from .staff import refuse_revoked
 
 # The columns in ``COMMENT_COLUMNS``'s order, as ``comment_from_row`` reads them.
 COLUMNS = [comments.c[name.strip()] for name in COMMENT_COLUMNS.split(",")]
@@ -53,6 +54,7 @@ class CommentMethods(StoreBase):
         cl.check_author(author.key, author.role, author.name)
         count = sa.select(sa.func.count()).where(comments.c.delegation_id == delegation_id)
         with self.begin() as conn:
+            refuse_revoked(conn, author.key)
             if conn.execute(count).scalar_one() >= cl.COMMENTS_PER_PAPER:
                 raise CommentRefused(
                     f"this paper has {cl.COMMENTS_PER_PAPER} comments, the most it takes; "
@@ -134,6 +136,7 @@ class CommentMethods(StoreBase):
         cl.check_text(body, "the saved comment", cl.COMMENT_CHARS)
         count = sa.select(sa.func.count()).where(comment_bank.c.committee == committee)
         with self.begin() as conn:
+            refuse_revoked(conn, author_key)
             if conn.execute(count).scalar_one() >= cl.BANK_PER_COMMITTEE:
                 raise CommentRefused(
                     f"the comment bank holds up to {cl.BANK_PER_COMMITTEE} comments per "

@@ -15,6 +15,7 @@ from ..core.times import now
 from ..exceptions import StoreError
 from .base import StoreBase
 from .schema import delegations, feedback_releases, reviews
+from .staff import refuse_revoked
 
 
 class ReviewMethods(StoreBase):
@@ -26,6 +27,7 @@ class ReviewMethods(StoreBase):
         """Insert or replace one chair's review of one delegation's paper."""
         values = {"scores": json.dumps(scores), "comments": comments, "updated_at": now()}
         with self.begin() as conn:
+            refuse_revoked(conn, chair)
             updated = conn.execute(
                 reviews.update()
                 .where(reviews.c.delegation_id == delegation_id, reviews.c.chair == chair)

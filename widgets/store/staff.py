@@ -26,7 +26,7 @@ from ..core.staff import (
     staff_key,
 )
 from ..core.times import now
-from ..exceptions import MunbookError, StoreError
+from ..exceptions import AccessDenied, MunbookError, StoreError
 from .base import new_id
 from .codes import CodeMethods
 from .schema import staff
@@ -186,3 +186,14 @@ def _member(row) -> StaffMember:
         created_at=row.created_at,
         revoked_at=row.revoked_at,
     )
+
+
+def refuse_revoked(conn: Connection, key: str) -> None:
+    """AccessDenied when ``key`` is a staff member whose code was revoked: a page it opened
+    before can no longer save (their earlier work stays)."""
+    number = key.removeprefix("staff:")
+    if number == key or not number.isdigit():
+        return  # a shared code's identity, or a name from before staff codes
+    revoked = conn.execute(sa.select(staff.c.revoked_at).where(staff.c.id == int(number)))
+    if revoked.scalar() is not None:
+        raise AccessDenied("your code was revoked: nothing was saved (ask the secretariat)")

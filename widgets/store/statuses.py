@@ -17,6 +17,7 @@ from ..core.times import now
 from ..exceptions import StoreError
 from .base import StoreBase, new_id
 from .schema import delegations, review_statuses, submissions
+from .staff import refuse_revoked
 
 
 def mark_of(row: Any) -> Mark:
@@ -47,6 +48,7 @@ class StatusMethods(StoreBase):
         check_mark(status, set_by_key, set_by_name, note)
         exists = sa.select(submissions.c.id).where(submissions.c.id == submission_id)
         with self.begin() as conn:
+            refuse_revoked(conn, set_by_key)
             if conn.execute(exists).first() is None:
                 raise StoreError(f"no submission with id {submission_id}; nothing was saved")
             result = conn.execute(
