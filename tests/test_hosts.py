@@ -223,7 +223,13 @@ def test_a_workbook_generated_on_one_host_opens_on_each(on_hosts: hosts_bench.Ho
     async def both() -> list[tuple[str, int]]:
         return list(await asyncio.gather(*(visit(w) for w in cluster.names)))
 
-    assert loadgen.run_async(both()) == [(worker, 8) for worker in cluster.names]
+    wanted = [(worker, 8) for worker in cluster.names]
+    deadline = time.monotonic() + 60
+    got = loadgen.run_async(both())
+    while got != wanted and time.monotonic() < deadline:
+        time.sleep(5)  # a worker the proxy marked down on a busy machine comes back
+        got = loadgen.run_async(both())
+    assert got == wanted
 
 
 SUBMIT = """
